@@ -1,0 +1,172 @@
+package io.arauto.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Every {@code arauto.*} key of the SPEC, with its default. */
+@ConfigurationProperties("arauto")
+public class ArautoProperties {
+
+    private Path dataDir = Path.of("./data");
+    private String defaultRegion = "BR";
+    private Path templatesFile = Path.of("config/templates.yml");
+    private final Intake intake = new Intake();
+    private final Provider provider = new Provider();
+    private final Send send = new Send();
+    private final OptOut optout = new OptOut();
+    private final Reports reports = new Reports();
+    private final Crm crm = new Crm();
+
+    public Path getDataDir() { return dataDir; }
+    public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
+    public String getDefaultRegion() { return defaultRegion; }
+    public void setDefaultRegion(String defaultRegion) { this.defaultRegion = defaultRegion; }
+    public Path getTemplatesFile() { return templatesFile; }
+    public void setTemplatesFile(Path templatesFile) { this.templatesFile = templatesFile; }
+    public Intake getIntake() { return intake; }
+    public Provider getProvider() { return provider; }
+    public Send getSend() { return send; }
+    public OptOut getOptout() { return optout; }
+    public Reports getReports() { return reports; }
+    public Crm getCrm() { return crm; }
+
+    public Path archiveDir() { return dataDir.resolve("archive"); }
+    public Path errorDir() { return dataDir.resolve("error"); }
+    public Path outboxDir() { return dataDir.resolve("outbox"); }
+    public Path auditDir() { return dataDir.resolve("audit"); }
+
+    public static class Intake {
+        private Path dir;
+        private boolean doneFiles;
+        private Duration duplicateWindow = Duration.ofDays(7);
+        private Duration stableFor = Duration.ofSeconds(2);
+        private int batchSize = 1000;
+
+        public Path getDir() { return dir; }
+        public void setDir(Path dir) { this.dir = dir; }
+        public boolean isDoneFiles() { return doneFiles; }
+        public void setDoneFiles(boolean doneFiles) { this.doneFiles = doneFiles; }
+        public Duration getDuplicateWindow() { return duplicateWindow; }
+        public void setDuplicateWindow(Duration duplicateWindow) { this.duplicateWindow = duplicateWindow; }
+        public Duration getStableFor() { return stableFor; }
+        public void setStableFor(Duration stableFor) { this.stableFor = stableFor; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+    }
+
+    public static class Provider {
+        private String type = "sandbox";
+        private final CloudApi cloudApi = new CloudApi();
+        private final Sandbox sandbox = new Sandbox();
+
+        public String getType() { return type; }
+        public void setType(String type) { this.type = type; }
+        public CloudApi getCloudApi() { return cloudApi; }
+        public Sandbox getSandbox() { return sandbox; }
+    }
+
+    public static class CloudApi {
+        private String baseUrl = "https://graph.facebook.com";
+        private String apiVersion = "v23.0";
+        private String phoneNumberId;
+        private String accessToken;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration readTimeout = Duration.ofSeconds(30);
+
+        public String getBaseUrl() { return baseUrl; }
+        public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+        public String getApiVersion() { return apiVersion; }
+        public void setApiVersion(String apiVersion) { this.apiVersion = apiVersion; }
+        public String getPhoneNumberId() { return phoneNumberId; }
+        public void setPhoneNumberId(String phoneNumberId) { this.phoneNumberId = phoneNumberId; }
+        public String getAccessToken() { return accessToken; }
+        public void setAccessToken(String accessToken) { this.accessToken = accessToken; }
+        public Duration getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+        public Duration getReadTimeout() { return readTimeout; }
+        public void setReadTimeout(Duration readTimeout) { this.readTimeout = readTimeout; }
+
+        @Override
+        public String toString() { // the token never reaches a log line
+            return "CloudApi[baseUrl=" + baseUrl + ", apiVersion=" + apiVersion + ", phoneNumberId=" + phoneNumberId + "]";
+        }
+    }
+
+    public static class Sandbox {
+        private Duration deliveredAfter = Duration.ofMillis(500);
+        private Duration readAfter = Duration.ofMillis(1500);
+
+        public Duration getDeliveredAfter() { return deliveredAfter; }
+        public void setDeliveredAfter(Duration deliveredAfter) { this.deliveredAfter = deliveredAfter; }
+        public Duration getReadAfter() { return readAfter; }
+        public void setReadAfter(Duration readAfter) { this.readAfter = readAfter; }
+    }
+
+    public static class Send {
+        private double rate = 80;
+        private int dailyLimit = 1000;
+        private String window;
+        private int concurrency = 8;
+        private int batchSize = 200;
+        private int maxAttempts = 5;
+
+        public double getRate() { return rate; }
+        public void setRate(double rate) { this.rate = rate; }
+        public int getDailyLimit() { return dailyLimit; }
+        public void setDailyLimit(int dailyLimit) { this.dailyLimit = dailyLimit; }
+        public String getWindow() { return window; }
+        public void setWindow(String window) { this.window = window; }
+        public int getConcurrency() { return concurrency; }
+        public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public int getMaxAttempts() { return maxAttempts; }
+        public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
+    }
+
+    public static class OptOut {
+        private String query;
+        private List<String> keywords = new ArrayList<>(List.of("#OPTOUT", "STOP", "SAIR", "PARAR", "CANCELAR", "DESCADASTRAR"));
+        private Duration crmRefresh = Duration.ofSeconds(30);
+
+        public String getQuery() { return query; }
+        public void setQuery(String query) { this.query = query; }
+        public List<String> getKeywords() { return keywords; }
+        public void setKeywords(List<String> keywords) { this.keywords = keywords; }
+        public Duration getCrmRefresh() { return crmRefresh; }
+        public void setCrmRefresh(Duration crmRefresh) { this.crmRefresh = crmRefresh; }
+    }
+
+    public static class Reports {
+        private Duration interval = Duration.ofSeconds(2);
+
+        public Duration getInterval() { return interval; }
+        public void setInterval(Duration interval) { this.interval = interval; }
+    }
+
+    public static class Crm {
+        private final Datasource datasource = new Datasource();
+
+        public Datasource getDatasource() { return datasource; }
+    }
+
+    public static class Datasource {
+        private String url;
+        private String username;
+        private String password;
+
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+
+        @Override
+        public String toString() { return "Datasource[url=" + url + ", username=" + username + "]"; }
+    }
+}

@@ -1,0 +1,7 @@
+package io.arauto.send;
+
+/** Sends one template message to WhatsApp (or a stand-in for it). Never throws for a provider's answer. */
+public interface Provider {
+
+    SendOutcome send(TemplateMessage message);
+}

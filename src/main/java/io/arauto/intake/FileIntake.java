@@ -1,0 +1,229 @@
+package io.arauto.intake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.arauto.config.ArautoProperties;
+import io.arauto.ledger.Campaign;
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.optout.OptOutList;
+import io.arauto.read.Row;
+import io.arauto.read.RowSource;
+import io.arauto.read.SpreadsheetReaders;
+import io.arauto.read.UnreadableFileException;
+import io.arauto.report.AuditLog;
+import io.arauto.template.TemplateBinder;
+import io.arauto.template.TemplateBinding;
+import io.arauto.template.TemplateCatalog;
+import io.arauto.verdict.MessageStatus;
+
+/**
+ * Takes a dropped file into the ledger: checks where it was dropped and what it is, opens its
+ * campaign, hands out its rows in batches, and closes the campaign once every row is in. A file
+ * that cannot be taken is rejected with a reason its sender can act on.
+ */
+@Component
+public class FileIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(FileIntake.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final ArautoProperties properties;
+    private final TemplateCatalog templates;
+    private final TemplateBinder binder;
+    private final SpreadsheetReaders readers;
+    private final CampaignLedger campaigns;
+    private final OptOutList optOuts;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public FileIntake(ArautoProperties properties, TemplateCatalog templates, TemplateBinder binder, SpreadsheetReaders readers,
+                      CampaignLedger campaigns, OptOutList optOuts, AuditLog audit, Clock clock) {
+        this.properties = properties;
+        this.templates = templates;
+        this.binder = binder;
+        this.readers = readers;
+        this.campaigns = campaigns;
+        this.optOuts = optOuts;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Where a file goes if it is rejected: error/&lt;name&gt;, or a time-stamped name when that is taken. */
+    public String errorTarget(String fileName) {
+        Path dir = properties.errorDir().toAbsolutePath().normalize();
+        Path target = dir.resolve(fileName);
+        if (Files.exists(target) || Files.exists(dir.resolve(fileName + ".error.txt"))) {
+            target = dir.resolve(withInfix(fileName, STAMP.format(clock.instant())));
+        }
+        return target.toString();
+    }
+
+    /**
+     * Opens the campaign of a file dropped at {@code relativePath} (template folder / file name)
+     * under the intake folder.
+     */
+    public Intake open(String path, String relativePath, String source) throws RejectedFileException, IOException {
+        Path file = Path.of(path);
+        Path relative = Path.of(relativePath);
+        String fileName = relative.getFileName().toString();
+        if (relative.getNameCount() != 2) {
+            throw new RejectedFileException(relative.getNameCount() == 1
+                    ? "The file was dropped directly in the inbox, with no template folder. Drop it in inbox/<template>/, "
+                    + "where <template> is one of: " + String.join(", ", templates.names()) + "."
+                    : "The file is in a nested folder (" + relativePath + "); drop it directly in inbox/<template>/.");
+        }
+        String template = relative.getName(0).toString();
+        String sha256 = FileFingerprint.sha256(file);
+        audit.record("file_received", null, details("file", relativePath, "source", source, "sha256", sha256,
+                "bytes", Files.size(file)));
+        TemplateCatalog.Lookup lookup = templates.find(template);
+        if (lookup.template() == null) {
+            throw new RejectedFileException(lookup.problem());
+        }
+        Instant since = clock.instant().minus(properties.getIntake().getDuplicateWindow());
+        Optional<Campaign> same = campaigns.findSameFile(template, sha256, since);
+        if (same.isPresent()) {
+            throw new RejectedFileException("This file is byte-for-byte identical to '" + same.get().name()
+                    + "', already accepted as campaign " + same.get().id() + " at " + same.get().createdAt()
+                    + ". Identical files are refused for " + properties.getIntake().getDuplicateWindow().toDays()
+                    + " days so nobody is messaged twice; change the file if it really is a new campaign.");
+        }
+        RowSource rows = readers.open(file, fileName);
+        try {
+            List<String> header = rows.header();
+            if (header.isEmpty()) {
+                throw new RejectedFileException("The file is empty: it has no header row.");
+            }
+            TemplateBinding binding = binder.bind(lookup.template(), header);
+            OptOutList.Snapshot snapshot = optOuts.snapshot();
+            long id = campaigns.create(fileName, template, source, relativePath, sha256, header);
+            return new Intake(file, fileName, template, sha256, id, binding, rows, snapshot);
+        } catch (TemplateBinder.MissingColumnsException e) {
+            rows.close();
+            throw new RejectedFileException(e.getMessage());
+        } catch (RejectedFileException | RuntimeException e) {
+            rows.close();
+            throw e;
+        }
+    }
+
+    /** The file's rows in batches of {@code arauto.intake.batch-size}, in file order. */
+    public Iterator<List<Row>> batches(Intake intake) {
+        int size = properties.getIntake().getBatchSize();
+        RowSource rows = intake.rows();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public List<Row> next() {
+                if (!rows.hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<Row> batch = new ArrayList<>(size);
+                while (batch.size() < size && rows.hasNext()) {
+                    batch.add(rows.next());
+                }
+                return batch;
+            }
+        };
+    }
+
+    /** Every row is in the ledger: the campaign may go out. Returns where the file is archived. */
+    public String close(Intake intake) throws RejectedFileException, IOException {
+        intake.rows().close();
+        if (intake.rowsJudged() == 0) {
+            throw new RejectedFileException("The file has a header but no rows below it.");
+        }
+        Map<MessageStatus, Integer> counts = intake.counts();
+        int queued = counts.getOrDefault(MessageStatus.QUEUED, 0);
+        campaigns.markRead(intake.campaignId(), intake.rowsJudged(), queued > 0);
+        Map<String, Object> details = details("file", intake.template() + "/" + intake.fileName(), "sha256", intake.sha256(),
+                "template", intake.template(), "rows", intake.rowsJudged());
+        counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
+        audit.record("campaign_created", intake.campaignId(), details);
+        log.info("{}/{}: campaign {} created, {} rows: {} queued, {} invalid, {} duplicate, {} opted out ({} ms, {} rows/s)",
+                intake.template(), intake.fileName(), intake.campaignId(), intake.rowsJudged(), queued,
+                counts.getOrDefault(MessageStatus.INVALID, 0), counts.getOrDefault(MessageStatus.DUPLICATE, 0),
+                counts.getOrDefault(MessageStatus.OPTED_OUT, 0), intake.elapsedMillis(),
+                intake.rowsJudged() * 1000L / Math.max(1, intake.elapsedMillis()));
+        Path archive = properties.archiveDir().toAbsolutePath().normalize().resolve(intake.template())
+                .resolve(withInfix(intake.fileName(), String.valueOf(intake.campaignId())));
+        return archive.toString();
+    }
+
+    /**
+     * The file goes to error/ with a note beside it saying why; a campaign it had opened is
+     * rejected with all its rows, so nothing of it is ever sent.
+     */
+    public void reject(Intake intake, String path, String relativePath, String errorTarget, Throwable cause) throws IOException {
+        String reason = reasonFor(cause);
+        if (intake != null) {
+            try {
+                intake.rows().close();
+            } finally {
+                campaigns.reject(intake.campaignId());
+            }
+        }
+        Path note = Path.of(errorTarget + ".error.txt");
+        Files.createDirectories(note.getParent());
+        Files.writeString(note, String.join(System.lineSeparator(),
+                relativePath + " was not taken.",
+                "",
+                "Reason: " + reason,
+                "",
+                "Received: " + clock.instant(),
+                "Moved to: " + Path.of(errorTarget).getFileName(),
+                "Fix the file and drop it again in inbox/<template>/; a rejected file never blocks its corrected copy.",
+                ""), StandardCharsets.UTF_8);
+        audit.record("file_rejected", intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
+        log.warn("{} rejected, moved to {}: {}", relativePath, properties.errorDir().resolve(Path.of(errorTarget).getFileName()), reason);
+    }
+
+    static String reasonFor(Throwable cause) {
+        Throwable t = cause;
+        while (t != null) {
+            if (t instanceof RejectedFileException || t instanceof UnreadableFileException) {
+                return t.getMessage();
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        Throwable root = cause instanceof UncheckedIOException u ? u.getCause() : cause;
+        return "Arauto could not process the file (" + root.getClass().getSimpleName() + ": " + root.getMessage()
+                + "). Nothing of it will be sent; drop it again once the problem is fixed.";
+    }
+
+    private static String withInfix(String fileName, String infix) {
+        int dot = fileName.lastIndexOf('.');
+        return dot <= 0 ? fileName + "." + infix : fileName.substring(0, dot) + "." + infix + fileName.substring(dot);
+    }
+
+    private static Map<String, Object> details(Object... pairs) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,83 @@
+package io.arauto.intake;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+
+import io.arauto.optout.OptOutList;
+import io.arauto.read.RowSource;
+import io.arauto.template.TemplateBinding;
+import io.arauto.verdict.MessageStatus;
+
+/** One file on its way into the ledger: where it came from, its campaign, and what its rows came to so far. */
+public final class Intake {
+
+    private final Path file;
+    private final String fileName;
+    private final String template;
+    private final String sha256;
+    private final long campaignId;
+    private final TemplateBinding binding;
+    private final RowSource rows;
+    private final OptOutList.Snapshot optOuts;
+    private final Long2IntOpenHashMap firstRowOfNumber = new Long2IntOpenHashMap();
+    private final Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
+    private final long startedNanos = System.nanoTime();
+    private long lastProgressNanos = startedNanos;
+    private int rowsJudged;
+
+    Intake(Path file, String fileName, String template, String sha256, long campaignId,
+           TemplateBinding binding, RowSource rows, OptOutList.Snapshot optOuts) {
+        this.file = file;
+        this.fileName = fileName;
+        this.template = template;
+        this.sha256 = sha256;
+        this.campaignId = campaignId;
+        this.binding = binding;
+        this.rows = rows;
+        this.optOuts = optOuts;
+    }
+
+    public Path file() { return file; }
+    public String fileName() { return fileName; }
+    public String template() { return template; }
+    public String sha256() { return sha256; }
+    public long campaignId() { return campaignId; }
+    public TemplateBinding binding() { return binding; }
+    public RowSource rows() { return rows; }
+    public OptOutList.Snapshot optOuts() { return optOuts; }
+
+    /** The row that first had this number, or 0 when this is the first time; remembers {@code row} as the first. */
+    int firstRowOf(long number, int row) {
+        return firstRowOfNumber.putIfAbsent(number, row);
+    }
+
+    void count(MessageStatus status) {
+        counts.merge(status, 1, Integer::sum);
+        rowsJudged++;
+    }
+
+    public Map<MessageStatus, Integer> counts() {
+        return counts;
+    }
+
+    public int rowsJudged() {
+        return rowsJudged;
+    }
+
+    public long elapsedMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** True at most every {@code everyNanos}, for progress lines on long files. */
+    boolean progressDue(long everyNanos) {
+        long now = System.nanoTime();
+        if (now - lastProgressNanos < everyNanos) {
+            return false;
+        }
+        lastProgressNanos = now;
+        return true;
+    }
+}

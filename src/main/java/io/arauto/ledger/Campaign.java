@@ -1,0 +1,9 @@
+package io.arauto.ledger;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A campaign as the ledger holds it. */
+public record Campaign(long id, String name, String template, String source, String sourceFile, String sha256,
+                       List<String> inputHeader, CampaignStatus status, int totalRows,
+                       Instant createdAt, Instant readAt, Instant settledAt) { }

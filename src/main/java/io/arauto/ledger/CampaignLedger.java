@@ -1,0 +1,152 @@
+package io.arauto.ledger;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.arauto.verdict.MessageStatus;
+
+/** Campaign rows of the ledger: created when a file is opened, settled when nothing is left to send. */
+@Component
+public class CampaignLedger {
+
+    private static final String COLUMNS = "id, name, template, source, source_file, file_sha256, input_header, status, "
+            + "total_rows, created_at, read_at, settled_at";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public CampaignLedger(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public long create(String name, String template, String source, String sourceFile, String sha256, List<String> header) {
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("insert into campaign (name, template, source, source_file, file_sha256, "
+                    + "input_header, status, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+            ps.setString(1, name);
+            ps.setString(2, template);
+            ps.setString(3, source);
+            ps.setString(4, sourceFile);
+            ps.setString(5, sha256);
+            ps.setString(6, toJson(header));
+            ps.setString(7, CampaignStatus.READING.name());
+            ps.setTimestamp(8, Timestamp.from(clock.instant()));
+            return ps;
+        }, key);
+        return key.getKey().longValue();
+    }
+
+    public Optional<Campaign> find(long id) {
+        return jdbc.query("select " + COLUMNS + " from campaign where id = ?", this::map, id).stream().findFirst();
+    }
+
+    /** An accepted campaign of the same template whose file had the same bytes, received since {@code since}. */
+    public Optional<Campaign> findSameFile(String template, String sha256, Instant since) {
+        return jdbc.query("select " + COLUMNS + " from campaign where template = ? and file_sha256 = ? and created_at >= ? "
+                        + "and status in ('ACTIVE', 'DONE', 'CANCELLED') order by id", this::map,
+                template, sha256, Timestamp.from(since)).stream().findFirst();
+    }
+
+    /** All rows are in the ledger: the campaign may be sent, or is already done when nothing was queued. */
+    public void markRead(long id, int totalRows, boolean anythingQueued) {
+        Instant now = clock.instant();
+        jdbc.update("update campaign set status = ?, total_rows = ?, read_at = ?, settled_at = ?, report_dirty = true where id = ?",
+                (anythingQueued ? CampaignStatus.ACTIVE : CampaignStatus.DONE).name(), totalRows, Timestamp.from(now),
+                anythingQueued ? null : Timestamp.from(now), id);
+    }
+
+    /** A file rejected half-way: its rows leave the ledger so nothing of it is ever sent. */
+    public void reject(long id) {
+        tx.executeWithoutResult(status -> {
+            jdbc.update("delete from message where campaign_id = ?", id);
+            jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ?",
+                    CampaignStatus.REJECTED.name(), Timestamp.from(clock.instant()), id, CampaignStatus.READING.name());
+        });
+    }
+
+    /** Campaigns whose reading a crash interrupted; their files are still in the inbox and will be read again. */
+    public List<Long> interruptedReads() {
+        return jdbc.queryForList("select id from campaign where status = ?", Long.class, CampaignStatus.READING.name());
+    }
+
+    public List<Long> active() {
+        return jdbc.queryForList("select id from campaign where status = ? order by id", Long.class, CampaignStatus.ACTIVE.name());
+    }
+
+    /** Marks the campaign DONE when no message is waiting or on its way; true when it just settled. */
+    public boolean settleIfFinished(long id) {
+        return jdbc.update("update campaign set status = ?, settled_at = ?, report_dirty = true where id = ? and status = ? "
+                        + "and not exists (select 1 from message where campaign_id = ? and status in ('QUEUED', 'SENDING'))",
+                CampaignStatus.DONE.name(), Timestamp.from(clock.instant()), id, CampaignStatus.ACTIVE.name(), id) > 0;
+    }
+
+    public void markDirty(long id) {
+        jdbc.update("update campaign set report_dirty = true where id = ? and report_dirty = false", id);
+    }
+
+    /** Campaigns whose report is out of date. */
+    public List<Long> dirtyReports() {
+        return jdbc.queryForList("select id from campaign where report_dirty = true and status in ('ACTIVE', 'DONE', 'CANCELLED') "
+                + "order by id", Long.class);
+    }
+
+    /** Takes the job of rewriting a report, so one writer does it; false when someone else took it. */
+    public boolean claimReport(long id) {
+        return jdbc.update("update campaign set report_dirty = false where id = ? and report_dirty = true", id) > 0;
+    }
+
+    public Map<MessageStatus, Integer> counts(long id) {
+        Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
+        jdbc.query("select status, count(*) from message where campaign_id = ? group by status",
+                rs -> { counts.put(MessageStatus.valueOf(rs.getString(1)), rs.getInt(2)); }, id);
+        return counts;
+    }
+
+    private Campaign map(ResultSet rs, int row) throws SQLException {
+        return new Campaign(rs.getLong("id"), rs.getString("name"), rs.getString("template"), rs.getString("source"),
+                rs.getString("source_file"), rs.getString("file_sha256"), fromJson(rs.getString("input_header")),
+                CampaignStatus.valueOf(rs.getString("status")), rs.getInt("total_rows"),
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("read_at")), instant(rs.getTimestamp("settled_at")));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private String toJson(List<String> values) {
+        try {
+            return json.writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> fromJson(String text) {
+        try {
+            return json.readValue(text, new TypeReference<List<String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable input header in the ledger: " + text, e);
+        }
+    }
+}

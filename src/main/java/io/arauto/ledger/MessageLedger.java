@@ -1,0 +1,199 @@
+package io.arauto.ledger;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.arauto.report.StatusLine;
+import io.arauto.verdict.JudgedRow;
+import io.arauto.verdict.MessageStatus;
+
+/**
+ * Message rows of the ledger, one per non-blank input row. Every change of status goes through
+ * here, and a status only ever moves forward.
+ */
+@Component
+public class MessageLedger {
+
+    private static final TypeReference<List<String>> CELLS = new TypeReference<>() { };
+
+    private final JdbcTemplate jdbc;
+    private final JdbcTemplate streaming;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public MessageLedger(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.streaming = new JdbcTemplate(jdbc.getDataSource());
+        this.streaming.setFetchSize(1000);
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Writes one batch of judged rows in one transaction. */
+    public void insert(long campaignId, List<JudgedRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        tx.executeWithoutResult(status -> jdbc.batchUpdate(
+                "insert into message (campaign_id, row_num, phone, phone_e164, status, reason, updated_at, input) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?)",
+                new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        JudgedRow r = rows.get(i);
+                        ps.setLong(1, campaignId);
+                        ps.setInt(2, r.row());
+                        ps.setString(3, truncate(r.phone(), 255));
+                        ps.setString(4, r.e164());
+                        ps.setString(5, r.status().name());
+                        ps.setString(6, truncate(r.reason(), 1000));
+                        ps.setTimestamp(7, now);
+                        ps.setString(8, toJson(r.cells()));
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return rows.size();
+                    }
+                }));
+    }
+
+    /** Up to {@code limit} QUEUED messages of a campaign after row {@code afterRow} that are due now, in row order. */
+    public List<QueuedMessage> queued(long campaignId, int afterRow, int limit) {
+        return jdbc.query("select row_num, phone_e164, attempts, input from message where campaign_id = ? and row_num > ? "
+                        + "and status = 'QUEUED' and (next_attempt_at is null or next_attempt_at <= ?) order by row_num "
+                        + "fetch first " + limit + " rows only",
+                (rs, i) -> new QueuedMessage(campaignId, rs.getInt(1), rs.getString(2), rs.getInt(3), fromJson(rs.getString(4))),
+                campaignId, afterRow, Timestamp.from(clock.instant()));
+    }
+
+    /** Claims a QUEUED message for sending; false when another sender or a cancel got there first. */
+    public boolean markSending(long campaignId, int row) {
+        return jdbc.update("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
+                + "where campaign_id = ? and row_num = ? and status = 'QUEUED'", now(), campaignId, row) == 1;
+    }
+
+    public void markSent(long campaignId, int row, String wamid) {
+        jdbc.update("update message set status = 'SENT', wamid = ?, reason = null, error_code = null, next_attempt_at = null, "
+                + "updated_at = ? where campaign_id = ? and row_num = ? and status = 'SENDING'", wamid, now(), campaignId, row);
+    }
+
+    public void markFailed(long campaignId, int row, String code, String reason) {
+        jdbc.update("update message set status = 'FAILED', error_code = ?, reason = ?, next_attempt_at = null, updated_at = ? "
+                        + "where campaign_id = ? and row_num = ? and status = 'SENDING'",
+                truncate(code, 32), truncate(reason, 1000), now(), campaignId, row);
+    }
+
+    public void markUncertain(long campaignId, int row, String reason) {
+        jdbc.update("update message set status = 'UNCERTAIN', reason = ?, updated_at = ? "
+                + "where campaign_id = ? and row_num = ? and status = 'SENDING'", truncate(reason, 1000), now(), campaignId, row);
+    }
+
+    /** Back to QUEUED for another attempt at {@code notBefore}; the error is kept as the reason meanwhile. */
+    public void retryLater(long campaignId, int row, Instant notBefore, String code, String reason) {
+        jdbc.update("update message set status = 'QUEUED', next_attempt_at = ?, error_code = ?, reason = ?, updated_at = ? "
+                        + "where campaign_id = ? and row_num = ? and status = 'SENDING'",
+                Timestamp.from(notBefore), truncate(code, 32), truncate(reason, 1000), now(), campaignId, row);
+    }
+
+    /** A QUEUED message whose number opted out since its row was read. */
+    public boolean markOptedOut(long campaignId, int row, String reason) {
+        return jdbc.update("update message set status = 'OPTED_OUT', reason = ?, updated_at = ? "
+                + "where campaign_id = ? and row_num = ? and status = 'QUEUED'", reason, now(), campaignId, row) == 1;
+    }
+
+    /**
+     * Applies a provider's status report to the message with that wamid, only forward. Returns the
+     * campaign id when the message changed.
+     */
+    public Optional<Long> applyStatus(String wamid, MessageStatus status, String code, String reason) {
+        String lower = Arrays.stream(MessageStatus.values()).filter(s -> s.canMoveTo(status))
+                .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", "));
+        if (lower.isEmpty()) {
+            return Optional.empty();
+        }
+        return tx.execute(t -> {
+            List<Long> campaigns = jdbc.queryForList("select campaign_id from message where wamid = ?", Long.class, wamid);
+            if (campaigns.isEmpty()) {
+                return Optional.<Long>empty();
+            }
+            int changed = jdbc.update("update message set status = ?, error_code = coalesce(?, error_code), reason = ?, updated_at = ? "
+                    + "where wamid = ? and status in (" + lower + ")", status.name(), truncate(code, 32), truncate(reason, 1000), now(), wamid);
+            return changed > 0 ? Optional.of(campaigns.get(0)) : Optional.<Long>empty();
+        });
+    }
+
+    /** After a crash: a message caught SENDING may or may not have left, so it is never sent again on its own. */
+    public int uncertainAfterRestart() {
+        return jdbc.update("update message set status = 'UNCERTAIN', reason = ?, updated_at = ? where status = 'SENDING'",
+                "Arauto stopped while this message was being sent; it may or may not have arrived, so it is not sent again.", now());
+    }
+
+    /** What a report writer does with a campaign's lines. */
+    @FunctionalInterface
+    public interface LinesReader {
+        void read(Iterator<StatusLine> lines) throws java.io.IOException;
+    }
+
+    /**
+     * Hands the campaign's lines, in row order, to {@code reader} as a stream from the database
+     * (in a read transaction, so PostgreSQL fetches in chunks instead of all at once).
+     */
+    public void withLines(long campaignId, LinesReader reader) {
+        tx.executeWithoutResult(t -> {
+            try (var lines = streaming.queryForStream("select row_num, phone, phone_e164, status, reason, error_code, wamid, "
+                    + "updated_at, input from message where campaign_id = ? order by row_num", (rs, i) -> {
+                        Timestamp updated = rs.getTimestamp(8);
+                        return new StatusLine(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6), rs.getString(7), updated == null ? null : updated.toInstant(), fromJson(rs.getString(9)));
+                    }, campaignId)) {
+                reader.read(lines.iterator());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private Timestamp now() {
+        return Timestamp.from(clock.instant());
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private String toJson(List<String> cells) {
+        try {
+            return json.writeValueAsString(cells);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> fromJson(String text) {
+        try {
+            return json.readValue(text, CELLS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable row in the ledger: " + text, e);
+        }
+    }
+}

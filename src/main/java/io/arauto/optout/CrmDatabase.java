@@ -1,0 +1,56 @@
+package io.arauto.optout;
+
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import io.arauto.config.ArautoProperties;
+
+/**
+ * The CRM database of {@code arauto.crm.datasource.*}, when one is configured. Kept out of the
+ * application context as a DataSource so the ledger stays Spring Boot's one primary database.
+ */
+@Component
+public class CrmDatabase implements DisposableBean {
+
+    private final HikariDataSource dataSource;
+    private final JdbcTemplate jdbc;
+
+    public CrmDatabase(ArautoProperties properties) {
+        ArautoProperties.Datasource config = properties.getCrm().getDatasource();
+        if (config.getUrl() == null || config.getUrl().isBlank()) {
+            dataSource = null;
+            jdbc = null;
+            return;
+        }
+        dataSource = new HikariDataSource();
+        dataSource.setPoolName("crm");
+        dataSource.setJdbcUrl(config.getUrl());
+        dataSource.setUsername(config.getUsername());
+        dataSource.setPassword(config.getPassword());
+        dataSource.setMaximumPoolSize(4);
+        dataSource.setReadOnly(true);
+        dataSource.setInitializationFailTimeout(-1); // a CRM down at start must not stop Arauto
+        jdbc = new JdbcTemplate(dataSource);
+    }
+
+    public Optional<JdbcTemplate> jdbc() {
+        return Optional.ofNullable(jdbc);
+    }
+
+    public Optional<DataSource> dataSource() {
+        return Optional.ofNullable(dataSource);
+    }
+
+    @Override
+    public void destroy() {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.arauto.report;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.arauto.config.ArautoProperties;
+import io.arauto.ledger.Campaign;
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.MessageLedger;
+
+/** Rewrites a campaign's status files in the outbox from the ledger. */
+@Component
+public class CampaignReporter {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignReporter.class);
+
+    private final CampaignLedger campaigns;
+    private final MessageLedger messages;
+    private final StatusReportWriter writer;
+    private final ArautoProperties properties;
+    private final Map<Long, Written> written = new ConcurrentHashMap<>();
+
+    private record Written(long atNanos, long tookNanos) { }
+
+    public CampaignReporter(CampaignLedger campaigns, MessageLedger messages, StatusReportWriter writer, ArautoProperties properties) {
+        this.campaigns = campaigns;
+        this.messages = messages;
+        this.writer = writer;
+        this.properties = properties;
+    }
+
+    /**
+     * Campaigns whose status changed since their report was last written, claimed for writing. A
+     * big report waits ten times as long as its last writing took, so rewriting never eats the machine.
+     */
+    public List<Long> due() {
+        long now = System.nanoTime();
+        return campaigns.dirtyReports().stream()
+                .filter(id -> {
+                    Written last = written.get(id);
+                    return last == null || now - last.atNanos >= 10 * last.tookNanos;
+                })
+                .filter(campaigns::claimReport)
+                .toList();
+    }
+
+    public void write(long campaignId) {
+        Campaign campaign = campaigns.find(campaignId).orElseThrow();
+        Path csv = csvFile(campaign);
+        Path xlsx = csv.resolveSibling(csv.getFileName().toString().replaceFirst("\\.csv$", ".xlsx"));
+        long started = System.nanoTime();
+        try {
+            messages.withLines(campaignId, lines -> writer.write(csv, xlsx, campaign.inputHeader(), lines));
+        } catch (RuntimeException e) {
+            campaigns.markDirty(campaignId); // try again on the next round
+            throw e;
+        }
+        long finished = System.nanoTime();
+        written.put(campaignId, new Written(finished, finished - started));
+        log.debug("Campaign {} report written to {} in {} ms", campaignId, csv, (finished - started) / 1_000_000);
+    }
+
+    static String baseName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot <= 0 ? fileName : fileName.substring(0, dot);
+    }
+
+    /** The CSV report of a campaign, for whoever needs to find it. */
+    public Path csvFile(Campaign campaign) {
+        return properties.outboxDir().resolve(baseName(campaign.name()) + "." + campaign.id() + ".status.csv");
+    }
+}

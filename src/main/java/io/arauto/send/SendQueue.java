@@ -1,0 +1,104 @@
+package io.arauto.send;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.arauto.config.ArautoProperties;
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.MessageLedger;
+import io.arauto.ledger.QueuedMessage;
+import io.arauto.report.AuditLog;
+import io.arauto.verdict.MessageStatus;
+
+/**
+ * Hands out the next messages to send, oldest campaign first and in row order, after checking
+ * the opt-out lists once more. Settles a campaign once nothing of it is waiting.
+ */
+@Component
+public class SendQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(SendQueue.class);
+
+    private final CampaignLedger campaigns;
+    private final MessageLedger messages;
+    private final io.arauto.optout.OptOutList optOuts;
+    private final AuditLog audit;
+    private final int batchSize;
+    /** The last row handed out per campaign, so each batch reads on instead of scanning from the top. */
+    private final Map<Long, Integer> cursors = new ConcurrentHashMap<>();
+
+    public SendQueue(CampaignLedger campaigns, MessageLedger messages, io.arauto.optout.OptOutList optOuts,
+                     AuditLog audit, ArautoProperties properties) {
+        this.campaigns = campaigns;
+        this.messages = messages;
+        this.optOuts = optOuts;
+        this.audit = audit;
+        this.batchSize = properties.getSend().getBatchSize();
+    }
+
+    public List<QueuedMessage> nextBatch() {
+        for (long campaign : campaigns.active()) {
+            int cursor = cursors.getOrDefault(campaign, 0);
+            List<QueuedMessage> batch = messages.queued(campaign, cursor, batchSize);
+            if (batch.isEmpty() && cursor > 0) {
+                cursors.remove(campaign); // back to the top for messages waiting for a retry
+                batch = messages.queued(campaign, 0, batchSize);
+            }
+            if (batch.isEmpty()) {
+                settle(campaign);
+                continue;
+            }
+            cursors.put(campaign, batch.get(batch.size() - 1).row());
+            List<QueuedMessage> allowed = withoutOptedOut(batch);
+            if (!allowed.isEmpty()) {
+                return allowed;
+            }
+        }
+        return List.of();
+    }
+
+    /** After a batch went out: reports need rewriting. */
+    public void batchDone(List<QueuedMessage> batch) {
+        Set<Long> touched = new LinkedHashSet<>();
+        batch.forEach(m -> touched.add(m.campaignId()));
+        touched.forEach(campaigns::markDirty);
+    }
+
+    private List<QueuedMessage> withoutOptedOut(List<QueuedMessage> batch) {
+        Map<String, String> optedOut = optOuts.optedOut(batch.stream().map(QueuedMessage::e164).toList());
+        if (optedOut.isEmpty()) {
+            return batch;
+        }
+        List<QueuedMessage> allowed = new ArrayList<>(batch.size());
+        for (QueuedMessage m : batch) {
+            String list = optedOut.get(m.e164());
+            if (list == null) {
+                allowed.add(m);
+            } else if (messages.markOptedOut(m.campaignId(), m.row(), "The number opted out (" + list + " opt-out list) before it was sent.")) {
+                log.info("Campaign {} row {}: not sent, the number opted out after the file was read ({} list)", m.campaignId(), m.row(), list);
+            }
+        }
+        campaigns.markDirty(batch.get(0).campaignId());
+        return allowed;
+    }
+
+    private void settle(long campaign) {
+        if (campaigns.settleIfFinished(campaign)) {
+            cursors.remove(campaign);
+            Map<MessageStatus, Integer> counts = campaigns.counts(campaign);
+            Map<String, Object> details = new LinkedHashMap<>();
+            counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
+            audit.record("campaign_settled", campaign, details);
+            log.info("Campaign {} settled: {}", campaign, counts);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.arauto.send;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.MessageLedger;
+import io.arauto.report.AuditLog;
+
+/**
+ * Applies what providers report about sent messages. Duplicates and out-of-order reports are
+ * normal: the ledger only ever moves a status forward, so a late one changes nothing.
+ */
+@Component
+public class StatusTracker {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusTracker.class);
+
+    private final MessageLedger messages;
+    private final CampaignLedger campaigns;
+    private final AuditLog audit;
+
+    public StatusTracker(MessageLedger messages, CampaignLedger campaigns, AuditLog audit) {
+        this.messages = messages;
+        this.campaigns = campaigns;
+        this.audit = audit;
+    }
+
+    public void apply(StatusUpdate update) {
+        messages.applyStatus(update.messageId(), update.status(), update.code(), update.reason()).ifPresentOrElse(campaign -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("message_id", update.messageId());
+            details.put("status", update.status().name());
+            details.put("status_at", String.valueOf(update.at()));
+            if (update.code() != null) {
+                details.put("error_code", update.code());
+                details.put("reason", update.reason());
+            }
+            audit.record("status_received", campaign, details);
+            campaigns.markDirty(campaign);
+        }, () -> log.debug("Status {} for {} changed nothing (unknown message or already further along)",
+                update.status(), update.messageId()));
+    }
+}

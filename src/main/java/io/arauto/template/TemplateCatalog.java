@@ -176,7 +176,7 @@ public class TemplateCatalog {
                 }
             }
         }
-        if (!named) {
+        if (numeric == placeholders.size()) {
             placeholders = placeholders.stream().sorted((a, b) -> Integer.parseInt(a) - Integer.parseInt(b)).toList();
         }
         return new TemplateDefinition(name, spec.language, body, named, placeholders, parameters, header, List.copyOf(buttons));

@@ -1,0 +1,106 @@
+package io.arauto.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.arauto.ArautoApplication;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One running Arauto for the functional tests: the real routes on a temporary data folder, an
+ * H2 ledger, WireMock standing in for Meta's Cloud API and an H2 "CRM" with its own opt-out table.
+ * Test classes extending this share the context, so each works on its own files.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
+public abstract class ArautoTestBase {
+
+    protected static final Path DATA_DIR;
+    protected static final WireMockServer CLOUD_API = new WireMockServer(options().dynamicPort()
+            .globalTemplating(true));
+    protected static final String CRM_URL = "jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    protected static final String PHONE_NUMBER_ID = "1098765432";
+    protected static final String TOKEN = "test-token-that-must-never-be-logged";
+
+    static {
+        try {
+            DATA_DIR = Files.createTempDirectory("arauto-test-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        CLOUD_API.start();
+        try (Connection crm = DriverManager.getConnection(CRM_URL, "sa", "")) {
+            // the CRM keeps phones the way its users typed them
+            crm.createStatement().execute("create table clientes_optout (telefone varchar(40))");
+            crm.createStatement().execute("insert into clientes_optout values ('+55 (11) 97777-6666'), ('not a phone')");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("arauto.data-dir", DATA_DIR::toString);
+        registry.add("arauto.templates-file", () -> "src/test/resources/templates-test.yml");
+        registry.add("arauto.intake.stable-for", () -> "300ms");
+        registry.add("arauto.intake.read-lock-check-interval", () -> "100");
+        registry.add("arauto.intake.poll-delay", () -> "200");
+        registry.add("arauto.reports.interval", () -> "300ms");
+        registry.add("arauto.send.rate", () -> "500");
+        registry.add("arauto.send.poll-interval", () -> "100");
+        registry.add("arauto.provider.type", () -> "cloud-api");
+        registry.add("arauto.provider.cloud-api.base-url", CLOUD_API::baseUrl);
+        registry.add("arauto.provider.cloud-api.api-version", () -> "v23.0");
+        registry.add("arauto.provider.cloud-api.phone-number-id", () -> PHONE_NUMBER_ID);
+        registry.add("arauto.provider.cloud-api.access-token", () -> TOKEN);
+        registry.add("arauto.crm.datasource.url", () -> CRM_URL);
+        registry.add("arauto.crm.datasource.username", () -> "sa");
+        registry.add("arauto.crm.datasource.password", () -> "");
+        registry.add("arauto.optout.query", () -> "select telefone from clientes_optout");
+        registry.add("arauto.optout.crm-refresh", () -> "0s");
+    }
+
+    protected static Path inbox() {
+        return DATA_DIR.resolve("inbox");
+    }
+
+    /** Drops a file the way a careful user does: written under a temporary name, then renamed. */
+    protected static Path drop(String template, String name, byte[] content) throws IOException {
+        Path dir = template == null ? inbox() : inbox().resolve(template);
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(name + ".tmp");
+        Files.write(tmp, content);
+        return Files.move(tmp, dir.resolve(name));
+    }
+
+    protected static List<Path> filesUnder(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return new ArrayList<>(files.filter(Files::isRegularFile).toList());
+        }
+    }
+
+    /** Waits until {@code file} is gone from the inbox (archived or moved to error/). */
+    protected static void awaitTaken(Path file) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(file));
+    }
+}

@@ -2,13 +2,35 @@ package io.arauto.read;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import org.springframework.stereotype.Component;
 
-/** STUB until the readers branch lands. */
+/** Opens a spreadsheet with the reader its file name calls for: {@code .csv} or {@code .xlsx}. */
 @Component
 public class SpreadsheetReaders {
+
+    private final CsvRowReader csv;
+    private final XlsxRowReader xlsx;
+
+    public SpreadsheetReaders(CsvRowReader csv, XlsxRowReader xlsx) {
+        this.csv = csv;
+        this.xlsx = xlsx;
+    }
+
+    /**
+     * @param file     where the bytes are
+     * @param fileName the name the user gave the file; it picks the format and names the file in messages
+     */
     public RowSource open(Path file, String fileName) throws IOException {
-        throw new UnreadableFileException("stub");
+        String name = fileName.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            return csv.open(file, fileName);
+        }
+        if (name.endsWith(".xlsx")) {
+            return xlsx.open(file, fileName);
+        }
+        throw new UnreadableFileException(
+                fileName + " is not a .csv or .xlsx file; save it as CSV UTF-8 or Excel Workbook (.xlsx)");
     }
 }

@@ -1,0 +1,206 @@
+package io.arauto.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.ss.usermodel.Workbook;
+import org.apache.poi.xssf.streaming.SXSSFWorkbook;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class XlsxRowReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final XlsxRowReader reader = new XlsxRowReader();
+
+    /** XSSF writes text to the shared-strings table, SXSSF writes it inline: both must read the same. */
+    static Stream<Arguments> writers() {
+        return Stream.of(
+                Arguments.of("shared strings (XSSFWorkbook)", (Supplier<Workbook>) XSSFWorkbook::new),
+                Arguments.of("inline strings (SXSSFWorkbook)", (Supplier<Workbook>) SXSSFWorkbook::new));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writers")
+    void readsRawPhoneAndDisplayedVariables(String name, Supplier<Workbook> writer) throws IOException {
+        Path file = dir.resolve("contacts.xlsx");
+        try (Workbook book = writer.get(); OutputStream out = Files.newOutputStream(file)) {
+            CellStyle date = book.createCellStyle();
+            date.setDataFormat(book.createDataFormat().getFormat("dd/mm/yyyy"));
+            Sheet sheet = book.createSheet("Contatos");
+
+            var header = sheet.createRow(0);
+            String[] names = {" Phone ", "Vencimento", "Pedido", "Total", "Link", "Nome "};
+            for (int i = 0; i < names.length; i++) {
+                header.createCell(i).setCellValue(names[i]);
+            }
+            var row = sheet.createRow(1);
+            row.createCell(0).setCellValue(5511987654321d);
+            row.createCell(1).setCellValue(LocalDate.of(2026, 12, 25));
+            row.getCell(1).setCellStyle(date);
+            row.createCell(2).setCellValue(1001);
+            row.createCell(3).setCellFormula("C2*2");
+            row.getCell(3).setCellValue(2002); // the cached result a spreadsheet program stores
+            row.createCell(4).setCellValue("=HYPERLINK(\"http://x\",\"y\")");
+            row.createCell(5).setCellValue("Conceição");
+
+            var sparse = sheet.createRow(2);
+            sparse.createCell(0).setCellValue("+55 21 99876-5432");
+            sparse.createCell(5).setCellValue("Bruno");
+
+            var blank = sheet.createRow(3);
+            blank.createCell(0).setCellValue("  ");
+            blank.createCell(1).setCellStyle(date); // a styled cell with no value
+
+            // row 5 (index 4) is missing from the file altogether
+            sheet.createRow(5).createCell(0).setCellValue(5531987654321d);
+            var formulaPhone = sheet.createRow(6).createCell(0);
+            formulaPhone.setCellFormula("5511900000000+1");
+            formulaPhone.setCellValue(5511900000001d);
+
+            book.createSheet("Outra").createRow(0).createCell(0).setCellValue("not this sheet");
+            book.write(out);
+        }
+
+        try (RowSource source = reader.open(file)) {
+            assertThat(source.header()).containsExactly("Phone", "Vencimento", "Pedido", "Total", "Link", "Nome");
+            assertThat(Rows.all(source)).containsExactly(
+                    new Row(2, List.of("5511987654321", "25/12/2026", "1001", "2002", "=HYPERLINK(\"http://x\",\"y\")", "Conceição")),
+                    new Row(3, List.of("+55 21 99876-5432", "", "", "", "", "Bruno")),
+                    new Row(6, List.of("5531987654321")),
+                    new Row(7, List.of("5511900000001")));
+        }
+    }
+
+    /** Written by LibreOffice Calc; see src/test/resources/fixtures/README.md. */
+    @Test
+    void readsAWorkbookWrittenByLibreOffice() throws IOException {
+        Path file = dir.resolve("contacts-libreoffice.xlsx");
+        try (var in = getClass().getResourceAsStream("/fixtures/contacts-libreoffice.xlsx")) {
+            Files.copy(in, file);
+        }
+        try (RowSource source = reader.open(file)) {
+            assertThat(source.header()).containsExactly("telefone", "nome", "vencimento", "pedido", "total");
+            assertThat(Rows.all(source)).containsExactly(
+                    new Row(2, List.of("5511987654321", "Conceição", "25/12/2026", "1001", "2002")),
+                    new Row(4, List.of("+55 21 99876-5432", "São Paulo", "05/01/2027", "1002", "2004")));
+        }
+    }
+
+    @Test
+    void sheetWithoutRowsHasEmptyHeader() throws IOException {
+        Path file = dir.resolve("empty-sheet.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            book.createSheet("Vazia").createRow(4).createCell(2).setCellValue(" ");
+            book.write(out);
+        }
+        try (RowSource source = reader.open(file)) {
+            assertThat(source.header()).isEmpty();
+            assertThat(source.hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    void zeroByteFileHasEmptyHeader() throws IOException {
+        try (RowSource source = reader.open(Files.createFile(dir.resolve("empty.xlsx")))) {
+            assertThat(source.header()).isEmpty();
+            assertThat(source.hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    void zipBombProtectionStaysOn() throws IOException {
+        Path valid = dir.resolve("valid.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(valid)) {
+            book.createSheet("Contatos").createRow(0).createCell(0).setCellValue("phone");
+            book.write(out);
+        }
+        Path bomb = dir.resolve("bomb.xlsx");
+        String padding = "<!--" + " ".repeat(20_000_000) + "-->"; // deflates about 1000 to 1
+        rewriteSheet(valid, bomb, xml -> xml.replace("?>", "?>" + padding)); // ahead of the first row, so open() meets it
+        assertThatThrownBy(() -> reader.open(bomb))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessageStartingWith("bomb.xlsx could not be ")
+                .hasMessageContaining("as a zip bomb does");
+    }
+
+    @Test
+    void aSheetThatBreaksOffNamesTheLastRowRead() throws IOException {
+        Path valid = dir.resolve("valid.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(valid)) {
+            var sheet = book.createSheet("Contatos");
+            sheet.createRow(0).createCell(0).setCellValue("phone");
+            for (int i = 1; i < 5; i++) {
+                sheet.createRow(i).createCell(0).setCellValue(5511987654320d + i);
+            }
+            book.write(out);
+        }
+        Path broken = dir.resolve("broken.xlsx");
+        rewriteSheet(valid, broken, xml -> xml.substring(0, xml.indexOf("<row r=\"4\"")) + "<row r=\"4\"><c r=\"A4\" t=\"n\"><v>55</c>");
+        try (RowSource source = reader.open(broken)) {
+            assertThat(source.next().number()).isEqualTo(2);
+            assertThat(source.next().number()).isEqualTo(3);
+            assertThatThrownBy(source::hasNext)
+                    .isInstanceOf(UncheckedIOException.class)
+                    .cause().isInstanceOf(UnreadableFileException.class)
+                    .hasMessage("broken.xlsx could not be read after row 3: the workbook is damaged");
+        }
+    }
+
+    @Test
+    void closeReleasesTheFile() throws IOException {
+        assumeTrue(Rows.canCountHandles());
+        Path file = dir.resolve("close.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            var sheet = book.createSheet("Contatos");
+            for (int i = 0; i < 10; i++) {
+                sheet.createRow(i).createCell(0).setCellValue(5511987654321d + i);
+            }
+            book.write(out);
+        }
+        RowSource source = reader.open(file);
+        source.next();
+        assertThat(Rows.openHandles(file)).isPositive();
+        source.close();
+        assertThat(Rows.openHandles(file)).isZero();
+    }
+
+    /** Copies an .xlsx, changing the XML of its first sheet. */
+    private static void rewriteSheet(Path from, Path to, UnaryOperator<String> change) throws IOException {
+        try (var in = new ZipInputStream(Files.newInputStream(from)); var out = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                byte[] bytes = in.readAllBytes();
+                if (entry.getName().equals("xl/worksheets/sheet1.xml")) {
+                    bytes = change.apply(new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+    }
+}

@@ -39,7 +39,7 @@ class RejectedFilesTest extends ArautoTestBase {
     @Test
     void missingColumnsAreNamed() throws Exception {
         byte[] csv = "telefone,nome\n5511987001235,Ana\n".getBytes(StandardCharsets.UTF_8);
-        assertRejected(drop("pedido_enviado", "faltando.csv", csv), "'pedido', 'entrega'", "telefone, nome");
+        assertRejected(drop("pedido_enviado", "faltando.csv", csv), "'pedido', 'entrega'", "its columns are 'telefone', 'nome'");
     }
 
     @Test

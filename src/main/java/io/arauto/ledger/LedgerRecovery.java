@@ -20,7 +20,7 @@ public class LedgerRecovery {
     }
 
     @PostConstruct
-    void recover() {
+    public void recover() {
         for (long id : campaigns.interruptedReads()) {
             campaigns.reject(id);
             log.warn("Campaign {} was being read when Arauto stopped; it is dropped and its file, still in the inbox, is read again", id);

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -31,7 +35,8 @@ import io.arauto.config.ArautoProperties;
 
 /**
  * Append-only audit trail (SPEC section 6): one JSON object per line in
- * {@code audit/audit-YYYY-MM-DD.jsonl}, the date being the event's UTC date. Details may hold full
+ * {@code audit/audit-YYYY-MM-DD.jsonl}, the date being the event's UTC date, and the same line in
+ * the ledger's {@code audit} table. Details may hold full
  * phone numbers: this is the protected compliance record (LGPD), unlike the logs, which mask them.
  */
 @Component
@@ -52,10 +57,19 @@ public class AuditLog implements Closeable {
     private final Path dir;
     private final Clock clock;
     private final ObjectWriter json;
+    private final JdbcTemplate ledger;
     private LocalDate openDate;
     private OutputStream out;
 
+    /** Writes the file only; for tests and tools without a ledger. */
     public AuditLog(ArautoProperties properties, ObjectMapper mapper, Clock clock) {
+        this(properties, mapper, clock, null);
+    }
+
+    /** Writes every event to the file and to the ledger's audit table. */
+    @Autowired
+    public AuditLog(ArautoProperties properties, ObjectMapper mapper, Clock clock, @Nullable JdbcTemplate ledger) {
+        this.ledger = ledger;
         this.dir = properties.auditDir();
         this.clock = clock;
         this.json = mapper.writer().without(SerializationFeature.INDENT_OUTPUT); // one line per event, whatever the app's Jackson settings
@@ -92,6 +106,10 @@ public class AuditLog implements Closeable {
                 failure.addSuppressed(closing);
             }
             throw failure;
+        }
+        if (ledger != null) {
+            ledger.update("insert into audit (at, event, campaign_id, detail) values (?, ?, ?, ?)",
+                    Timestamp.from(now), event, campaignId, new String(line, 0, line.length - 1, UTF_8));
         }
     }
 

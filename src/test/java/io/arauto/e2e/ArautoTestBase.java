@@ -20,6 +20,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 
@@ -46,6 +49,11 @@ public abstract class ArautoTestBase {
             throw new IllegalStateException(e);
         }
         CLOUD_API.start();
+        // Meta accepts by default and answers with a wamid made of the recipient's number
+        CLOUD_API.stubFor(post(urlEqualTo("/v23.0/" + PHONE_NUMBER_ID + "/messages")).atPriority(5).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"{{jsonPath request.body '$.to'}}\","
+                        + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],\"messages\":[{\"id\":\"wamid.{{jsonPath request.body '$.to'}}\"}]}")));
         try (Connection crm = DriverManager.getConnection(CRM_URL, "sa", "")) {
             // the CRM keeps phones the way its users typed them
             crm.createStatement().execute("create table clientes_optout (telefone varchar(40))");
@@ -70,6 +78,7 @@ public abstract class ArautoTestBase {
         registry.add("arauto.provider.cloud-api.api-version", () -> "v23.0");
         registry.add("arauto.provider.cloud-api.phone-number-id", () -> PHONE_NUMBER_ID);
         registry.add("arauto.provider.cloud-api.access-token", () -> TOKEN);
+        registry.add("arauto.provider.cloud-api.read-timeout", () -> "2s");
         registry.add("arauto.crm.datasource.url", () -> CRM_URL);
         registry.add("arauto.crm.datasource.username", () -> "sa");
         registry.add("arauto.crm.datasource.password", () -> "");

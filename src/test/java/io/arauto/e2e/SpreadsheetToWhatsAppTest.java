@@ -51,10 +51,6 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
 
     @BeforeAll
     static void cloudApi() {
-        CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(5).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"{{jsonPath request.body '$.to'}}\","
-                        + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],\"messages\":[{\"id\":\"wamid.{{jsonPath request.body '$.to'}}\"}]}")));
         // Meta refuses one number for good
         CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", com.github.tomakehurst.wiremock.client.WireMock.equalTo("5521981112222")))
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")

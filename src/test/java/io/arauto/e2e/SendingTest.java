@@ -1,0 +1,150 @@
+package io.arauto.e2e;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.LedgerRecovery;
+import io.arauto.ledger.MessageLedger;
+import io.arauto.optout.OptOutList;
+import io.arauto.verdict.JudgedRow;
+import io.arauto.verdict.MessageStatus;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Sending from the ledger: each message at most once, retried only when the provider says it is
+ * safe, opt-outs checked again just before sending, and nothing sent twice after a crash.
+ */
+class SendingTest extends ArautoTestBase {
+
+    private static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
+    private static final List<String> HEADER = List.of("phone", "name", "code");
+
+    @Autowired
+    CampaignLedger campaigns;
+    @Autowired
+    MessageLedger messages;
+    @Autowired
+    OptOutList optOuts;
+    @Autowired
+    LedgerRecovery recovery;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void throttledMessageIsSentAgainAfterRetryAfterAndOnlyOnceAccepted() {
+        String to = "5511970000001";
+        CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(to)))
+                .inScenario("throttled").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("calm")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                        .withBody("{\"error\":{\"message\":\"Too many messages\",\"code\":130429}}")));
+        CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(to)))
+                .inScenario("throttled").whenScenarioStateIs("calm")
+                .willReturn(aResponse().withStatus(200).withBody("{\"messages\":[{\"id\":\"wamid.retried\"}]}")));
+
+        long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT"));
+        List<LoggedRequest> requests = requestsTo(to);
+        assertThat(requests).hasSize(2);
+        assertThat(Duration.between(requests.get(0).getLoggedDate().toInstant(), requests.get(1).getLoggedDate().toInstant()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(jdbc.queryForObject("select wamid from message where campaign_id = ? and row_num = 2", String.class, campaign))
+                .isEqualTo("wamid.retried");
+    }
+
+    @Test
+    void numberThatOptedOutAfterTheFileWasReadIsNotSent() {
+        String kept = "5511970000002";
+        String leaving = "5511970000003";
+        long campaign = campaigns.create("late-optout.csv", "aviso_simples", "test", "aviso_simples/late-optout.csv", "x", HEADER);
+        messages.insert(campaign, List.of(row(2, "+" + kept, MessageStatus.QUEUED), row(3, "+" + leaving, MessageStatus.QUEUED)));
+        optOuts.record("+" + leaving, "test", "replied SAIR"); // after the rows were judged, before they are sent
+        campaigns.markRead(campaign, 2, true);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> campaigns.find(campaign).orElseThrow().settledAt() != null);
+        assertThat(status(campaign, 2)).isEqualTo("SENT");
+        assertThat(status(campaign, 3)).isEqualTo("OPTED_OUT");
+        assertThat(requestsTo(kept)).hasSize(1);
+        assertThat(requestsTo(leaving)).isEmpty();
+    }
+
+    @Test
+    void unansweredRequestMakesTheMessageUncertainAndItIsNotSentAgain() {
+        String to = "5511970000004";
+        CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(to)))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(3_000).withBody("{\"messages\":[{\"id\":\"wamid.late\"}]}")));
+
+        long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("UNCERTAIN"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> campaigns.find(campaign).orElseThrow().settledAt() != null);
+        assertThat(reason(campaign, 2)).contains("may have arrived");
+        assertThat(requestsTo(to)).hasSize(1);
+    }
+
+    @Test
+    void afterACrashSendingMessagesBecomeUncertainAndHalfReadCampaignsAreDropped() {
+        long sending = campaign(row(2, "+5511970000005", MessageStatus.INVALID));
+        jdbc.update("update message set status = 'SENDING' where campaign_id = ?", sending);
+        long halfRead = campaigns.create("half.csv", "aviso_simples", "test", "aviso_simples/half.csv", "y", HEADER);
+        messages.insert(halfRead, List.of(row(2, "+5511970000006", MessageStatus.QUEUED)));
+
+        recovery.recover();
+
+        assertThat(status(sending, 2)).isEqualTo("UNCERTAIN");
+        assertThat(reason(sending, 2)).contains("not sent again");
+        assertThat(campaigns.find(halfRead).orElseThrow().status().name()).isEqualTo("REJECTED");
+        assertThat(jdbc.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, halfRead)).isZero();
+        assertThat(requestsTo("5511970000005")).isEmpty();
+        assertThat(requestsTo("5511970000006")).isEmpty();
+    }
+
+    @Test
+    void everyEventReachesTheAuditTableAsWell() {
+        String to = "5511970000007";
+        long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT"));
+        List<Map<String, Object>> events = jdbc.queryForList("select event, detail from audit where campaign_id = ? order by id", campaign);
+        assertThat(events).extracting(e -> e.get("EVENT") != null ? e.get("EVENT") : e.get("event")).contains("message_sent");
+        assertThat(events.toString()).contains("Hello Name, your code is C-2.");
+    }
+
+    private long campaign(JudgedRow... rows) {
+        long id = campaigns.create("direct.csv", "aviso_simples", "test", "aviso_simples/direct.csv", "z", HEADER);
+        messages.insert(id, List.of(rows));
+        campaigns.markRead(id, rows.length, List.of(rows).stream().anyMatch(r -> r.status() == MessageStatus.QUEUED));
+        return id;
+    }
+
+    private static JudgedRow row(int number, String e164, MessageStatus status) {
+        return new JudgedRow(number, e164, e164, status, status == MessageStatus.QUEUED ? null : "test", List.of(e164, "Name", "C-" + number));
+    }
+
+    private String status(long campaign, int row) {
+        return jdbc.queryForObject("select status from message where campaign_id = ? and row_num = ?", String.class, campaign, row);
+    }
+
+    private String reason(long campaign, int row) {
+        return jdbc.queryForObject("select reason from message where campaign_id = ? and row_num = ?", String.class, campaign, row);
+    }
+
+    private static List<LoggedRequest> requestsTo(String to) {
+        return CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES)).withRequestBody(matchingJsonPath("$.to", equalTo(to))));
+    }
+}

@@ -47,6 +47,9 @@ public class SampleDrop {
         Files.writeString(tmp, content);
         Path target = inbox.resolve(sample.getFileName());
         Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (properties.getIntake().isDoneFiles()) {
+            Files.writeString(inbox.resolve(sample.getFileName() + ".done"), "");
+        }
         log.info("Demo: dropped {} into {}; watch {} for its status file", sample, inbox, properties.outboxDir());
     }
 }

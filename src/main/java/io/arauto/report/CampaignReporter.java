@@ -62,8 +62,12 @@ public class CampaignReporter {
             throw e;
         }
         long finished = System.nanoTime();
-        written.put(campaignId, new Written(finished, finished - started));
-        log.debug("Campaign {} report written to {} in {} ms", campaignId, csv, (finished - started) / 1_000_000);
+        Written before = written.put(campaignId, new Written(finished, finished - started));
+        if (before == null) { // the first time in this run; rewrites are routine
+            log.info("Campaign {}: status file {} written ({} ms)", campaignId, csv, (finished - started) / 1_000_000);
+        } else {
+            log.debug("Campaign {}: status file {} rewritten ({} ms)", campaignId, csv, (finished - started) / 1_000_000);
+        }
     }
 
     static String baseName(String fileName) {

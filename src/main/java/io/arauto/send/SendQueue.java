@@ -91,6 +91,13 @@ public class SendQueue {
         return allowed;
     }
 
+    static String summary(Map<MessageStatus, Integer> counts) {
+        StringBuilder text = new StringBuilder();
+        counts.forEach((status, n) -> text.append(text.length() == 0 ? "" : ", ").append(n).append(' ')
+                .append(status.name().toLowerCase().replace('_', ' ')));
+        return text.toString();
+    }
+
     private void settle(long campaign) {
         if (campaigns.settleIfFinished(campaign)) {
             cursors.remove(campaign);
@@ -98,7 +105,7 @@ public class SendQueue {
             Map<String, Object> details = new LinkedHashMap<>();
             counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
             audit.record("campaign_settled", campaign, details);
-            log.info("Campaign {} settled: {}", campaign, counts);
+            log.info("Campaign {} settled, nothing left to send: {}", campaign, summary(counts));
         }
     }
 }

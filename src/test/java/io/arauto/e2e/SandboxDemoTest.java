@@ -1,0 +1,105 @@
+package io.arauto.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.arauto.ArautoApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the README's run command does: the demo profile drops the shipped sample, the sandbox
+ * provider takes every message and reports it delivered and read, and the status file says so.
+ * Done-files are on here, so a file without its .done waits in the inbox.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@ActiveProfiles("demo")
+class SandboxDemoTest {
+
+    static final Path DATA_DIR = createTempDir();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("arauto.data-dir", DATA_DIR::toString);
+        registry.add("arauto.intake.done-files", () -> "true");
+        registry.add("arauto.intake.stable-for", () -> "200ms");
+        registry.add("arauto.intake.read-lock-check-interval", () -> "100");
+        registry.add("arauto.intake.poll-delay", () -> "200");
+        registry.add("arauto.reports.interval", () -> "300ms");
+        registry.add("arauto.send.poll-interval", () -> "100");
+        registry.add("arauto.provider.sandbox.delivered-after", () -> "200ms");
+        registry.add("arauto.provider.sandbox.read-after", () -> "400ms");
+    }
+
+    @Test
+    void sampleGoesAllTheWayToReadInTheStatusFile() throws IOException {
+        Path outbox = DATA_DIR.resolve("outbox");
+        List<String> lines = await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Path report = report(outbox);
+            if (report == null) {
+                return null;
+            }
+            List<String> all = Files.readAllLines(report, StandardCharsets.UTF_8);
+            return all.stream().skip(1).anyMatch(l -> l.contains(",QUEUED,") || l.contains(",SENT,") || l.contains(",DELIVERED,")) ? null : all;
+        }, l -> l != null);
+        assertThat(lines).hasSize(1 + 8);
+        assertThat(lines.stream().filter(l -> l.contains(",READ,"))).hasSize(5);
+        assertThat(lines.stream().filter(l -> l.contains(",INVALID,"))).hasSize(2);
+        assertThat(lines.stream().filter(l -> l.contains(",DUPLICATE,"))).hasSize(1);
+        assertThat(DATA_DIR.resolve("archive/pedido_enviado")).isDirectoryContaining("glob:**/pedidos-exemplo.*.csv");
+        assertThat(Files.readString(auditFile())).contains("\"event\":\"campaign_created\"", "\"event\":\"message_sent\"",
+                "\"event\":\"status_received\"", "\"event\":\"campaign_settled\"");
+    }
+
+    @Test
+    void withDoneFilesOnAFileWaitsForItsDoneFile() throws IOException {
+        Path dir = DATA_DIR.resolve("inbox/pedido_enviado");
+        Files.createDirectories(dir);
+        Path file = Files.writeString(dir.resolve("espera.csv"), "telefone,nome,pedido,entrega\n5511987001299,Ana,1,hoje\n");
+        // a file with its .done dropped after it is taken, so the poller has passed over this one
+        Path other = Files.writeString(dir.resolve("outra.csv"), "telefone,nome,pedido,entrega\n5511987001298,Bia,2,hoje\n");
+        Files.writeString(dir.resolve("outra.csv.done"), "");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(other));
+        assertThat(file).exists();
+        Files.writeString(dir.resolve("espera.csv.done"), "");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(file));
+        assertThat(DATA_DIR.resolve("archive/pedido_enviado")).isDirectoryContaining("glob:**/espera.*.csv");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir.resolve("espera.csv.done"))); // taken along with its file
+    }
+
+    private static Path report(Path outbox) throws IOException {
+        if (!Files.exists(outbox)) {
+            return null;
+        }
+        try (var files = Files.list(outbox)) {
+            return files.filter(p -> p.getFileName().toString().matches("pedidos-exemplo\\.\\d+\\.status\\.csv")).findFirst().orElse(null);
+        }
+    }
+
+    private static Path auditFile() throws IOException {
+        try (var files = Files.list(DATA_DIR.resolve("audit"))) {
+            return files.findFirst().orElseThrow();
+        }
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("arauto-demo-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -69,6 +69,19 @@ class SendingTest extends ArautoTestBase {
     }
 
     @Test
+    void messageIsSendingInTheLedgerWhileItsRequestIsInFlight() {
+        String to = "5511970000008";
+        CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(to)))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(1_200).withBody("{\"messages\":[{\"id\":\"wamid.slow\"}]}")));
+
+        long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !requestsTo(to).isEmpty());
+        assertThat(status(campaign, 2)).isEqualTo("SENDING");
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT"));
+    }
+
+    @Test
     void numberThatOptedOutAfterTheFileWasReadIsNotSent() {
         String kept = "5511970000002";
         String leaving = "5511970000003";

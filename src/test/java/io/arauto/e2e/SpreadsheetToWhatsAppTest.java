@@ -25,6 +25,9 @@ import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.arauto.optout.OptOutList;
@@ -41,6 +44,7 @@ import static org.awaitility.Awaitility.await;
  * The spine, end to end through the real routes: a spreadsheet dropped in the inbox ends as
  * requests to the Cloud API (WireMock) and a status file in the outbox, every row accounted for.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SpreadsheetToWhatsAppTest extends ArautoTestBase {
 
     private static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
@@ -60,7 +64,7 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
     }
 
     @Test
-    void windows1252SemicolonCsvGoesOutAndComesBackAsStatusLines() throws Exception {
+    void windows1252SemicolonCsvGoesOutAndComesBackAsStatusLines(CapturedOutput log) throws Exception {
         optOuts.record("+5531988881111", "test", "asked in the shop");
         String csv = String.join("\r\n",
                 "Telefone;Nome;Pedido;Entrega;Cidade",
@@ -103,6 +107,10 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
         assertThat(sent).containsKey("5521981112222");
         assertThat(sent).doesNotContainKeys("5511977776666", "5521998765432", "5531988881111");
         assertThat(countRequestsTo("5511987654321")).isEqualTo(1);
+
+        assertThat(log.getAll()).doesNotContain(TOKEN).doesNotContain("5521981112222").doesNotContain("98111-2222")
+                .contains("+55219****2222") // the refused number, masked
+                .contains("campaign").contains("8 rows");
     }
 
     @Test

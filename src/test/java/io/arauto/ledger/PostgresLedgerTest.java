@@ -1,0 +1,478 @@
+package io.arauto.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.arauto.config.ArautoProperties;
+import io.arauto.optout.CrmDatabase;
+import io.arauto.optout.OptOutList;
+import io.arauto.report.StatusLine;
+import io.arauto.support.SharedPostgres;
+import io.arauto.verdict.JudgedRow;
+import io.arauto.verdict.MessageStatus;
+import io.arauto.verdict.PhoneNormalizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every statement of the ledger beans on a real PostgreSQL, migrated by the app's own Flyway
+ * scripts: the same beans the app wires, on a pooled DataSource with Spring's transaction manager.
+ */
+class PostgresLedgerTest {
+
+    private static final Instant START = Instant.parse("2026-03-02T12:00:00.123456Z"); // microseconds: what timestamptz keeps
+
+    private static HikariDataSource dataSource;
+    private static MigrateResult migration;
+    private static JdbcTemplate jdbc;
+    private static SettableClock clock;
+    private static CampaignLedger campaigns;
+    private static MessageLedger messages;
+    private static OptOutList optOuts;
+
+    @BeforeAll
+    static void postgres() {
+        dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(SharedPostgres.newDatabase("ledger"));
+        dataSource.setUsername(SharedPostgres.USER);
+        dataSource.setPassword(SharedPostgres.PASSWORD);
+        dataSource.setMaximumPoolSize(10);
+        // a session zone unlike the JVM's (UTC here), so an instant stored or read as local time would show
+        dataSource.setConnectionInitSql("set time zone 'America/Sao_Paulo'");
+        migration = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+
+        jdbc = new JdbcTemplate(dataSource);
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        ObjectMapper json = new ObjectMapper();
+        clock = new SettableClock(START);
+        ArautoProperties properties = new ArautoProperties();
+        campaigns = new CampaignLedger(jdbc, tx, json, clock);
+        messages = new MessageLedger(jdbc, tx, json, clock);
+        optOuts = new OptOutList(jdbc, new CrmDatabase(properties), new PhoneNormalizer(properties), properties, clock);
+    }
+
+    @AfterAll
+    static void close() {
+        dataSource.close();
+    }
+
+    @BeforeEach
+    void resetClock() {
+        clock.set(START);
+    }
+
+    @Test
+    void flywayCreatesTheSchemaWithPostgresTypes() {
+        assertThat(migration.success).isTrue();
+        assertThat(migration.migrationsExecuted).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select version()", String.class)).startsWith("PostgreSQL");
+        assertThat(jdbc.queryForObject("show timezone", String.class)).isEqualTo("America/Sao_Paulo");
+        assertThat(columnType("campaign", "created_at")).isEqualTo("timestamp with time zone");
+        assertThat(columnType("message", "next_attempt_at")).isEqualTo("timestamp with time zone");
+        assertThat(columnType("campaign", "report_dirty")).isEqualTo("boolean");
+        assertThat(columnType("message", "input")).isEqualTo("character varying");
+        assertThat(jdbc.queryForObject("select is_identity from information_schema.columns "
+                + "where table_name = 'campaign' and column_name = 'id'", String.class)).isEqualTo("YES");
+    }
+
+    @Test
+    void campaignGoesFromReadingToActiveToDoneWithItsTimesKeptAsInstants() {
+        long first = campaigns.create("a.csv", "pedido_enviado", "folder", "pedido_enviado/a.csv", sha("a"), List.of("Telefone", "Nome ç"));
+        long second = campaigns.create("b.csv", "pedido_enviado", "folder", "pedido_enviado/b.csv", sha("b"), List.of("phone"));
+        assertThat(second).isGreaterThan(first);
+
+        Campaign read = campaigns.find(first).orElseThrow();
+        assertThat(read.name()).isEqualTo("a.csv");
+        assertThat(read.template()).isEqualTo("pedido_enviado");
+        assertThat(read.source()).isEqualTo("folder");
+        assertThat(read.sourceFile()).isEqualTo("pedido_enviado/a.csv");
+        assertThat(read.sha256()).isEqualTo(sha("a"));
+        assertThat(read.inputHeader()).containsExactly("Telefone", "Nome ç");
+        assertThat(read.status()).isEqualTo(CampaignStatus.READING);
+        assertThat(read.createdAt()).isEqualTo(START);
+        assertThat(read.readAt()).isNull();
+        // stored as the same absolute instant, whatever the session's time zone
+        assertThat(jdbc.queryForObject("select extract(epoch from created_at) from campaign where id = ?", Double.class, first))
+                .isCloseTo(START.getEpochSecond() + START.getNano() / 1e9, offset(1e-6));
+        assertThat(campaigns.find(Long.MAX_VALUE)).isEmpty();
+        assertThat(campaigns.interruptedReads()).contains(first, second);
+
+        clock.advance(Duration.ofSeconds(5));
+        campaigns.markRead(first, 3, true);
+        Campaign active = campaigns.find(first).orElseThrow();
+        assertThat(active.status()).isEqualTo(CampaignStatus.ACTIVE);
+        assertThat(active.totalRows()).isEqualTo(3);
+        assertThat(active.readAt()).isEqualTo(START.plusSeconds(5));
+        assertThat(active.settledAt()).isNull();
+        assertThat(campaigns.active()).contains(first).doesNotContain(second);
+        assertThat(campaigns.interruptedReads()).doesNotContain(first).contains(second);
+
+        campaigns.markRead(second, 1, false); // nothing queued: done at once
+        Campaign done = campaigns.find(second).orElseThrow();
+        assertThat(done.status()).isEqualTo(CampaignStatus.DONE);
+        assertThat(done.settledAt()).isEqualTo(START.plusSeconds(5));
+        assertThat(campaigns.active()).doesNotContain(second);
+    }
+
+    @Test
+    void rejectDropsAHalfReadCampaignAndItsRows() {
+        long id = campaigns.create("half.csv", "pedido_enviado", "folder", "pedido_enviado/half.csv", sha("half"), List.of("phone"));
+        messages.insert(id, List.of(queued(2, "+5511900000002"), queued(3, "+5511900000003")));
+        assertThat(count("select count(*) from message where campaign_id = ?", id)).isEqualTo(2);
+
+        campaigns.reject(id);
+
+        assertThat(count("select count(*) from message where campaign_id = ?", id)).isZero();
+        Campaign rejected = campaigns.find(id).orElseThrow();
+        assertThat(rejected.status()).isEqualTo(CampaignStatus.REJECTED);
+        assertThat(rejected.settledAt()).isEqualTo(START);
+        assertThat(campaigns.interruptedReads()).doesNotContain(id);
+    }
+
+    @Test
+    void findSameFileSeesOnlyAcceptedCampaignsOfTheTemplateWithinTheWindow() {
+        String sha = sha("same bytes");
+        long reading = campaigns.create("x.csv", "fatura", "folder", "fatura/x.csv", sha, List.of("phone"));
+        assertThat(campaigns.findSameFile("fatura", sha, START.minus(Duration.ofDays(7)))).isEmpty(); // still READING
+
+        campaigns.markRead(reading, 1, true);
+        clock.advance(Duration.ofHours(1));
+        long later = campaigns.create("x-again.csv", "fatura", "folder", "fatura/x-again.csv", sha, List.of("phone"));
+        campaigns.markRead(later, 1, false);
+
+        assertThat(campaigns.findSameFile("fatura", sha, START.minus(Duration.ofDays(7)))).map(Campaign::id).hasValue(reading);
+        assertThat(campaigns.findSameFile("fatura", sha, START.plusSeconds(1))).map(Campaign::id).hasValue(later);
+        assertThat(campaigns.findSameFile("fatura", sha, START.plus(Duration.ofHours(2)))).isEmpty();
+        assertThat(campaigns.findSameFile("pedido_enviado", sha, START.minus(Duration.ofDays(7)))).isEmpty();
+        assertThat(campaigns.findSameFile("fatura", sha("other"), START.minus(Duration.ofDays(7)))).isEmpty();
+    }
+
+    @Test
+    void judgedRowsGoInAsABatchAndQueuedRowsComeOutInRowOrderWhenDue() {
+        long id = activeCampaign("queue", List.of(
+                queued(2, "+5511900000002"),
+                new JudgedRow(3, "11900000002", "+5511900000002", MessageStatus.DUPLICATE, "The same number is on row 2.",
+                        List.of("11900000002", "Zé")),
+                queued(4, "+5511900000004"),
+                new JudgedRow(5, "5.51199E+12", null, MessageStatus.INVALID, "scientific notation", List.of("5.51199E+12", "X")),
+                queued(6, "+5511900000006")));
+
+        assertThat(messages.queued(id, 0, 2)).extracting(QueuedMessage::row).containsExactly(2, 4); // fetch first 2 rows only
+        assertThat(messages.queued(id, 4, 10)).extracting(QueuedMessage::row).containsExactly(6);
+        QueuedMessage first = messages.queued(id, 0, 1).get(0);
+        assertThat(first).isEqualTo(new QueuedMessage(id, 2, "+5511900000002", 0, List.of("+55 11 90000-0002", "Cliente 2 ação")));
+        assertThat(jdbc.queryForMap("select phone, phone_e164, status, reason, updated_at from message where campaign_id = ? and row_num = 3", id))
+                .containsEntry("phone", "11900000002").containsEntry("phone_e164", "+5511900000002")
+                .containsEntry("status", "DUPLICATE").containsEntry("reason", "The same number is on row 2.");
+        assertThat(campaigns.counts(id)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                MessageStatus.QUEUED, 3, MessageStatus.DUPLICATE, 1, MessageStatus.INVALID, 1));
+        messages.insert(id, List.of()); // nothing to write is no statement at all
+    }
+
+    @Test
+    void aMessageIsClaimedOnceAndEachOutcomeOnlyAppliesToASendingMessage() {
+        long id = activeCampaign("outcomes", List.of(queued(2, "+5511900000102"), queued(3, "+5511900000103"),
+                queued(4, "+5511900000104"), queued(5, "+5511900000105")));
+
+        assertThat(messages.markSending(id, 2)).isTrue();
+        assertThat(messages.markSending(id, 2)).isFalse(); // someone else's already
+        assertThat(messages.queued(id, 0, 10)).extracting(QueuedMessage::row).containsExactly(3, 4, 5);
+
+        // retryable answer: back to QUEUED, but not due until next_attempt_at
+        messages.retryLater(id, 2, START.plusSeconds(30), "131000", "Attempt 1 failed (Something went wrong)");
+        assertThat(row(id, 2)).containsEntry("status", "QUEUED").containsEntry("attempts", 1).containsEntry("error_code", "131000");
+        assertThat(messages.queued(id, 0, 10)).extracting(QueuedMessage::row).containsExactly(3, 4, 5);
+        clock.advance(Duration.ofSeconds(30));
+        List<QueuedMessage> due = messages.queued(id, 0, 10);
+        assertThat(due).extracting(QueuedMessage::row).containsExactly(2, 3, 4, 5);
+        assertThat(due.get(0).attempts()).isEqualTo(1);
+
+        assertThat(messages.markSending(id, 2)).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        messages.markSent(id, 2, "wamid.HBgL2");
+        assertThat(row(id, 2)).containsEntry("status", "SENT").containsEntry("wamid", "wamid.HBgL2").containsEntry("attempts", 2)
+                .containsEntry("reason", null).containsEntry("error_code", null).containsEntry("next_attempt_at", null);
+        assertThat(instant(row(id, 2).get("updated_at"))).isEqualTo(START.plusSeconds(31));
+
+        assertThat(messages.markSending(id, 3)).isTrue();
+        messages.markFailed(id, 3, "131026", "Message Undeliverable.");
+        assertThat(row(id, 3)).containsEntry("status", "FAILED").containsEntry("error_code", "131026")
+                .containsEntry("reason", "Message Undeliverable.");
+
+        assertThat(messages.markSending(id, 4)).isTrue();
+        messages.markUncertain(id, 4, "No answer from the provider (read timed out)");
+        assertThat(row(id, 4)).containsEntry("status", "UNCERTAIN").containsEntry("reason", "No answer from the provider (read timed out)");
+
+        // outcomes for messages not SENDING change nothing
+        messages.markSent(id, 3, "wamid.late");
+        messages.markUncertain(id, 2, "late");
+        messages.markFailed(id, 5, "1", "not sending");
+        messages.retryLater(id, 4, START, "1", "not sending");
+        assertThat(row(id, 3)).containsEntry("status", "FAILED").containsEntry("wamid", null);
+        assertThat(row(id, 2)).containsEntry("status", "SENT");
+        assertThat(row(id, 5)).containsEntry("status", "QUEUED").containsEntry("error_code", null);
+        assertThat(row(id, 4)).containsEntry("status", "UNCERTAIN");
+
+        assertThat(messages.markOptedOut(id, 5, "The number opted out (Arauto opt-out list) before it was sent.")).isTrue();
+        assertThat(messages.markOptedOut(id, 2, "too late")).isFalse();
+        assertThat(row(id, 5)).containsEntry("status", "OPTED_OUT");
+        assertThat(campaigns.counts(id)).containsExactlyInAnyOrderEntriesOf(Map.of(MessageStatus.SENT, 1, MessageStatus.FAILED, 1,
+                MessageStatus.UNCERTAIN, 1, MessageStatus.OPTED_OUT, 1));
+    }
+
+    @Test
+    void statusReportsOnlyMoveForward() {
+        long id = activeCampaign("statuses", List.of(queued(2, "+5511900000202"), queued(3, "+5511900000203")));
+        sent(id, 2, "wamid.forward");
+        sent(id, 3, "wamid.failing");
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(messages.applyStatus("wamid.forward", MessageStatus.DELIVERED, null, null)).hasValue(id);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(messages.applyStatus("wamid.forward", MessageStatus.READ, null, null)).hasValue(id);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(messages.applyStatus("wamid.forward", MessageStatus.DELIVERED, null, null)).isEmpty(); // late, after READ
+        assertThat(messages.applyStatus("wamid.forward", MessageStatus.READ, null, null)).isEmpty(); // repeated
+        assertThat(messages.applyStatus("wamid.forward", MessageStatus.FAILED, "131047", "late failure")).isEmpty();
+        assertThat(row(id, 2)).containsEntry("status", "READ").containsEntry("error_code", null);
+        assertThat(instant(row(id, 2).get("updated_at"))).isEqualTo(START.plusSeconds(2));
+
+        assertThat(messages.applyStatus("wamid.failing", MessageStatus.FAILED, "131049", "Meta chose not to deliver.")).hasValue(id);
+        assertThat(row(id, 3)).containsEntry("status", "FAILED").containsEntry("error_code", "131049")
+                .containsEntry("reason", "Meta chose not to deliver.");
+        assertThat(messages.applyStatus("wamid.failing", MessageStatus.READ, null, null)).hasValue(id); // read beats failed
+        assertThat(row(id, 3)).containsEntry("status", "READ").containsEntry("error_code", "131049").containsEntry("reason", null);
+
+        assertThat(messages.applyStatus("wamid.nobody-knows", MessageStatus.READ, null, null)).isEmpty();
+        assertThat(messages.applyStatus("wamid.forward", MessageStatus.QUEUED, null, null)).isEmpty(); // nothing moves to QUEUED
+    }
+
+    @Test
+    void messagesCaughtSendingAtRestartBecomeUncertain() {
+        long id = activeCampaign("restart", List.of(queued(2, "+5511900000302"), queued(3, "+5511900000303"), queued(4, "+5511900000304")));
+        messages.markSending(id, 2);
+        messages.markSending(id, 3);
+        int sendingEverywhere = count("select count(*) from message where status = 'SENDING'");
+
+        assertThat(messages.uncertainAfterRestart()).isEqualTo(sendingEverywhere).isGreaterThanOrEqualTo(2);
+
+        assertThat(count("select count(*) from message where status = 'SENDING'")).isZero();
+        assertThat(row(id, 2)).containsEntry("status", "UNCERTAIN");
+        assertThat((String) row(id, 3).get("reason")).contains("may or may not have arrived");
+        assertThat(row(id, 4)).containsEntry("status", "QUEUED");
+    }
+
+    @Test
+    void campaignSettlesOnceNothingIsQueuedOrSending() {
+        long id = activeCampaign("settle", List.of(queued(2, "+5511900000402"),
+                new JudgedRow(3, "", null, MessageStatus.INVALID, "The phone is empty.", List.of("", "Sem"))));
+        campaigns.claimReport(id);
+
+        assertThat(campaigns.settleIfFinished(id)).isFalse(); // row 2 QUEUED
+        messages.markSending(id, 2);
+        assertThat(campaigns.settleIfFinished(id)).isFalse(); // row 2 SENDING
+        messages.markSent(id, 2, "wamid.settle");
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(campaigns.settleIfFinished(id)).isTrue();
+        assertThat(campaigns.settleIfFinished(id)).isFalse(); // already DONE
+        Campaign done = campaigns.find(id).orElseThrow();
+        assertThat(done.status()).isEqualTo(CampaignStatus.DONE);
+        assertThat(done.settledAt()).isEqualTo(START.plus(Duration.ofMinutes(1)));
+        assertThat(campaigns.dirtyReports()).contains(id);
+    }
+
+    @Test
+    void oneWriterClaimsADirtyReport() {
+        long id = campaigns.create("dirty.csv", "pedido_enviado", "folder", "pedido_enviado/dirty.csv", sha("dirty"), List.of("phone"));
+        assertThat(campaigns.dirtyReports()).doesNotContain(id); // dirty from the start, but still READING
+        campaigns.markRead(id, 1, true);
+        assertThat(campaigns.dirtyReports()).contains(id);
+
+        assertThat(campaigns.claimReport(id)).isTrue();
+        assertThat(campaigns.claimReport(id)).isFalse();
+        assertThat(campaigns.dirtyReports()).doesNotContain(id);
+        assertThat(jdbc.queryForObject("select report_dirty from campaign where id = ?", Boolean.class, id)).isFalse();
+
+        campaigns.markDirty(id);
+        campaigns.markDirty(id);
+        assertThat(campaigns.dirtyReports()).contains(id);
+        assertThat(campaigns.claimReport(id)).isTrue();
+    }
+
+    @Test
+    void linesStreamFromACursorInRowOrder() {
+        long id = campaigns.create("big.csv", "pedido_enviado", "folder", "pedido_enviado/big.csv", sha("big"), List.of("phone", "name"));
+        int total = 5_000;
+        List<JudgedRow> batch = new ArrayList<>();
+        for (int row = 2; row < total + 2; row++) {
+            batch.add(queued(row, String.format("+55119%08d", row)));
+            if (batch.size() == 1000) {
+                messages.insert(id, batch);
+                batch = new ArrayList<>();
+            }
+        }
+        campaigns.markRead(id, total, true);
+
+        List<Integer> rows = new ArrayList<>(total);
+        List<String> openCursors = new ArrayList<>();
+        StatusLine[] firstLine = new StatusLine[1];
+        messages.withLines(id, lines -> {
+            firstLine[0] = lines.next();
+            rows.add(firstLine[0].row());
+            // same transaction, same connection: the server still holds the portal the rest comes from
+            openCursors.addAll(jdbc.queryForList("select statement from pg_cursors where name <> ''", String.class));
+            lines.forEachRemaining(line -> rows.add(line.row()));
+        });
+
+        assertThat(openCursors).singleElement().asString().contains("from message where campaign_id = $1 order by row_num");
+        assertThat(rows).hasSize(total).isSorted().startsWith(2, 3, 4).endsWith(total + 1);
+        assertThat(firstLine[0]).isEqualTo(new StatusLine(2, "+55 11 90000-0002", "+5511900000002", "QUEUED", null, null, null,
+                START, List.of("+55 11 90000-0002", "Cliente 2 ação")));
+        assertThat(campaigns.counts(id)).containsExactlyEntriesOf(Map.of(MessageStatus.QUEUED, total));
+    }
+
+    @Test
+    void optOutIsRecordedOnceAndFoundAgain() throws Exception {
+        assertThat(optOuts.record("+5511955550001", OptOutList.ARAUTO, "Replied SAIR")).isTrue();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(optOuts.record("+5511955550001", "webhook", "Replied STOP")).isFalse();
+        assertThat(jdbc.queryForMap("select source, detail, created_at from opt_out where phone_e164 = ?", "+5511955550001"))
+                .containsEntry("source", OptOutList.ARAUTO).containsEntry("detail", "Replied SAIR");
+        assertThat(instant(jdbc.queryForObject("select created_at from opt_out where phone_e164 = ?", Object.class, "+5511955550001")))
+                .isEqualTo(START);
+
+        assertThat(optOuts.optedOut(List.of("+5511955550001", "+5511955550002")))
+                .containsExactlyEntriesOf(Map.of("+5511955550001", OptOutList.ARAUTO));
+        assertThat(optOuts.optedOut(List.of())).isEmpty();
+        assertThat(optOuts.snapshot().sourceOf(PhoneNormalizer.toKey("+5511955550001"))).isEqualTo(OptOutList.ARAUTO);
+        assertThat(optOuts.snapshot().sourceOf(PhoneNormalizer.toKey("+5511955550002"))).isNull();
+
+        // another instance inserts the same number and has not committed yet: our "where not exists" cannot see it,
+        // so our insert waits on the primary key and fails once the other commits; record() says "already there"
+        String phone = "+5511955550003";
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement insert = other.prepareStatement(
+                    "insert into opt_out (phone_e164, source, created_at) values (?, 'other instance', current_timestamp)")) {
+                insert.setString(1, phone);
+                insert.executeUpdate();
+            }
+            Future<Boolean> ours = pool.submit(() -> optOuts.record(phone, OptOutList.ARAUTO, "Replied PARAR"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> count("select count(*) from pg_locks where not granted") > 0);
+            other.commit();
+            assertThat(ours.get(10, TimeUnit.SECONDS)).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jdbc.queryForObject("select source from opt_out where phone_e164 = ?", String.class, phone)).isEqualTo("other instance");
+    }
+
+    private static long activeCampaign(String name, List<JudgedRow> rows) {
+        long id = campaigns.create(name + ".csv", "pedido_enviado", "folder", "pedido_enviado/" + name + ".csv", sha(name),
+                List.of("phone", "name"));
+        messages.insert(id, rows);
+        campaigns.markRead(id, rows.size(), true);
+        return id;
+    }
+
+    private static void sent(long campaign, int row, String wamid) {
+        assertThat(messages.markSending(campaign, row)).isTrue();
+        messages.markSent(campaign, row, wamid);
+    }
+
+    private static JudgedRow queued(int row, String e164) {
+        String phone = "+" + e164.substring(1, 3) + " " + e164.substring(3, 5) + " " + e164.substring(5, 10) + "-" + e164.substring(10);
+        return new JudgedRow(row, phone, e164, MessageStatus.QUEUED, null, List.of(phone, "Cliente " + row + " ação"));
+    }
+
+    private static Map<String, Object> row(long campaign, int row) {
+        return jdbc.queryForMap("select status, reason, error_code, wamid, attempts, next_attempt_at, updated_at from message "
+                + "where campaign_id = ? and row_num = ?", campaign, row);
+    }
+
+    private static int count(String sql, Object... args) {
+        return jdbc.queryForObject(sql, Integer.class, args);
+    }
+
+    private static String columnType(String table, String column) {
+        return jdbc.queryForObject("select data_type from information_schema.columns where table_name = ? and column_name = ?",
+                String.class, table, column);
+    }
+
+    private static Instant instant(Object timestamp) {
+        return ((Timestamp) timestamp).toInstant();
+    }
+
+    private static String sha(String content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A clock the test moves, for due times, windows and timestamps. */
+    private static final class SettableClock extends Clock {
+        private volatile Instant now;
+
+        SettableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

@@ -79,9 +79,11 @@ public class CampaignLedger {
     /** A file rejected half-way: its rows leave the ledger so nothing of it is ever sent. */
     public void reject(long id) {
         tx.executeWithoutResult(status -> {
-            jdbc.update("delete from message where campaign_id = ?", id);
-            jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ?",
+            int rejected = jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ?",
                     CampaignStatus.REJECTED.name(), Timestamp.from(clock.instant()), id, CampaignStatus.READING.name());
+            if (rejected > 0) { // only a campaign still being read; one that was accepted keeps its rows
+                jdbc.update("delete from message where campaign_id = ?", id);
+            }
         });
     }
 

@@ -9,13 +9,14 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -34,6 +35,7 @@ public class MessageLedger {
 
     private final JdbcTemplate jdbc;
     private final JdbcTemplate streaming;
+    private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
@@ -42,6 +44,7 @@ public class MessageLedger {
         this.jdbc = jdbc;
         this.streaming = new JdbcTemplate(jdbc.getDataSource());
         this.streaming.setFetchSize(1000);
+        this.named = new NamedParameterJdbcTemplate(jdbc);
         this.tx = tx;
         this.json = json;
         this.clock = clock;
@@ -126,8 +129,7 @@ public class MessageLedger {
      * campaign id when the message changed.
      */
     public Optional<Long> applyStatus(String wamid, MessageStatus status, String code, String reason) {
-        String lower = Arrays.stream(MessageStatus.values()).filter(s -> s.canMoveTo(status))
-                .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", "));
+        List<String> lower = Arrays.stream(MessageStatus.values()).filter(s -> s.canMoveTo(status)).map(Enum::name).toList();
         if (lower.isEmpty()) {
             return Optional.empty();
         }
@@ -136,8 +138,10 @@ public class MessageLedger {
             if (campaigns.isEmpty()) {
                 return Optional.<Long>empty();
             }
-            int changed = jdbc.update("update message set status = ?, error_code = coalesce(?, error_code), reason = ?, updated_at = ? "
-                    + "where wamid = ? and status in (" + lower + ")", status.name(), truncate(code, 32), truncate(reason, 1000), now(), wamid);
+            int changed = named.update("update message set status = :status, error_code = coalesce(:code, error_code), "
+                    + "reason = :reason, updated_at = :now where wamid = :wamid and status in (:lower)", new MapSqlParameterSource()
+                    .addValue("status", status.name()).addValue("code", truncate(code, 32)).addValue("reason", truncate(reason, 1000))
+                    .addValue("now", now()).addValue("wamid", wamid).addValue("lower", lower));
             return changed > 0 ? Optional.of(campaigns.get(0)) : Optional.<Long>empty();
         });
     }

@@ -26,6 +26,8 @@ public class CampaignReporter {
     private final ArautoProperties properties;
     private final Map<Long, Written> written = new ConcurrentHashMap<>();
 
+    private static final long BIG = 1_000_000_000L;
+
     private record Written(long atNanos, long tookNanos) { }
 
     public CampaignReporter(CampaignLedger campaigns, MessageLedger messages, StatusReportWriter writer, ArautoProperties properties) {
@@ -37,14 +39,15 @@ public class CampaignReporter {
 
     /**
      * Campaigns whose status changed since their report was last written, claimed for writing. A
-     * big report waits ten times as long as its last writing took, so rewriting never eats the machine.
+     * big report (over a second to write) waits ten times as long as its last writing took, so
+     * rewriting never eats the machine.
      */
     public List<Long> due() {
         long now = System.nanoTime();
         return campaigns.dirtyReports().stream()
                 .filter(id -> {
                     Written last = written.get(id);
-                    return last == null || now - last.atNanos >= 10 * last.tookNanos;
+                    return last == null || last.tookNanos < BIG || now - last.atNanos >= 10 * last.tookNanos;
                 })
                 .filter(campaigns::claimReport)
                 .toList();

@@ -150,7 +150,10 @@ public class FileIntake {
         };
     }
 
-    /** Every row is in the ledger: the campaign may go out. Returns where the file is archived. */
+    /**
+     * Every row is in the ledger: the campaign may go out. Returns the file's name in the archive,
+     * {@code <template>/<name>.<campaign-id>.<ext>}, relative to whichever archive folder its source has.
+     */
     public String close(Intake intake) throws RejectedFileException, IOException {
         intake.rows().close();
         if (intake.rowsJudged() == 0) {
@@ -168,16 +171,19 @@ public class FileIntake {
                 counts.getOrDefault(MessageStatus.INVALID, 0), counts.getOrDefault(MessageStatus.DUPLICATE, 0),
                 counts.getOrDefault(MessageStatus.OPTED_OUT, 0), intake.elapsedMillis(),
                 intake.rowsJudged() * 1000L / Math.max(1, intake.elapsedMillis()));
-        Path archive = properties.archiveDir().toAbsolutePath().normalize().resolve(intake.template())
-                .resolve(withInfix(intake.fileName(), String.valueOf(intake.campaignId())));
-        return archive.toString();
+        return intake.template() + "/" + withInfix(intake.fileName(), String.valueOf(intake.campaignId()));
+    }
+
+    /** Where an accepted file of the local inbox goes: {@code archiveName} under the data folder's archive/. */
+    public String localArchivePath(String archiveName) {
+        return properties.archiveDir().toAbsolutePath().normalize().resolve(archiveName).toString();
     }
 
     /**
-     * The file goes to error/ with a note beside it saying why; a campaign it had opened is
-     * rejected with all its rows, so nothing of it is ever sent.
+     * A file that cannot be taken: a campaign it had opened is rejected with all its rows, so
+     * nothing of it is ever sent. Returns the note that goes beside the file in error/.
      */
-    public void reject(Intake intake, String path, String relativePath, String errorTarget, Throwable cause) throws IOException {
+    public String reject(Intake intake, String relativePath, String errorTarget, Throwable cause) throws IOException {
         String reason = reasonFor(cause);
         if (intake != null) {
             try {
@@ -186,19 +192,24 @@ public class FileIntake {
                 campaigns.reject(intake.campaignId());
             }
         }
-        Path note = Path.of(errorTarget + ".error.txt");
-        Files.createDirectories(note.getParent());
-        Files.writeString(note, String.join(System.lineSeparator(),
+        audit.record("file_rejected", intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
+        log.warn("{} rejected, moved to error/{}: {}", relativePath, Path.of(errorTarget).getFileName(), reason);
+        return String.join(System.lineSeparator(),
                 relativePath + " was not taken.",
                 "",
                 "Reason: " + reason,
                 "",
                 "Received: " + clock.instant(),
-                "Moved to: " + Path.of(errorTarget).getFileName(),
-                "Fix the file and drop it again in inbox/<template>/; a rejected file never blocks its corrected copy.",
-                ""), StandardCharsets.UTF_8);
-        audit.record("file_rejected", intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
-        log.warn("{} rejected, moved to {}: {}", relativePath, properties.errorDir().resolve(Path.of(errorTarget).getFileName()), reason);
+                "Moved to: error/" + Path.of(errorTarget).getFileName(),
+                "Fix the file and drop it again in <template>/; a rejected file never blocks its corrected copy.",
+                "");
+    }
+
+    /** Writes the rejection note beside a file moved to the local error/ folder. */
+    public void writeLocalNote(String errorTarget, String note) throws IOException {
+        Path file = Path.of(errorTarget + ".error.txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, note, StandardCharsets.UTF_8);
     }
 
     static String reasonFor(Throwable cause) {

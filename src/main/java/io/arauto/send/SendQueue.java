@@ -35,6 +35,8 @@ public class SendQueue {
     private final int batchSize;
     /** The last row handed out per campaign, so each batch reads on instead of scanning from the top. */
     private final Map<Long, Integer> cursors = new ConcurrentHashMap<>();
+    private final Map<Long, Long> progressLoggedAt = new ConcurrentHashMap<>();
+    private static final long PROGRESS_EVERY = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     public SendQueue(CampaignLedger campaigns, MessageLedger messages, io.arauto.optout.OptOutList optOuts,
                      AuditLog audit, ArautoProperties properties) {
@@ -66,11 +68,19 @@ public class SendQueue {
         return List.of();
     }
 
-    /** After a batch went out: reports need rewriting. */
+    /** After a batch went out: reports need rewriting, and on long campaigns the operator hears how far it got. */
     public void batchDone(List<QueuedMessage> batch) {
         Set<Long> touched = new LinkedHashSet<>();
         batch.forEach(m -> touched.add(m.campaignId()));
         touched.forEach(campaigns::markDirty);
+        long now = System.nanoTime();
+        for (long campaign : touched) {
+            Long last = progressLoggedAt.putIfAbsent(campaign, now);
+            if (last != null && now - last >= PROGRESS_EVERY) {
+                progressLoggedAt.put(campaign, now);
+                log.info("Campaign {} sending: {}", campaign, summary(campaigns.counts(campaign)));
+            }
+        }
     }
 
     private List<QueuedMessage> withoutOptedOut(List<QueuedMessage> batch) {
@@ -101,6 +111,7 @@ public class SendQueue {
     private void settle(long campaign) {
         if (campaigns.settleIfFinished(campaign)) {
             cursors.remove(campaign);
+            progressLoggedAt.remove(campaign);
             Map<MessageStatus, Integer> counts = campaigns.counts(campaign);
             Map<String, Object> details = new LinkedHashMap<>();
             counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));

@@ -19,6 +19,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
+import io.arauto.support.FastTimings;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -67,12 +68,8 @@ public abstract class ArautoTestBase {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("arauto.data-dir", DATA_DIR::toString);
         registry.add("arauto.templates-file", () -> "src/test/resources/templates-test.yml");
-        registry.add("arauto.intake.stable-for", () -> "300ms");
-        registry.add("arauto.intake.read-lock-check-interval", () -> "100");
-        registry.add("arauto.intake.poll-delay", () -> "200");
-        registry.add("arauto.reports.interval", () -> "300ms");
+        FastTimings.register(registry);
         registry.add("arauto.send.rate", () -> "500");
-        registry.add("arauto.send.poll-interval", () -> "100");
         registry.add("arauto.provider.type", () -> "cloud-api");
         registry.add("arauto.provider.cloud-api.base-url", CLOUD_API::baseUrl);
         registry.add("arauto.provider.cloud-api.api-version", () -> "v23.0");

@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
+import io.arauto.support.FastTimings;
 import io.arauto.optout.OptOutList;
 import io.arauto.report.StatusReportWriter;
 import io.arauto.support.SharedPostgres;
@@ -59,15 +60,9 @@ class PostgresEndToEndTest {
         registry.add("spring.datasource.password", () -> SharedPostgres.PASSWORD);
         registry.add("arauto.data-dir", DATA_DIR::toString);
         registry.add("arauto.templates-file", () -> "src/test/resources/templates-test.yml");
-        registry.add("arauto.intake.stable-for", () -> "300ms");
-        registry.add("arauto.intake.read-lock-check-interval", () -> "100");
-        registry.add("arauto.intake.poll-delay", () -> "200");
-        registry.add("arauto.reports.interval", () -> "300ms");
+        FastTimings.register(registry);
         registry.add("arauto.send.rate", () -> "500");
-        registry.add("arauto.send.poll-interval", () -> "100");
         registry.add("arauto.provider.type", () -> "sandbox");
-        registry.add("arauto.provider.sandbox.delivered-after", () -> "200ms");
-        registry.add("arauto.provider.sandbox.read-after", () -> "500ms");
     }
 
     @Autowired

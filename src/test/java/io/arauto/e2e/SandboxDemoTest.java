@@ -15,6 +15,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
+import io.arauto.support.FastTimings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,13 +36,7 @@ class SandboxDemoTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("arauto.data-dir", DATA_DIR::toString);
         registry.add("arauto.intake.done-files", () -> "true");
-        registry.add("arauto.intake.stable-for", () -> "200ms");
-        registry.add("arauto.intake.read-lock-check-interval", () -> "100");
-        registry.add("arauto.intake.poll-delay", () -> "200");
-        registry.add("arauto.reports.interval", () -> "300ms");
-        registry.add("arauto.send.poll-interval", () -> "100");
-        registry.add("arauto.provider.sandbox.delivered-after", () -> "200ms");
-        registry.add("arauto.provider.sandbox.read-after", () -> "400ms");
+        FastTimings.register(registry);
     }
 
     @Test

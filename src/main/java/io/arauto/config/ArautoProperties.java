@@ -110,7 +110,7 @@ public class ArautoProperties {
         private double rate = 80;
         private int dailyLimit = 1000;
         private String window;
-        private int concurrency = 8;
+        private int concurrency = 32;
         private int batchSize = 200;
         private int maxAttempts = 5;
 

@@ -65,6 +65,9 @@ public class CampaignReporter {
             throw e;
         }
         long finished = System.nanoTime();
+        if (written.size() > 10_000) {
+            written.clear(); // only pacing hints; forgetting them costs one early rewrite each
+        }
         Written before = written.put(campaignId, new Written(finished, finished - started));
         if (before == null) { // the first time in this run; rewrites are routine
             log.info("Campaign {}: status file {} written ({} ms)", campaignId, csv, (finished - started) / 1_000_000);

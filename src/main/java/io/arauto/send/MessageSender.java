@@ -66,6 +66,9 @@ public class MessageSender {
     }
 
     public void send(QueuedMessage m) throws InterruptedException {
+        if (bindings.size() > 1_000) {
+            bindings.clear(); // settled campaigns' bindings go; the active ones are bound again on their next message
+        }
         Bound bound = bindings.computeIfAbsent(m.campaignId(), this::bind);
         pacer.acquire();
         if (!messages.markSending(m.campaignId(), m.row())) {

@@ -82,6 +82,8 @@ public class SftpSettings implements CamelContextConfiguration {
                 options.put(CAMEL + "private-key-passphrase", "#property:arauto.intake.sftp.private-key-passphrase");
             }
         }
+        // Camel's SFTP endpoints take the directory relative to the login folder (and warn about a leading /)
+        options.put(CAMEL + "directory", sftp.getDirectory().replaceFirst("^/+", ""));
         options.put(CAMEL + "known-hosts-file", sftp.knownHosts().toAbsolutePath().toString());
         options.put(CAMEL + "strict-host-key-checking", sftp.isStrictHostKeyChecking() ? "yes" : "no");
         options.put(CAMEL + "connect-timeout", String.valueOf(sftp.getConnectTimeout().toMillis()));

@@ -1,8 +1,6 @@
 package io.arauto.intake.sftp;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.component.file.GenericFile;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +35,7 @@ public class SftpExceptionHandler implements ExceptionHandler {
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
         polls.trouble(exception);
-        if (exchange != null) {
-            GenericFile<?> file = exchange.getProperty(ExchangePropertyKey.FILE_EXCHANGE_FILE, GenericFile.class);
-            readLock.release(file, exchange);
-        }
+        readLock.release(exchange);
         log.debug("SFTP: {}", message, exception);
     }
 }

@@ -68,8 +68,8 @@ public class SftpHealthIndicator implements HealthIndicator {
         State before = intake;
         if (before == null || before.up || !before.reason.equals(reason)) {
             intake = new State(false, reason, clock.instant());
-            log.warn("SFTP {} {}. Nothing is taken from it meanwhile; Arauto keeps trying every {} s.", sftp.server(), reason,
-                    writeBackPause.toSeconds());
+            log.warn("SFTP {} {}. Nothing is taken from it meanwhile; Arauto keeps trying every {}.", sftp.server(), reason,
+                    words(writeBackPause));
         }
     }
 
@@ -100,6 +100,10 @@ public class SftpHealthIndicator implements HealthIndicator {
         return out != null && !out.up && clock.instant().isBefore(lastWriteBackFailure.plus(writeBackPause));
     }
 
+    private static String words(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
     /** What went wrong, in words a person can act on. */
     String describe(Throwable cause) {
         String port = String.valueOf(sftp.getPort());
@@ -124,7 +128,11 @@ public class SftpHealthIndicator implements HealthIndicator {
                 return "unreachable: connection refused";
             }
             if (t instanceof SocketTimeoutException || message.contains("timeout")) {
-                return "unreachable: no answer within " + sftp.getConnectTimeout().toSeconds() + " s";
+                return "unreachable: no answer within " + words(sftp.getConnectTimeout());
+            }
+            if (message.contains("inputstream is closed") || message.contains("session is down") || message.contains("Session is down")
+                    || message.contains("connection is closed") || t instanceof java.io.EOFException) {
+                return "unreachable: the connection was lost";
             }
         }
         Throwable root = cause;

@@ -50,6 +50,7 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
                                             Exchange exchange) {
         String path = file.getAbsoluteFilePath();
         if (!stable.isStable(path, file.getFileLength(), file.getLastModified())) {
+            log.trace("{} is not yet still ({} bytes, modified {})", path, file.getFileLength(), file.getLastModified());
             return false;
         }
         String key = key(file);
@@ -86,36 +87,37 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
                 }
             }
         } finally {
-            release(file, exchange);
+            stable.forget(file.getAbsoluteFilePath());
+            release(exchange);
         }
     }
 
     @Override
     public void releaseExclusiveReadLockOnRollback(GenericFileOperations<SftpRemoteFile> operations, GenericFile<SftpRemoteFile> file,
                                                    Exchange exchange) {
-        release(file, exchange);
+        stable.forget(file.getAbsoluteFilePath());
+        release(exchange);
     }
 
     @Override
     public void releaseExclusiveReadLockOnAbort(GenericFileOperations<SftpRemoteFile> operations, GenericFile<SftpRemoteFile> file,
                                                 Exchange exchange) {
-        release(file, exchange);
+        release(exchange); // not taken this time (still changing, or someone else's): its wait goes on
     }
 
     /** Lets go of the claim an exchange holds, if any; safe to call more than once. */
-    public void release(GenericFile<?> file, Exchange exchange) {
+    public void release(Exchange exchange) {
         String key = exchange == null ? null : exchange.getProperty(CLAIM, String.class);
         if (key != null) {
             claims.remove(key);
             exchange.removeProperty(CLAIM);
         }
-        if (file != null) {
-            stable.forget(file.getAbsoluteFilePath());
-        }
     }
 
+    /** {@code sftp://host:port/<path>|<size>|<modified ms>}: a new file under an old name is a new key. */
     String key(GenericFile<?> file) {
-        return "sftp://" + server + file.getAbsoluteFilePath() + "|" + file.getFileLength() + "|" + file.getLastModified();
+        String path = file.getAbsoluteFilePath();
+        return "sftp://" + server + (path.startsWith("/") ? "" : "/") + path + "|" + file.getFileLength() + "|" + file.getLastModified();
     }
 
     private static boolean unchanged(GenericFileOperations<SftpRemoteFile> operations, GenericFile<SftpRemoteFile> file) {

@@ -131,7 +131,8 @@ public class SftpHealthIndicator implements HealthIndicator {
                 return "unreachable: no answer within " + words(sftp.getConnectTimeout());
             }
             if (message.contains("inputstream is closed") || message.contains("session is down") || message.contains("Session is down")
-                    || message.contains("connection is closed") || t instanceof java.io.EOFException) {
+                    || message.contains("connection is closed") || message.contains("Broken pipe") || message.contains("Connection reset")
+                    || t instanceof java.io.EOFException) {
                 return "unreachable: the connection was lost";
             }
         }

@@ -295,6 +295,33 @@ class SftpIntakeTest {
         assertNoTemporaryFilesLeft();
     }
 
+    @Test
+    void serverGoingAwayMidDownloadLeavesTheFileToBeTakenWholeLater() throws Exception {
+        int rows = 4000;
+        StringBuilder content = new StringBuilder("telefone,nome,pedido,entrega\n");
+        for (int i = 0; i < rows - 1; i++) { // invalid rows (no name), so that only the last one is sent
+            content.append(String.format("55119620%05d,,pedido número %d de um arquivo grande,amanhã de manhã%n", i, i));
+        }
+        content.append("5511962099999,Kika,9999,hoje\n");
+        SFTP.slowDownReadsOf("grande.csv", Duration.ofMillis(150));
+        try {
+            SFTP.put("/inbox/pedido_enviado/grande.csv", content.toString().getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(20)).until(() -> SFTP.slowReads() >= 2); // the download is under way
+            SFTP.stop();
+            await().atMost(Duration.ofSeconds(20)).until(() -> sftpHealth().getStatus().equals(Status.DOWN));
+            assertThat(ledger.queryForObject("select count(*) from campaign where name = 'grande.csv'", Integer.class)).isZero();
+        } finally {
+            SFTP.slowDownReadsOf(null, Duration.ZERO);
+            SFTP.start();
+        }
+        long campaign = awaitArchived(SFTP, "pedido_enviado", "grande", ".csv");
+        assertThat(ledger.queryForObject("select total_rows from campaign where id = ?", Integer.class, campaign)).isEqualTo(rows);
+        assertThat(ledger.queryForObject("select count(*) from campaign where name = 'grande.csv'", Integer.class)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> requestsTo("5511962099999").size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.queryForObject("select count(*) from intake_claim", Integer.class) == 0);
+        assertNoTemporaryFilesLeft();
+    }
+
     private Health sftpHealth() {
         return (Health) health.healthForPath("sftp");
     }

@@ -10,8 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -21,6 +24,9 @@ import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceW
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
@@ -39,6 +45,9 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     private final List<PublicKey> authorizedKeys = new CopyOnWriteArrayList<>();
     private SshServer server;
     private int port;
+    private volatile String slowName;
+    private volatile Duration slowPause = Duration.ZERO;
+    private final AtomicInteger slowReads = new AtomicInteger();
 
     public EmbeddedSftpServer() {
         try {
@@ -61,7 +70,18 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         sshd.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
         sshd.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
                 && authorizedKeys.stream().anyMatch(authorized -> KeyUtils.compareKeys(authorized, key)));
-        sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().build();
+        sftp.addSftpEventListener(new SftpEventListener() {
+            @Override
+            public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
+                                int dataOffset, int dataLen) {
+                if (localHandle.getFile().getFileName().toString().equals(slowName)) {
+                    slowReads.incrementAndGet();
+                    LockSupport.parkNanos(slowPause.toNanos());
+                }
+            }
+        });
+        sshd.setSubsystemFactories(List.of(sftp));
         sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
         try {
             sshd.start();
@@ -106,6 +126,18 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     /** Where a path on the server ("/inbox/x.csv") is on local disk. */
     public Path local(String serverPath) {
         return root.resolve(serverPath.replaceFirst("^/+", ""));
+    }
+
+    /** Every read of a file named {@code fileName} waits {@code pause}, so a download takes a while; null for none. */
+    public void slowDownReadsOf(String fileName, Duration pause) {
+        slowReads.set(0);
+        slowPause = pause;
+        slowName = fileName;
+    }
+
+    /** How many reads of the slowed-down file the server has served since {@link #slowDownReadsOf}. */
+    public int slowReads() {
+        return slowReads.get();
     }
 
     public void authorize(PublicKey key) {

@@ -89,7 +89,8 @@ class SftpTwoInstancesTest {
         }
         assertThat(ledger.queryForList("select name from campaign order by name", String.class))
                 .containsExactly("lote-0.csv", "lote-1.csv", "lote-2.csv", "lote-3.csv", "lote-4.csv", "lote-5.csv");
-        assertThat(ledger.queryForList("select distinct status from campaign", String.class)).containsExactly("DONE");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.queryForList("select distinct status from campaign", String.class),
+                statuses -> statuses.equals(List.of("DONE")));
         assertThat(ledger.queryForObject("select count(*) from campaign where archived_at is null", Integer.class)).isZero();
         assertThat(SFTP.filesUnder("/inbox/pedido_enviado")).isEmpty();
         assertThat(SFTP.filesUnder("/inbox/error")).isEmpty();

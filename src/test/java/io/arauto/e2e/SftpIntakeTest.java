@@ -173,15 +173,19 @@ class SftpIntakeTest {
     }
 
     @Test
-    void winScpUploadIsTakenOnlyOnceRenamedFromFilepart() throws Exception {
+    void partialAndHiddenUploadsAreLeftAloneAndAWinScpFilepartIsTakenOnceRenamed() throws Exception {
         byte[] content = csv("telefone,nome,pedido,entrega", "5511960000201,Dora,5001,hoje");
         SFTP.put("/inbox/pedido_enviado/winscp.csv.filepart", content);
         SFTP.put("/inbox/pedido_enviado/.oculto.csv", content);
+        SFTP.put("/inbox/pedido_enviado/subindo.csv.part", content);
+        SFTP.put("/inbox/pedido_enviado/gravando.csv.TMP", content);
         // a file put after them is taken, so the poller has listed the folder with them in it
         SFTP.put("/inbox/pedido_enviado/marcador.csv", csv("telefone,nome,pedido,entrega", "5511960000202,Eva,5002,hoje"));
         awaitArchived(SFTP, "pedido_enviado", "marcador", ".csv");
         assertThat(SFTP.exists("/inbox/pedido_enviado/winscp.csv.filepart")).isTrue();
         assertThat(SFTP.exists("/inbox/pedido_enviado/.oculto.csv")).isTrue();
+        assertThat(SFTP.exists("/inbox/pedido_enviado/subindo.csv.part")).isTrue();
+        assertThat(SFTP.exists("/inbox/pedido_enviado/gravando.csv.TMP")).isTrue();
         assertThat(ledger.queryForObject("select count(*) from campaign where name like 'winscp%'", Integer.class)).isZero();
 
         Files.move(SFTP.local("/inbox/pedido_enviado/winscp.csv.filepart"), SFTP.local("/inbox/pedido_enviado/winscp.csv"));
@@ -189,6 +193,8 @@ class SftpIntakeTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> requestsTo("5511960000201").size() == 1);
         assertThat(ledger.queryForObject("select count(*) from campaign where name = 'winscp.csv'", Integer.class)).isEqualTo(1);
         Files.delete(SFTP.local("/inbox/pedido_enviado/.oculto.csv"));
+        Files.delete(SFTP.local("/inbox/pedido_enviado/subindo.csv.part"));
+        Files.delete(SFTP.local("/inbox/pedido_enviado/gravando.csv.TMP"));
     }
 
     @Test

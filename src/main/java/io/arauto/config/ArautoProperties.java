@@ -45,6 +45,7 @@ public class ArautoProperties {
         private Duration duplicateWindow = Duration.ofDays(7);
         private Duration stableFor = Duration.ofSeconds(2);
         private int batchSize = 1000;
+        private final Sftp sftp = new Sftp();
 
         public Path getDir() { return dir; }
         public void setDir(Path dir) { this.dir = dir; }
@@ -56,6 +57,74 @@ public class ArautoProperties {
         public void setStableFor(Duration stableFor) { this.stableFor = stableFor; }
         public int getBatchSize() { return batchSize; }
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public Sftp getSftp() { return sftp; }
+    }
+
+    /** {@code arauto.intake.sftp.*}: files taken from {@code <directory>/<template>/} on an SFTP server. */
+    public static class Sftp {
+        private boolean enabled;
+        private String host;
+        private int port = 22;
+        private String username;
+        private String password;
+        private Path privateKeyFile;
+        private String privateKeyPassphrase;
+        private String directory = "/inbox";
+        private Path knownHostsFile;
+        private boolean strictHostKeyChecking = true;
+        private Duration stableFor = Duration.ofSeconds(30);
+        private Duration pollDelay = Duration.ofSeconds(5);
+        private int backoffMultiplier = 6;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration timeout = Duration.ofSeconds(60);
+        private Duration claimLease = Duration.ofMinutes(2);
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getHost() { return host; }
+        public void setHost(String host) { this.host = host; }
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public Path getPrivateKeyFile() { return privateKeyFile; }
+        public void setPrivateKeyFile(Path privateKeyFile) { this.privateKeyFile = privateKeyFile; }
+        public String getPrivateKeyPassphrase() { return privateKeyPassphrase; }
+        public void setPrivateKeyPassphrase(String privateKeyPassphrase) { this.privateKeyPassphrase = privateKeyPassphrase; }
+        public String getDirectory() { return directory; }
+        public void setDirectory(String directory) { this.directory = directory; }
+        public Path getKnownHostsFile() { return knownHostsFile; }
+        public void setKnownHostsFile(Path knownHostsFile) { this.knownHostsFile = knownHostsFile; }
+        public boolean isStrictHostKeyChecking() { return strictHostKeyChecking; }
+        public void setStrictHostKeyChecking(boolean strictHostKeyChecking) { this.strictHostKeyChecking = strictHostKeyChecking; }
+        public Duration getStableFor() { return stableFor; }
+        public void setStableFor(Duration stableFor) { this.stableFor = stableFor; }
+        public Duration getPollDelay() { return pollDelay; }
+        public void setPollDelay(Duration pollDelay) { this.pollDelay = pollDelay; }
+        public int getBackoffMultiplier() { return backoffMultiplier; }
+        public void setBackoffMultiplier(int backoffMultiplier) { this.backoffMultiplier = backoffMultiplier; }
+        public Duration getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+        public Duration getTimeout() { return timeout; }
+        public void setTimeout(Duration timeout) { this.timeout = timeout; }
+        public Duration getClaimLease() { return claimLease; }
+        public void setClaimLease(Duration claimLease) { this.claimLease = claimLease; }
+
+        /** host:port, as log lines and health name the server. */
+        public String server() { return host + ":" + port; }
+
+        /** The known_hosts file in use: the configured one, or the user's own as OpenSSH does. */
+        public Path knownHosts() {
+            return knownHostsFile != null ? knownHostsFile : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+        }
+
+        @Override
+        public String toString() { // the password and passphrase never reach a log line
+            return "Sftp[enabled=" + enabled + ", server=" + server() + ", username=" + username + ", directory=" + directory
+                    + ", privateKeyFile=" + privateKeyFile + ", knownHostsFile=" + knownHostsFile + "]";
+        }
     }
 
     public static class Provider {

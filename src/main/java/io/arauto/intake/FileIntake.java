@@ -101,6 +101,9 @@ public class FileIntake {
         }
         Instant since = clock.instant().minus(properties.getIntake().getDuplicateWindow());
         Optional<Campaign> same = campaigns.findSameFile(template, sha256, since);
+        if (same.isPresent() && unarchivedOriginal(same.get(), source, relativePath)) {
+            return Intake.acceptedBefore(file, fileName, template, sha256, same.get().id());
+        }
         if (same.isPresent()) {
             throw new RejectedFileException("This file is byte-for-byte identical to '" + same.get().name()
                     + "', already accepted as campaign " + same.get().id() + " at " + same.get().createdAt()
@@ -156,12 +159,21 @@ public class FileIntake {
      */
     public String close(Intake intake) throws RejectedFileException, IOException {
         intake.rows().close();
+        if (intake.acceptedBefore()) {
+            log.warn("{}/{} was read again after its campaign {} had been accepted, but before the file was archived (Arauto or the "
+                    + "server stopped in between); it is archived as campaign {} and nothing of it is sent again",
+                    intake.template(), intake.fileName(), intake.campaignId(), intake.campaignId());
+            return intake.template() + "/" + withInfix(intake.fileName(), String.valueOf(intake.campaignId()));
+        }
         if (intake.rowsJudged() == 0) {
             throw new RejectedFileException("The file has a header but no rows below it.");
         }
         Map<MessageStatus, Integer> counts = intake.counts();
         int queued = counts.getOrDefault(MessageStatus.QUEUED, 0);
-        campaigns.markRead(intake.campaignId(), intake.rowsJudged(), queued > 0);
+        if (!campaigns.markRead(intake.campaignId(), intake.rowsJudged(), queued > 0)) {
+            throw new RejectedFileException("Campaign " + intake.campaignId() + " was dropped while this file was being read (an Arauto "
+                    + "that started meanwhile took it for a read a crash had interrupted). Nothing of it will be sent; drop the file again.");
+        }
         Map<String, Object> details = details("file", intake.template() + "/" + intake.fileName(), "sha256", intake.sha256(),
                 "template", intake.template(), "rows", intake.rowsJudged());
         counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
@@ -210,6 +222,14 @@ public class FileIntake {
         Path file = Path.of(errorTarget + ".error.txt");
         Files.createDirectories(file.getParent());
         Files.writeString(file, note, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The same bytes, from the same source and path, as an accepted campaign whose file never left the
+     * inbox: a crash or an outage came between accepting the campaign and archiving its file.
+     */
+    private static boolean unarchivedOriginal(Campaign earlier, String source, String relativePath) {
+        return earlier.archivedAt() == null && source.equals(earlier.source()) && relativePath.equals(earlier.sourceFile());
     }
 
     static String reasonFor(Throwable cause) {

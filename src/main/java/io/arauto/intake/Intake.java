@@ -2,11 +2,14 @@ package io.arauto.intake;
 
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 
 import io.arauto.optout.OptOutList;
+import io.arauto.read.Row;
 import io.arauto.read.RowSource;
 import io.arauto.template.TemplateBinding;
 import io.arauto.verdict.MessageStatus;
@@ -22,6 +25,7 @@ public final class Intake {
     private final TemplateBinding binding;
     private final RowSource rows;
     private final OptOutList.Snapshot optOuts;
+    private final boolean acceptedBefore;
     private final Long2IntOpenHashMap firstRowOfNumber = new Long2IntOpenHashMap();
     private final Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
     private final long startedNanos = System.nanoTime();
@@ -38,6 +42,24 @@ public final class Intake {
         this.binding = binding;
         this.rows = rows;
         this.optOuts = optOuts;
+        this.acceptedBefore = false;
+    }
+
+    /** A file read again whose campaign was already accepted from the same place: it has no rows to judge. */
+    private Intake(Path file, String fileName, String template, String sha256, long campaignId) {
+        this.file = file;
+        this.fileName = fileName;
+        this.template = template;
+        this.sha256 = sha256;
+        this.campaignId = campaignId;
+        this.binding = null;
+        this.rows = NO_ROWS;
+        this.optOuts = null;
+        this.acceptedBefore = true;
+    }
+
+    static Intake acceptedBefore(Path file, String fileName, String template, String sha256, long campaignId) {
+        return new Intake(file, fileName, template, sha256, campaignId);
     }
 
     public Path file() { return file; }
@@ -48,6 +70,8 @@ public final class Intake {
     public TemplateBinding binding() { return binding; }
     public RowSource rows() { return rows; }
     public OptOutList.Snapshot optOuts() { return optOuts; }
+    /** True when this file's campaign was accepted before and only the file's archiving is left to do. */
+    public boolean acceptedBefore() { return acceptedBefore; }
 
     /** The row that first had this number, or 0 when this is the first time; remembers {@code row} as the first. */
     int firstRowOf(long number, int row) {
@@ -80,4 +104,25 @@ public final class Intake {
         lastProgressNanos = now;
         return true;
     }
+
+    private static final RowSource NO_ROWS = new RowSource() {
+        @Override
+        public List<String> header() {
+            return List.of();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return false;
+        }
+
+        @Override
+        public Row next() {
+            throw new NoSuchElementException();
+        }
+
+        @Override
+        public void close() {
+        }
+    };
 }

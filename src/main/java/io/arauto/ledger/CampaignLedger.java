@@ -25,7 +25,7 @@ import io.arauto.verdict.MessageStatus;
 public class CampaignLedger {
 
     private static final String COLUMNS = "id, name, template, source, source_file, file_sha256, input_header, status, "
-            + "total_rows, created_at, read_at, settled_at";
+            + "total_rows, created_at, read_at, settled_at, archived_at";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -68,12 +68,26 @@ public class CampaignLedger {
                 template, sha256, Timestamp.from(since)).stream().findFirst();
     }
 
-    /** All rows are in the ledger: the campaign may be sent, or is already done when nothing was queued. */
-    public void markRead(long id, int totalRows, boolean anythingQueued) {
+    /**
+     * All rows are in the ledger: the campaign may be sent, or is already done when nothing was queued.
+     * False when it is no longer being read (dropped meanwhile), and then nothing of it is sendable.
+     */
+    public boolean markRead(long id, int totalRows, boolean anythingQueued) {
         Instant now = clock.instant();
-        jdbc.update("update campaign set status = ?, total_rows = ?, read_at = ?, settled_at = ?, report_dirty = true where id = ?",
+        return jdbc.update("update campaign set status = ?, total_rows = ?, read_at = ?, settled_at = ?, report_dirty = true "
+                        + "where id = ? and status = ?",
                 (anythingQueued ? CampaignStatus.ACTIVE : CampaignStatus.DONE).name(), totalRows, Timestamp.from(now),
-                anythingQueued ? null : Timestamp.from(now), id);
+                anythingQueued ? null : Timestamp.from(now), id, CampaignStatus.READING.name()) == 1;
+    }
+
+    /** The campaign's file has left its source's inbox for the archive. */
+    public void markArchived(long id) {
+        jdbc.update("update campaign set archived_at = ? where id = ? and archived_at is null", Timestamp.from(clock.instant()), id);
+    }
+
+    /** The source a campaign's file came from ({@code folder}, {@code sftp}), or null for no such campaign. */
+    public String source(long id) {
+        return jdbc.query("select source from campaign where id = ?", rs -> rs.next() ? rs.getString(1) : null, id);
     }
 
     /** A file rejected half-way: its rows leave the ledger so nothing of it is ever sent. */
@@ -129,7 +143,8 @@ public class CampaignLedger {
         return new Campaign(rs.getLong("id"), rs.getString("name"), rs.getString("template"), rs.getString("source"),
                 rs.getString("source_file"), rs.getString("file_sha256"), fromJson(rs.getString("input_header")),
                 CampaignStatus.valueOf(rs.getString("status")), rs.getInt("total_rows"),
-                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("read_at")), instant(rs.getTimestamp("settled_at")));
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("read_at")), instant(rs.getTimestamp("settled_at")),
+                instant(rs.getTimestamp("archived_at")));
     }
 
     private static Instant instant(Timestamp t) {

@@ -81,6 +81,13 @@ public class CampaignReporter {
         return dot <= 0 ? fileName : fileName.substring(0, dot);
     }
 
+    /** A campaign's status file in the outbox, {@code csv} or {@code xlsx}, as last written. */
+    public java.io.File statusFile(long campaignId, String extension) {
+        Path csv = csvFile(campaigns.find(campaignId).orElseThrow());
+        return (extension.equals("csv") ? csv : csv.resolveSibling(csv.getFileName().toString().replaceFirst("\\.csv$", "." + extension)))
+                .toFile();
+    }
+
     /** The CSV report of a campaign, for whoever needs to find it. */
     public Path csvFile(Campaign campaign) {
         return properties.outboxDir().resolve(baseName(campaign.name()) + "." + campaign.id() + ".status.csv");

@@ -95,7 +95,9 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(1);
+        assertThat(migration.migrationsExecuted).isEqualTo(2);
+        assertThat(columnType("campaign", "archived_at")).isEqualTo("timestamp with time zone");
+        assertThat(columnType("intake_claim", "renewed_at")).isEqualTo("timestamp with time zone");
         assertThat(jdbc.queryForObject("select version()", String.class)).startsWith("PostgreSQL");
         assertThat(jdbc.queryForObject("show timezone", String.class)).isEqualTo("America/Sao_Paulo");
         assertThat(columnType("campaign", "created_at")).isEqualTo("timestamp with time zone");
@@ -104,6 +106,61 @@ class PostgresLedgerTest {
         assertThat(columnType("message", "input")).isEqualTo("character varying");
         assertThat(jdbc.queryForObject("select is_identity from information_schema.columns "
                 + "where table_name = 'campaign' and column_name = 'id'", String.class)).isEqualTo("YES");
+    }
+
+    @Test
+    void intakeClaimsLetOneInstanceTakeAFileAndFreeItWhenItsHolderStoppedRenewing() throws Exception {
+        IntakeClaims a = new IntakeClaims(jdbc, Duration.ofMinutes(2), "host-a/1");
+        IntakeClaims b = new IntakeClaims(jdbc, Duration.ofMinutes(2), "host-b/2");
+        String key = "sftp://sftp.example:22/inbox/pedido_enviado/x.csv|120|1767225600000";
+        // both instances see the file at once: exactly one gets it
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String k = key + "#" + round;
+                Future<Boolean> gotA = both.submit(() -> a.add(k));
+                Future<Boolean> gotB = both.submit(() -> b.add(k));
+                assertThat(gotA.get() ^ gotB.get()).as("round %d", round).isTrue();
+            }
+        } finally {
+            both.shutdownNow();
+        }
+        assertThat(a.add(key)).isTrue();
+        assertThat(a.add(key)).as("its holder may claim it again, as after a failed download").isTrue();
+        assertThat(b.add(key)).isFalse();
+        assertThat(b.contains(key)).isTrue();
+        assertThat(b.remove(key)).as("only its holder lets a claim go").isFalse();
+        assertThat(a.renew()).isEqualTo(jdbc.queryForObject("select count(*) from intake_claim where owner = 'host-a/1'", Integer.class));
+
+        // the holder stops renewing (it died): after the lease the file is free for another instance
+        jdbc.update("update intake_claim set renewed_at = renewed_at - interval '3 minutes' where claim_key = ?", key);
+        assertThat(b.contains(key)).isFalse();
+        assertThat(b.add(key)).isTrue();
+        assertThat(a.add(key)).isFalse();
+        assertThat(jdbc.queryForObject("select owner from intake_claim where claim_key = ?", String.class, key)).isEqualTo("host-b/2");
+        assertThat(b.remove(key)).isTrue();
+        assertThat(a.add(key)).isTrue();
+        a.clear();
+        b.clear();
+        assertThat(jdbc.queryForObject("select count(*) from intake_claim", Integer.class)).isZero();
+    }
+
+    @Test
+    void aCampaignDroppedWhileBeingReadNeverBecomesSendableAndArchivingIsRecorded() {
+        long id = campaigns.create("c.csv", "pedido_enviado", "sftp", "pedido_enviado/c.csv", sha("c"), List.of("phone"));
+        campaigns.reject(id); // as a restart of another instance does to a campaign it takes for an interrupted read
+        assertThat(campaigns.markRead(id, 1, true)).isFalse();
+        assertThat(campaigns.find(id).orElseThrow().status()).isEqualTo(CampaignStatus.REJECTED);
+
+        long ok = campaigns.create("d.csv", "pedido_enviado", "sftp", "pedido_enviado/d.csv", sha("d"), List.of("phone"));
+        assertThat(campaigns.markRead(ok, 1, true)).isTrue();
+        assertThat(campaigns.find(ok).orElseThrow().archivedAt()).isNull();
+        clock.set(START.plusSeconds(5));
+        campaigns.markArchived(ok);
+        clock.set(START.plusSeconds(9));
+        campaigns.markArchived(ok); // the first time counts
+        assertThat(campaigns.find(ok).orElseThrow().archivedAt()).isEqualTo(START.plusSeconds(5));
+        assertThat(campaigns.source(ok)).isEqualTo("sftp");
     }
 
     @Test

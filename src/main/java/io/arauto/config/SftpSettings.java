@@ -1,0 +1,103 @@
+package io.arauto.config;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code arauto.intake.sftp.*} for the SFTP routes: checks the settings at start when SFTP is on,
+ * and gives the routes the endpoint options they need as {@code {{arauto.intake.sftp.camel.*}}}
+ * placeholders ({@code enabled} as true/false, timeouts in ms, paths made absolute, the host-key
+ * check as yes/no). Secrets are not among them: the password and passphrase are referenced as
+ * {@code #property:} and read only when the endpoint is configured, so they never appear in an
+ * endpoint URI or a log line. Optional ones ({@code password}, {@code private-key-file},
+ * {@code private-key-passphrase}) are absent when not set, for {@code {{?...}}} placeholders.
+ */
+@Component
+public class SftpSettings implements CamelContextConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SftpSettings.class);
+
+    private final ArautoProperties properties;
+
+    public SftpSettings(ArautoProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camel) {
+        ArautoProperties.Sftp sftp = properties.getIntake().getSftp();
+        PropertiesComponent placeholders = camel.getPropertiesComponent();
+        placeholders.addInitialProperty("arauto.intake.sftp.camel.enabled", String.valueOf(sftp.isEnabled()));
+        if (!sftp.isEnabled()) {
+            return;
+        }
+        endpointOptions(sftp).forEach(placeholders::addInitialProperty);
+        log.info("SFTP intake on {}{}: {} auth, host key {}", sftp.server(), sftp.getDirectory(),
+                sftp.getPrivateKeyFile() != null ? "key " + sftp.getPrivateKeyFile() : "password",
+                sftp.isStrictHostKeyChecking() ? "checked against " + sftp.knownHosts() : "NOT checked (strict-host-key-checking=false)");
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
+    }
+
+    /** The placeholders by name; fails with a sentence a person can act on when the settings cannot work. */
+    static Map<String, String> endpointOptions(ArautoProperties.Sftp sftp) {
+        List<String> problems = new ArrayList<>();
+        if (blank(sftp.getHost())) {
+            problems.add("arauto.intake.sftp.host is not set");
+        }
+        if (blank(sftp.getUsername())) {
+            problems.add("arauto.intake.sftp.username is not set");
+        }
+        if (blank(sftp.getPassword()) && sftp.getPrivateKeyFile() == null) {
+            problems.add("neither arauto.intake.sftp.password nor arauto.intake.sftp.private-key-file is set");
+        }
+        if (sftp.getPrivateKeyFile() != null && !Files.isReadable(sftp.getPrivateKeyFile())) {
+            problems.add("the private key file " + sftp.getPrivateKeyFile().toAbsolutePath() + " cannot be read");
+        }
+        if (blank(sftp.getDirectory())) {
+            problems.add("arauto.intake.sftp.directory is empty");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("SFTP intake is on (arauto.intake.sftp.enabled=true) but " + String.join("; ", problems) + ".");
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        if (!blank(sftp.getPassword())) {
+            options.put(CAMEL + "password", "#property:arauto.intake.sftp.password");
+        }
+        if (sftp.getPrivateKeyFile() != null) {
+            options.put(CAMEL + "private-key-file", sftp.getPrivateKeyFile().toAbsolutePath().toString());
+            if (!blank(sftp.getPrivateKeyPassphrase())) {
+                options.put(CAMEL + "private-key-passphrase", "#property:arauto.intake.sftp.private-key-passphrase");
+            }
+        }
+        // Camel's SFTP endpoints take the directory relative to the login folder (and warn about a leading /)
+        options.put(CAMEL + "directory", sftp.getDirectory().replaceFirst("^/+", ""));
+        options.put(CAMEL + "known-hosts-file", sftp.knownHosts().toAbsolutePath().toString());
+        options.put(CAMEL + "strict-host-key-checking", sftp.isStrictHostKeyChecking() ? "yes" : "no");
+        options.put(CAMEL + "connect-timeout", String.valueOf(sftp.getConnectTimeout().toMillis()));
+        // keep-alives every quarter of the timeout: a dead server is noticed instead of hanging a transfer
+        options.put(CAMEL + "server-alive-interval", String.valueOf(Math.max(1000, sftp.getTimeout().toMillis() / 4)));
+        options.put(CAMEL + "poll-delay", String.valueOf(sftp.getPollDelay().toMillis()));
+        // claims are renewed four times per lease, so one slow renewal never lets a live claim lapse
+        options.put(CAMEL + "claim-renewal", String.valueOf(Math.max(1000, sftp.getClaimLease().toMillis() / 4)));
+        return options;
+    }
+
+    private static final String CAMEL = "arauto.intake.sftp.camel.";
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

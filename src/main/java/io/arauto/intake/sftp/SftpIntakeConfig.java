@@ -1,0 +1,48 @@
+package io.arauto.intake.sftp;
+
+import java.time.Clock;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.arauto.config.ArautoProperties;
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.IntakeClaims;
+
+/** The beans routes/intake-sftp.camel.yaml refers to; there only when {@code arauto.intake.sftp.enabled=true}. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty("arauto.intake.sftp.enabled")
+public class SftpIntakeConfig {
+
+    @Bean
+    public SftpHealthIndicator sftpHealthIndicator(ArautoProperties properties, Clock clock) {
+        return new SftpHealthIndicator(properties.getIntake().getSftp(), clock);
+    }
+
+    @Bean
+    public StableFileWatch sftpStableFiles(ArautoProperties properties) {
+        return new StableFileWatch(properties.getIntake().getSftp().getStableFor());
+    }
+
+    @Bean
+    public SftpReadLockStrategy sftpReadLock(ArautoProperties properties, StableFileWatch sftpStableFiles, IntakeClaims claims,
+                                             CampaignLedger campaigns) {
+        return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, campaigns);
+    }
+
+    @Bean
+    public SftpPollStrategy sftpPollStrategy(SftpHealthIndicator sftpHealthIndicator) {
+        return new SftpPollStrategy(sftpHealthIndicator);
+    }
+
+    @Bean
+    public SftpExceptionHandler sftpExceptionHandler(SftpPollStrategy sftpPollStrategy, SftpReadLockStrategy sftpReadLock) {
+        return new SftpExceptionHandler(sftpPollStrategy, sftpReadLock);
+    }
+
+    @Bean
+    public SftpFolders sftpFolders(Clock clock) {
+        return new SftpFolders(clock);
+    }
+}

@@ -14,9 +14,12 @@ import jdk.jfr.consumer.RecordingFile;
  * recording's execution samples: samples per thread, then the methods that were on top of the
  * stack (self) and anywhere on it (total), for the threads whose name contains a filter.
  *
- * <pre>java bench/src/JfrHotMethods.java bench/out/csv-1.jfr [thread-filter] [top]</pre>
+ * <pre>java [-Dnative=true] bench/src/JfrHotMethods.java bench/out/csv-1.jfr [thread-filter] [top]</pre>
  */
 public final class JfrHotMethods {
+
+    /** jdk.ExecutionSample (threads running Java code); -Dnative=true reads jdk.NativeMethodSample (threads in native code, e.g. file I/O). */
+    private static final String EVENT = Boolean.getBoolean("native") ? "jdk.NativeMethodSample" : "jdk.ExecutionSample";
 
     private JfrHotMethods() {
     }
@@ -29,7 +32,7 @@ public final class JfrHotMethods {
         Map<String, Integer> total = new HashMap<>();
         int samples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
-            if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+            if (!e.getEventType().getName().equals(EVENT) || e.getStackTrace() == null) {
                 continue;
             }
             String thread = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();

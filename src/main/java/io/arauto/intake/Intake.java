@@ -22,6 +22,7 @@ public final class Intake {
     private final TemplateBinding binding;
     private final RowSource rows;
     private final OptOutList.Snapshot optOuts;
+    private final LedgerWriter writer;
     private final Long2IntOpenHashMap firstRowOfNumber = new Long2IntOpenHashMap();
     private final Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
     private final long startedNanos = System.nanoTime();
@@ -29,7 +30,7 @@ public final class Intake {
     private int rowsJudged;
 
     Intake(Path file, String fileName, String template, String sha256, long campaignId,
-           TemplateBinding binding, RowSource rows, OptOutList.Snapshot optOuts) {
+           TemplateBinding binding, RowSource rows, OptOutList.Snapshot optOuts, LedgerWriter writer) {
         this.file = file;
         this.fileName = fileName;
         this.template = template;
@@ -38,6 +39,7 @@ public final class Intake {
         this.binding = binding;
         this.rows = rows;
         this.optOuts = optOuts;
+        this.writer = writer;
     }
 
     public Path file() { return file; }
@@ -48,6 +50,7 @@ public final class Intake {
     public TemplateBinding binding() { return binding; }
     public RowSource rows() { return rows; }
     public OptOutList.Snapshot optOuts() { return optOuts; }
+    LedgerWriter writer() { return writer; }
 
     /** The row that first had this number, or 0 when this is the first time; remembers {@code row} as the first. */
     int firstRowOf(long number, int row) {

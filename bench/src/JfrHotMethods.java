@@ -14,12 +14,16 @@ import jdk.jfr.consumer.RecordingFile;
  * recording's execution samples: samples per thread, then the methods that were on top of the
  * stack (self) and anywhere on it (total), for the threads whose name contains a filter.
  *
- * <pre>java [-Dnative=true] bench/src/JfrHotMethods.java bench/out/csv-1.jfr [thread-filter] [top]</pre>
+ * <pre>java [-Dnative=true | -Dalloc=true] bench/src/JfrHotMethods.java bench/out/csv-1.jfr [thread-filter] [top] [focus]</pre>
+ * With a focus (e.g. {@code OptOutList.loadCrm}), only samples with that method on the stack count.
  */
 public final class JfrHotMethods {
 
     /** jdk.ExecutionSample (threads running Java code); -Dnative=true reads jdk.NativeMethodSample (threads in native code, e.g. file I/O). */
-    private static final String EVENT = Boolean.getBoolean("native") ? "jdk.NativeMethodSample" : "jdk.ExecutionSample";
+    private static final String EVENT = Boolean.getBoolean("native") ? "jdk.NativeMethodSample"
+            : Boolean.getBoolean("alloc") ? "jdk.ObjectAllocationSample" : "jdk.ExecutionSample";
+    /** With -Dalloc=true, counts are megabytes allocated (the samples' weight), and the allocated type comes first on the stack. */
+    private static final boolean ALLOC = Boolean.getBoolean("alloc");
 
     private JfrHotMethods() {
     }
@@ -27,6 +31,7 @@ public final class JfrHotMethods {
     public static void main(String[] args) throws Exception {
         String filter = args.length > 1 ? args[1] : "";
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        String focus = args.length > 3 ? args[3] : null;
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
@@ -35,22 +40,25 @@ public final class JfrHotMethods {
             if (!e.getEventType().getName().equals(EVENT) || e.getStackTrace() == null) {
                 continue;
             }
-            String thread = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
-            threads.merge(thread == null ? "?" : thread, 1, Integer::sum);
+            String field = ALLOC ? "eventThread" : "sampledThread";
+            String thread = e.getThread(field) == null ? "?" : e.getThread(field).getJavaName();
+            int weight = ALLOC ? (int) Math.max(1, e.getLong("weight") >> 20) : 1;
+            threads.merge(thread == null ? "?" : thread, weight, Integer::sum);
             if (thread == null || !thread.contains(filter)) {
                 continue;
             }
-            samples++;
             List<RecordedFrame> frames = e.getStackTrace().getFrames();
-            if (frames.isEmpty()) {
+            if (frames.isEmpty() || focus != null && frames.stream().noneMatch(f -> name(f).equals(focus))) {
                 continue;
             }
-            self.merge(name(frames.get(0)), 1, Integer::sum);
+            samples += weight;
+            String first = ALLOC ? e.getClass("objectClass").getName() + " <- " + name(frames.get(0)) : name(frames.get(0));
+            self.merge(first, weight, Integer::sum);
             Set<String> seen = new HashSet<>();
             for (RecordedFrame f : frames) {
                 String n = name(f);
                 if (seen.add(n)) {
-                    total.merge(n, 1, Integer::sum);
+                    total.merge(n, weight, Integer::sum);
                 }
             }
         }

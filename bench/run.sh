@@ -4,7 +4,8 @@
 #
 #   bench/run.sh                 both formats, 3 runs each
 #   BENCH_FORMATS=csv BENCH_REPEAT=1 BENCH_JFR=1 bench/run.sh    one CSV run with a JFR recording
-#   BENCH_ARGS="--key=value ..."  extra Arauto arguments, for experiments
+#   BENCH_ARGS="--key=value ..."  extra Arauto arguments, BENCH_JVM_OPTS="-XX:..." extra JVM options, for experiments
+#   BENCH_APP_DIR=dir BENCH_LABEL=name  run another checkout (built already: its target/*.jar, routes/, config/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -23,9 +24,10 @@ now_ms() { date +%s%3N; }
 machine_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
 process_busy() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
+APP=${BENCH_APP_DIR:-$ROOT}
 log "load before building: $(cut -d' ' -f1-3 /proc/loadavg)"
-mvn -B -q -DskipTests package
-JAR=$(ls "$ROOT"/target/arauto-*.jar | grep -v original | head -1)
+[[ -n ${BENCH_APP_DIR:-} ]] || mvn -B -q -DskipTests package
+JAR=$(ls "$APP"/target/arauto-*.jar | grep -v original | head -1)
 if [[ ! -s $OUT/classpath.txt || pom.xml -nt $OUT/classpath.txt ]]; then
   mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath.txt"
 fi
@@ -42,8 +44,8 @@ fi
 source "$OUT/expected.properties"
 
 RESULTS=$OUT/runs.tsv
-[[ -f $RESULTS ]] || printf 'when\tcommit\tformat\trun\tseconds\trows_per_s\tintake_ms\tcrm_ms\tpeak_heap_mb\tmax_after_gc_mb\tgcs\tfull_gcs\tload_1m\tother_cores\tledger\n' > "$RESULTS"
-COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")
+[[ -f $RESULTS ]] || printf 'when\tcommit\tformat\trun\tseconds\trows_per_s\tintake_ms\tcrm_ms\tpeak_heap_mb\tmax_after_gc_mb\tgcs\tfull_gcs\tgc_pause_ms\tapp_cpu_s\tload_1m\tother_cores\tledger\n' > "$RESULTS"
+COMMIT=${BENCH_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")}
 
 run_once() {
   local fmt=$1 run=$2
@@ -55,7 +57,9 @@ run_once() {
 
   local jfr=()
   [[ $JFR == 1 ]] && jfr=(-XX:StartFlightRecording=filename=$OUT/$tag.jfr,settings=profile)
-  java -Xmx"$HEAP" -Xlog:gc:file="$gclog":timemillis "${jfr[@]}" -jar "$JAR" \
+  # routes/ and config/ are read from the working directory; exec keeps $! the JVM's pid
+  # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
+  (cd "$APP" && exec java -Xmx"$HEAP" ${BENCH_JVM_OPTS:-} -Xlog:gc:file="$gclog":timemillis "${jfr[@]}" -jar "$JAR" \
     --server.port=0 \
     --arauto.data-dir="$data" \
     --arauto.provider.type=sandbox \
@@ -67,7 +71,7 @@ run_once() {
     --arauto.intake.poll-delay=100 \
     --arauto.reports.interval=1h \
     --arauto.send.poll-interval=3600000 \
-    ${BENCH_ARGS:-} > "$applog" 2>&1 &
+    ${BENCH_ARGS:-}) > "$applog" 2>&1 &
   local pid=$!
   local deadline=$((SECONDS + 180))
   until grep -q "Started ArautoApplication" "$applog"; do
@@ -85,8 +89,14 @@ run_once() {
   mv "$OUT/stage/$name" "$data/inbox/pedido_enviado/$name"
   deadline=$((SECONDS + 900))
   until compgen -G "$data/archive/pedido_enviado/*" > /dev/null; do
-    if compgen -G "$data/error/*" > /dev/null || ! kill -0 $pid 2>/dev/null; then
-      log "the file was not taken: $(cat "$data"/error/*.error.txt 2>/dev/null || tail -5 "$applog")"; kill $pid || true; exit 1
+    if compgen -G "$data/error/*.txt" > /dev/null || ! kill -0 $pid 2>/dev/null; then
+      local why
+      why=$(sed -n 's/^Reason: //p' "$data"/error/*.error.txt 2>/dev/null || echo "Arauto stopped")
+      log "$fmt run $run FAILED after $(( $(now_ms) - t0 )) ms: $why (GC log: $gclog)"
+      kill $pid 2>/dev/null || true; wait $pid || true
+      printf '%s\t%s\t%s\t%s\tFAILED\t\t\t\t\t\t\t\t\t\t\t\t%s\n' "$(date -Is)" "$COMMIT" "$fmt" "$run" "$why" >> "$RESULTS"
+      echo "$fmt $run FAILED"
+      return 0
     fi
     (( SECONDS < deadline )) || { kill $pid; log "no result after 900 s"; exit 1; }
     sleep 0.05
@@ -111,19 +121,21 @@ run_once() {
     t >= t0 && t <= t1 && match($0, /[0-9]+M->[0-9]+M\([0-9]+M\)/) {
       split(substr($0, RSTART, RLENGTH), a, /M->|M\(|M\)/)
       if (a[1] > before) before = a[1]; if (a[2] > after) after = a[2]; n++
-      if ($0 ~ /Pause Full/) full++ }
-    END { printf "%d %d %d %d", before, after, n, full }' "$gclog")
-  local peak after gcs full
-  read -r peak after gcs full <<< "$heap"
+      if ($0 ~ /Pause Full/) full++
+      ms = $NF; sub(/ms$/, "", ms); pause += ms }
+    END { printf "%d %d %d %d %d", before, after, n, full, pause }' "$gclog")
+  local peak after gcs full pause cpu
+  read -r peak after gcs full pause <<< "$heap"
+  cpu=$(awk -v o=$((ours1 - ours0)) -v hz="$HZ" 'BEGIN{printf "%.1f", o/hz}')
   local ledger
   ledger=$(java -cp "$CP" bench/src/LedgerDigest.java "jdbc:h2:file:$data/ledger/arauto")
-  log "$fmt run $run: ${seconds}s = $rate rows/s (intake ${intake}ms, CRM ${crm}ms), peak heap ${peak}M, max after GC ${after}M, $gcs GCs ($full full), load $load, other processes ${other} cores"
+  log "$fmt run $run: ${seconds}s = $rate rows/s (intake ${intake}ms, CRM ${crm}ms), peak heap ${peak}M, max after GC ${after}M, $gcs GCs ($full full, ${pause}ms paused), Arauto used ${cpu}s CPU, load $load, other processes ${other} cores"
   log "  ledger: $ledger"
   local want="rows=$ROWS duplicate=$duplicate invalid=$invalid opted_out=$opted_out queued=$queued"
   [[ $ledger == "$want "* ]] || log "  WARNING: the ledger does not hold the expected verdicts ($want)"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -Is)" "$COMMIT$([[ $JFR == 1 ]] && echo +jfr)" \
-    "$fmt" "$run" "$seconds" "$rate" "$intake" "$crm" "$peak" "$after" "$gcs" "$full" "$load" "$other" "$ledger" >> "$RESULTS"
-  echo "$fmt $run $seconds $rate $peak $after $load $other"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -Is)" "$COMMIT$([[ $JFR == 1 ]] && echo +jfr)" \
+    "$fmt" "$run" "$seconds" "$rate" "$intake" "$crm" "$peak" "$after" "$gcs" "$full" "$pause" "$cpu" "$load" "$other" "$ledger" >> "$RESULTS"
+  echo "$fmt $run $seconds $rate $peak $after $pause $cpu $other"
 }
 
 summary=()
@@ -134,15 +146,16 @@ for fmt in $FORMATS; do
 done
 
 {
-  echo "Arauto intake benchmark, $(date -Is), commit $COMMIT$([[ $JFR == 1 ]] && echo ' (with JFR)'), -Xmx$HEAP, $(nproc) cores"
+  echo "Arauto intake benchmark, $(date -Is), commit $COMMIT$([[ $JFR == 1 ]] && echo ' (with JFR)'), -Xmx$HEAP ${BENCH_JVM_OPTS:-}, $(nproc) cores"
   echo "1,000,000 rows from drop to archived (every row judged and in the ledger); CRM opt-out list of 1,000,000 entries"
-  printf '%-6s %4s %9s %10s %10s %11s %7s %12s\n' format run seconds rows/s peak-heap after-GC load other-cores
+  printf '%-6s %4s %8s %8s %10s %9s %9s %8s %12s\n' format run seconds rows/s peak-heap after-GC GC-pauses CPU-s other-cores
   for line in "${summary[@]}"; do
-    read -r fmt run seconds rate peak after load other <<< "$line"
-    printf '%-6s %4s %9s %10s %9sM %10sM %7s %12s\n' "$fmt" "$run" "$seconds" "$rate" "$peak" "$after" "$load" "$other"
+    read -r fmt run seconds rate peak after pause cpu other <<< "$line"
+    [[ $seconds == FAILED ]] && { printf '%-6s %4s   FAILED (the file went to error/; see runs.tsv)\n' "$fmt" "$run"; continue; }
+    printf '%-6s %4s %8s %8s %9sM %8sM %7sms %8s %12s\n' "$fmt" "$run" "$seconds" "$rate" "$peak" "$after" "$pause" "$cpu" "$other"
   done
   for fmt in $FORMATS; do
-    printf '%s\n' "${summary[@]}" | awk -v f="$fmt" '$1 == f {print $4}' | sort -n |
+    printf '%s\n' "${summary[@]}" | awk -v f="$fmt" '$1 == f && $3 != "FAILED" {print $4}' | sort -n |
       awk -v f="$fmt" '{v[NR]=$1} END {if (NR) printf "%s median: %d rows/s (min %d, max %d, %d runs)\n", f, v[int((NR+1)/2)], v[1], v[NR], NR}'
   done
 } | tee "$OUT/results.txt"

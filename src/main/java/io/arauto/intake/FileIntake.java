@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 import io.arauto.config.ArautoProperties;
 import io.arauto.ledger.Campaign;
 import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.MessageLedger;
 import io.arauto.optout.OptOutList;
 import io.arauto.read.Row;
 import io.arauto.read.RowSource;
@@ -33,6 +34,7 @@ import io.arauto.report.AuditLog;
 import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
+import io.arauto.verdict.JudgedRow;
 import io.arauto.verdict.MessageStatus;
 
 /**
@@ -51,17 +53,19 @@ public class FileIntake {
     private final TemplateBinder binder;
     private final SpreadsheetReaders readers;
     private final CampaignLedger campaigns;
+    private final MessageLedger messages;
     private final OptOutList optOuts;
     private final AuditLog audit;
     private final Clock clock;
 
     public FileIntake(ArautoProperties properties, TemplateCatalog templates, TemplateBinder binder, SpreadsheetReaders readers,
-                      CampaignLedger campaigns, OptOutList optOuts, AuditLog audit, Clock clock) {
+                      CampaignLedger campaigns, MessageLedger messages, OptOutList optOuts, AuditLog audit, Clock clock) {
         this.properties = properties;
         this.templates = templates;
         this.binder = binder;
         this.readers = readers;
         this.campaigns = campaigns;
+        this.messages = messages;
         this.optOuts = optOuts;
         this.audit = audit;
         this.clock = clock;
@@ -119,7 +123,8 @@ public class FileIntake {
             TemplateBinding binding = binder.bind(lookup.template(), header);
             OptOutList.Snapshot snapshot = optOuts.snapshot();
             long id = campaigns.create(fileName, template, source, relativePath, sha256, header);
-            return new Intake(file, fileName, template, sha256, id, binding, rows, snapshot);
+            LedgerWriter writer = new LedgerWriter("ledger-writer-" + id, batch -> messages.insert(id, batch));
+            return new Intake(file, fileName, template, sha256, id, binding, rows, snapshot, writer);
         } catch (TemplateBinder.MissingColumnsException e) {
             rows.close();
             throw new RejectedFileException(e.getMessage());
@@ -153,11 +158,17 @@ public class FileIntake {
         };
     }
 
+    /** Puts a judged batch in the ledger, in file order, while the caller reads and judges the next one. */
+    public void write(Intake intake, List<JudgedRow> rows) {
+        intake.writer().write(rows);
+    }
+
     /**
      * Every row is in the ledger: the campaign may go out. Returns the file's name in the archive,
      * {@code <template>/<name>.<campaign-id>.<ext>}, relative to whichever archive folder its source has.
      */
     public String close(Intake intake) throws RejectedFileException, IOException {
+        intake.writer().finish();
         intake.rows().close();
         if (intake.acceptedBefore()) {
             log.warn("{}/{} was read again after its campaign {} had been accepted, but before the file was archived (Arauto or the "
@@ -198,6 +209,7 @@ public class FileIntake {
     public String reject(Intake intake, String relativePath, String errorTarget, Throwable cause) throws IOException {
         String reason = reasonFor(cause);
         if (intake != null) {
+            intake.writer().abort(); // no batch may land after the campaign's rows are deleted
             try {
                 intake.rows().close();
             } finally {

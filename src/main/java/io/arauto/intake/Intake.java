@@ -26,6 +26,7 @@ public final class Intake {
     private final RowSource rows;
     private final OptOutList.Snapshot optOuts;
     private final boolean acceptedBefore;
+    private final LedgerWriter writer;
     private final Long2IntOpenHashMap firstRowOfNumber = new Long2IntOpenHashMap();
     private final Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
     private final long startedNanos = System.nanoTime();
@@ -33,7 +34,7 @@ public final class Intake {
     private int rowsJudged;
 
     Intake(Path file, String fileName, String template, String sha256, long campaignId,
-           TemplateBinding binding, RowSource rows, OptOutList.Snapshot optOuts) {
+           TemplateBinding binding, RowSource rows, OptOutList.Snapshot optOuts, LedgerWriter writer) {
         this.file = file;
         this.fileName = fileName;
         this.template = template;
@@ -43,6 +44,7 @@ public final class Intake {
         this.rows = rows;
         this.optOuts = optOuts;
         this.acceptedBefore = false;
+        this.writer = writer;
     }
 
     /** A file read again whose campaign was already accepted from the same place: it has no rows to judge. */
@@ -56,6 +58,7 @@ public final class Intake {
         this.rows = NO_ROWS;
         this.optOuts = null;
         this.acceptedBefore = true;
+        this.writer = new LedgerWriter("ledger-writer-unused", batch -> { }); // no rows: its thread never starts
     }
 
     static Intake acceptedBefore(Path file, String fileName, String template, String sha256, long campaignId) {
@@ -72,6 +75,7 @@ public final class Intake {
     public OptOutList.Snapshot optOuts() { return optOuts; }
     /** True when this file's campaign was accepted before and only the file's archiving is left to do. */
     public boolean acceptedBefore() { return acceptedBefore; }
+    LedgerWriter writer() { return writer; }
 
     /** The row that first had this number, or 0 when this is the first time; remembers {@code row} as the first. */
     int firstRowOf(long number, int row) {

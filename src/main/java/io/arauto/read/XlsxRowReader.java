@@ -78,6 +78,21 @@ public class XlsxRowReader {
         return "the file is damaged or is not an .xlsx file";
     }
 
+    /**
+     * The text as the spreadsheet displays it: {@code formatter.formatCellValue(cell)}. A text cell's
+     * value is taken as it is when it holds no "_x" (the only text XSSFRichTextString.getString changes,
+     * decoding _xHHHH_ escapes), which saves building a rich-text XML bean for every text cell.
+     */
+    static String displayed(Cell cell, DataFormatter formatter) {
+        if (cell.getCellType() == CellType.STRING) {
+            String text = cell.getStringCellValue();
+            if (!text.contains("_x")) {
+                return text;
+            }
+        }
+        return formatter.formatCellValue(cell);
+    }
+
     private static final class XlsxRowSource extends PrefetchingRowSource {
 
         private final Workbook workbook;
@@ -123,7 +138,7 @@ public class XlsxRowReader {
             Arrays.fill(cells, ""); // sparse rows: cells not in the file are empty
             for (Cell cell : row) {
                 int column = cell.getColumnIndex();
-                cells[column] = column == 0 ? rawValue(cell) : formatter.formatCellValue(cell);
+                cells[column] = column == 0 ? rawValue(cell) : displayed(cell, formatter);
             }
             return cells;
         }
@@ -134,7 +149,7 @@ public class XlsxRowReader {
             if (type == CellType.NUMERIC) {
                 return BigDecimal.valueOf(cell.getNumericCellValue()).stripTrailingZeros().toPlainString();
             }
-            return formatter.formatCellValue(cell);
+            return displayed(cell, formatter);
         }
 
         private static String reason(Exception e) {

@@ -9,12 +9,17 @@ import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
 
-/** Turns a phone as people write it into E.164 with libphonenumber, or says why it can't. */
+/**
+ * Turns a phone as people write it into E.164 with libphonenumber, or says why it can't. Brazilian
+ * numbers written plainly skip libphonenumber's text parser (the slow part), never its validity check.
+ */
 @Component
 public class PhoneNormalizer {
 
     /** A number a spreadsheet turned into scientific notation has lost digits for good. */
     private static final Pattern SCIENTIFIC = Pattern.compile("(?i)^\\s*[+-]?\\d+([.,]\\d+)?e[+-]?\\d+\\s*$");
+
+    private static final int BRAZIL = 55;
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final String region;
@@ -35,6 +40,10 @@ public class PhoneNormalizer {
         if (text.isEmpty()) {
             return new Result(null, "The phone is empty.");
         }
+        String plain = plainBrazilian(text);
+        if (plain != null) {
+            return new Result(plain, null);
+        }
         if (SCIENTIFIC.matcher(text).matches()) {
             return new Result(null, "The phone '" + text + "' is in scientific notation and lost its digits; format the column as text and export again.");
         }
@@ -51,7 +60,14 @@ public class PhoneNormalizer {
 
     /** E.164 for matching (opt-out lists): no validity check, null when it does not parse at all. */
     public String canonical(String raw) {
-        if (raw == null || raw.isBlank() || SCIENTIFIC.matcher(raw).matches()) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String plain = plainBrazilian(raw.strip());
+        if (plain != null) {
+            return plain;
+        }
+        if (SCIENTIFIC.matcher(raw).matches()) {
             return null;
         }
         try {
@@ -59,6 +75,45 @@ public class PhoneNormalizer {
         } catch (NumberParseException e) {
             return null;
         }
+    }
+
+    /**
+     * E.164 of a valid Brazilian number written the plain ways people do, or null to leave it to
+     * libphonenumber's parser. The text may hold only digits, spaces, ( ) - and one leading +; the
+     * national number N (area code first, 10 or 11 digits, not starting with 0 or 90, so BR's national
+     * prefix rule cannot apply) is read from "+55 N", "55 N" (12 or 13 digits: too long to be national),
+     * "0 N" (trunk prefix) or "N". For these, libphonenumber's parser finds the same N (proved in
+     * PhoneNormalizerTest against the parser on generated numbers), and validity is still its call.
+     */
+    private String plainBrazilian(String text) {
+        if (!"BR".equals(region) || text.length() > 40) {
+            return null;
+        }
+        StringBuilder digits = new StringBuilder(14);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            } else if (!(c == ' ' || c == '(' || c == ')' || c == '-' || (c == '+' && i == 0))) {
+                return null;
+            }
+        }
+        boolean plus = text.charAt(0) == '+';
+        int length = digits.length();
+        int start;
+        if (plus || length >= 12 && digits.charAt(0) == '5' && digits.charAt(1) == '5') {
+            start = length >= 2 && digits.charAt(0) == '5' && digits.charAt(1) == '5' ? 2 : -1;
+        } else {
+            start = length > 0 && digits.charAt(0) == '0' ? 1 : 0;
+        }
+        int national = length - start;
+        if (start < 0 || national < 10 || national > 11 || digits.charAt(start) == '0'
+                || digits.charAt(start) == '9' && digits.charAt(start + 1) == '0') {
+            return null;
+        }
+        String number = digits.substring(start);
+        PhoneNumber parsed = new PhoneNumber().setCountryCode(BRAZIL).setNationalNumber(Long.parseLong(number));
+        return util.isValidNumber(parsed) ? "+" + BRAZIL + number : null;
     }
 
     /** E.164 as a number, for compact sets of a million entries. */

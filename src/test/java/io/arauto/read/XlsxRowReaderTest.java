@@ -19,12 +19,17 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
+import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.ss.usermodel.Workbook;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
+
+import com.github.pjfanning.xlsx.SharedStringsImplementationType;
+import com.github.pjfanning.xlsx.StreamingReader;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -94,6 +99,57 @@ class XlsxRowReaderTest {
                     new Row(6, List.of("5531987654321")),
                     new Row(7, List.of("5511900000001")));
         }
+    }
+
+    /** Text cells skip DataFormatter (XlsxRowReader.displayed); every cell must still read as DataFormatter shows it. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writers")
+    void cellsReadExactlyAsDataFormatterShowsThem(String name, Supplier<Workbook> writer) throws IOException {
+        Path file = dir.resolve("texts.xlsx");
+        String[] texts = {"Conceição", "  leading and trailing  ", "_x000D_ escaped", "A_x0041_B", "a_xb", "_x", "0011",
+                "=SUM(A1)", "+5511987654321", "line\nbreak", "tab\there", "日本語", "emoji 😀", "", " ", "x".repeat(500)};
+        try (Workbook book = writer.get(); OutputStream out = Files.newOutputStream(file)) {
+            CellStyle date = book.createCellStyle();
+            date.setDataFormat(book.createDataFormat().getFormat("dd/mm/yyyy"));
+            Sheet sheet = book.createSheet("Textos");
+            for (int i = 0; i < texts.length; i++) {
+                var row = sheet.createRow(i);
+                row.createCell(0).setCellValue(texts[i]);
+                row.createCell(1).setCellValue(1001 + i);
+                row.createCell(2).setCellValue(LocalDate.of(2026, 12, 25).plusDays(i));
+                row.getCell(2).setCellStyle(date);
+                row.createCell(3).setCellValue(i % 2 == 0);
+                row.createCell(4).setCellFormula("\"" + i + "\"&\"x\"");
+                row.getCell(4).setCellValue(i + "x");
+                var rich = book.getCreationHelper().createRichTextString("rich " + texts[i]);
+                rich.applyFont(0, 4, book.createFont());
+                row.createCell(5).setCellValue(rich);
+            }
+            book.write(out);
+        }
+        assertDisplayedAsDataFormatter(file);
+        Path libreOffice = dir.resolve("contacts-libreoffice.xlsx");
+        try (var in = getClass().getResourceAsStream("/fixtures/contacts-libreoffice.xlsx")) {
+            Files.copy(in, libreOffice);
+        }
+        assertDisplayedAsDataFormatter(libreOffice);
+    }
+
+    private static void assertDisplayedAsDataFormatter(Path file) throws IOException {
+        DataFormatter formatter = new DataFormatter();
+        formatter.setUseCachedValuesForFormulaCells(true);
+        int compared = 0;
+        try (Workbook book = StreamingReader.builder().rowCacheSize(1)
+                .setSharedStringsImplementationType(SharedStringsImplementationType.TEMP_FILE_BACKED).open(file.toFile())) {
+            for (var row : book.getSheetAt(0)) {
+                for (Cell cell : row) {
+                    assertThat(XlsxRowReader.displayed(cell, formatter)).as("cell %s", cell.getAddress())
+                            .isEqualTo(formatter.formatCellValue(cell));
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isPositive();
     }
 
     /** Written by LibreOffice Calc; see src/test/resources/fixtures/README.md. */

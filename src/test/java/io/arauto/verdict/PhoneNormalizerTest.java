@@ -1,7 +1,14 @@
 package io.arauto.verdict;
 
+import java.util.Random;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.arauto.config.ArautoProperties;
 
@@ -50,5 +57,101 @@ class PhoneNormalizerTest {
     @CsvSource({"+5511987654321, 5511987654321"})
     void keyIsTheNumberWithoutThePlus(String e164, long key) {
         assertThat(PhoneNormalizer.toKey(e164)).isEqualTo(key);
+    }
+
+    /**
+     * The plain-Brazilian shortcut must say exactly what libphonenumber's parser says: every verdict,
+     * E.164 and problem of {@code normalize}, and every {@code canonical}, on numbers written in the
+     * shapes it takes and in the near misses it must leave to the parser.
+     */
+    @Test
+    void shortcutAgreesWithLibphonenumberOnGeneratedNumbers() {
+        Random random = new Random(55);
+        int valid = 0;
+        for (int i = 0; i < 200_000; i++) {
+            String raw = generated(random);
+            PhoneNormalizer.Result expected = parserOnly(raw);
+            PhoneNormalizer.Result actual = phones.normalize(raw);
+            assertThat(actual).as("normalize(\"%s\")", raw).isEqualTo(expected);
+            assertThat(phones.canonical(raw)).as("canonical(\"%s\")", raw).isEqualTo(canonicalParserOnly(raw));
+            valid += expected.valid() ? 1 : 0;
+        }
+        assertThat(valid).as("valid numbers among the generated ones").isBetween(50_000, 150_000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"9001234567", "0800 123 4567", "0300 123 4567", "+55 0 11 98765-4321", "0 15 11 98765-4321",
+            "015 11 98765-4321", "5555987654321", "55987654321", "5532345678", "555532345678", "011987654321", "01132345678",
+            "+55 (90) 98765-4321", "90 11 98765-4321", "0055 11 98765-4321", "+5511987654321", "+55 11 8765-4321",
+            "(11) 98765-432", "(11) 98765-43210", "+55 (11) 3333-4444", "+55 (11) 93333-4444", "11 7765-4321"})
+    void shortcutAgreesWithLibphonenumberOnEdgeCases(String raw) {
+        assertThat(phones.normalize(raw)).isEqualTo(parserOnly(raw));
+        assertThat(phones.canonical(raw)).isEqualTo(canonicalParserOnly(raw));
+    }
+
+    /** A phone as people write it, right or nearly right: prefixes, area codes and lengths around the valid ones. */
+    private static String generated(Random random) {
+        String[] prefixes = {"", "", "", "0", "55", "+55", "+55 ", "+ 55 ", "+55 0", "0 15 ", "015", "90", "00 55 ", "0055",
+                "+1 ", "5", "055", "++55", "+550", "+5", "055 ", "(55) ", "55 0"};
+        StringBuilder national = new StringBuilder();
+        national.append(random.nextInt(10) == 0 ? 0 : 1 + random.nextInt(9)).append(random.nextInt(10)); // area code, real or not
+        int subscriber = random.nextInt(5) == 0 ? 7 + 3 * random.nextInt(2) : 8 + random.nextInt(2); // mostly 8 or 9 digits, the real lengths
+        for (int d = 0; d < subscriber; d++) {
+            boolean lead = d == 0 && random.nextInt(4) != 0;
+            national.append(lead ? (subscriber == 9 ? 9 : 2 + random.nextInt(4)) : random.nextInt(10)); // mostly a mobile's 9 or a landline's 2-5
+        }
+        String n = national.toString();
+        String body = switch (random.nextInt(6)) {
+            case 0 -> n;
+            case 1 -> "(" + n.substring(0, 2) + ") " + n.substring(2, n.length() - 4) + "-" + n.substring(n.length() - 4);
+            case 2 -> n.substring(0, 2) + " " + n.substring(2);
+            case 3 -> n.substring(0, 2) + "-" + n.substring(2, 7) + " " + n.substring(7);
+            case 4 -> "(" + n.substring(0, 2) + ")" + n.substring(2);
+            default -> n.substring(0, 2) + " " + n.substring(2, n.length() - 4) + " " + n.substring(n.length() - 4);
+        };
+        String text = prefixes[random.nextInt(prefixes.length)] + body;
+        return switch (random.nextInt(12)) {
+            case 0 -> " " + text + " ";
+            case 1 -> text.replace(' ', '.');
+            case 2 -> text + " x12";
+            case 3 -> text.replace('-', '/');
+            case 4 -> "tel. " + text;
+            case 5 -> text + ")";
+            case 6 -> "(" + text;
+            default -> text;
+        };
+    }
+
+    /** What normalize answered before the shortcut: libphonenumber's parser for everything. */
+    private static PhoneNormalizer.Result parserOnly(String raw) {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        String text = raw == null ? "" : raw.strip();
+        if (text.isEmpty()) {
+            return new PhoneNormalizer.Result(null, "The phone is empty.");
+        }
+        if (text.matches("(?i)^\\s*[+-]?\\d+([.,]\\d+)?e[+-]?\\d+\\s*$")) {
+            return new PhoneNormalizer.Result(null, "The phone '" + text + "' is in scientific notation and lost its digits; format the column as text and export again.");
+        }
+        try {
+            PhoneNumber number = util.parse(text, "BR");
+            if (!util.isValidNumber(number)) {
+                return new PhoneNormalizer.Result(null, "The phone '" + text + "' is not a valid number for region BR.");
+            }
+            return new PhoneNormalizer.Result(util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), null);
+        } catch (NumberParseException e) {
+            return new PhoneNormalizer.Result(null, "The phone '" + text + "' is not a phone number.");
+        }
+    }
+
+    private static String canonicalParserOnly(String raw) {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        if (raw == null || raw.isBlank() || raw.matches("(?i)^\\s*[+-]?\\d+([.,]\\d+)?e[+-]?\\d+\\s*$")) {
+            return null;
+        }
+        try {
+            return util.format(util.parse(raw.strip(), "BR"), PhoneNumberUtil.PhoneNumberFormat.E164);
+        } catch (NumberParseException e) {
+            return null;
+        }
     }
 }

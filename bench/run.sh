@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Benchmark: a 1M-row CSV and a 1M-row XLSX, each from the moment it is dropped in the inbox until
+# every row is judged and in the ledger (the file moves to archive/ only after that). See bench/README.md.
+#
+#   bench/run.sh                 both formats, 3 runs each
+#   BENCH_FORMATS=csv BENCH_REPEAT=1 BENCH_JFR=1 bench/run.sh    one CSV run with a JFR recording
+#   BENCH_ARGS="--key=value ..."  extra Arauto arguments, BENCH_JVM_OPTS="-XX:..." extra JVM options, for experiments
+#   BENCH_APP_DIR=dir BENCH_LABEL=name  run another checkout (built already: its target/*.jar, routes/, config/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bench/out
+REPEAT=${BENCH_REPEAT:-3}
+FORMATS=${BENCH_FORMATS:-csv xlsx}
+HEAP=${BENCH_HEAP:-256m}
+JFR=${BENCH_JFR:-0}
+ROWS=1000000
+HZ=$(getconf CLK_TCK)
+mkdir -p "$OUT"
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+now_ms() { date +%s%3N; }
+# busy jiffies of the whole machine, and of one process (all its threads)
+machine_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
+process_busy() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+APP=${BENCH_APP_DIR:-$ROOT}
+log "load before building: $(cut -d' ' -f1-3 /proc/loadavg)"
+[[ -n ${BENCH_APP_DIR:-} ]] || mvn -B -q -DskipTests package
+JAR=$(ls "$APP"/target/arauto-*.jar | grep -v original | head -1)
+if [[ ! -s $OUT/classpath.txt || pom.xml -nt $OUT/classpath.txt ]]; then
+  mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath.txt"
+fi
+CP=$(cat "$OUT/classpath.txt")
+
+# the data is generated once; a changed generator generates it again
+STAMP="$(sha256sum bench/src/GenerateBenchData.java | cut -c1-16) $ROWS"
+if [[ ! -f $OUT/data.stamp || "$(cat "$OUT/data.stamp")" != "$STAMP" ]]; then
+  log "generating $ROWS rows (CSV, XLSX) and a 1M-entry CRM opt-out table: about a minute"
+  java -Xmx2g -cp "$CP" bench/src/GenerateBenchData.java "$OUT" "$ROWS" 1000000 >&2
+  echo "$STAMP" > "$OUT/data.stamp"
+fi
+# shellcheck disable=SC1091
+source "$OUT/expected.properties"
+
+RESULTS=$OUT/runs.tsv
+[[ -f $RESULTS ]] || printf 'when\tcommit\tformat\trun\tseconds\trows_per_s\tintake_ms\tcrm_ms\tpeak_heap_mb\tmax_after_gc_mb\tgcs\tfull_gcs\tgc_pause_ms\tapp_cpu_s\tload_1m\tother_cores\tledger\n' > "$RESULTS"
+COMMIT=${BENCH_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")}
+
+run_once() {
+  local fmt=$1 run=$2
+  local data=$OUT/data name=pedidos-1m.$fmt tag=$fmt-$run
+  local applog=$OUT/app-$tag.log gclog=$OUT/gc-$tag.log
+  rm -rf "$data" "$OUT/stage" "$gclog"
+  mkdir -p "$data/inbox/pedido_enviado" "$OUT/stage"
+  cp "$OUT/$name" "$OUT/stage/$name"   # on the same file system, so the drop below is an atomic rename
+
+  local jfr=()
+  [[ $JFR == 1 ]] && jfr=(-XX:StartFlightRecording=filename=$OUT/$tag.jfr,settings=profile)
+  # routes/ and config/ are read from the working directory; exec keeps $! the JVM's pid
+  # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
+  (cd "$APP" && exec java -Xmx"$HEAP" ${BENCH_JVM_OPTS:-} -Xlog:gc:file="$gclog":timemillis "${jfr[@]}" -jar "$JAR" \
+    --server.port=0 \
+    --arauto.data-dir="$data" \
+    --arauto.provider.type=sandbox \
+    --arauto.crm.datasource.url="${BENCH_CRM_URL:-jdbc:h2:file:$OUT/crm/crm;ACCESS_MODE_DATA=r}" \
+    --arauto.crm.datasource.username=sa \
+    --arauto.optout.query="select telefone from optout_whatsapp" \
+    --arauto.intake.stable-for=200ms \
+    --arauto.intake.read-lock-check-interval=100 \
+    --arauto.intake.poll-delay=100 \
+    --arauto.reports.interval=1h \
+    --arauto.send.poll-interval=3600000 \
+    ${BENCH_ARGS:-}) > "$applog" 2>&1 &
+  local pid=$!
+  local deadline=$((SECONDS + 180))
+  until grep -q "Started ArautoApplication" "$applog"; do
+    kill -0 $pid 2>/dev/null || { log "Arauto did not start, see $applog"; exit 1; }
+    (( SECONDS < deadline )) || { kill $pid; log "Arauto did not start in 180 s"; exit 1; }
+    sleep 0.2
+  done
+  sleep 2 # let start-up work (first timer rounds, JIT of start-up code) die down
+
+  local load busy0 ours0 t0 t1
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  busy0=$(machine_busy); ours0=$(process_busy $pid)
+  touch "$OUT/stage/$name"            # the file is as new as a real drop
+  t0=$(now_ms)
+  mv "$OUT/stage/$name" "$data/inbox/pedido_enviado/$name"
+  deadline=$((SECONDS + 900))
+  until compgen -G "$data/archive/pedido_enviado/*" > /dev/null; do
+    if compgen -G "$data/error/*.txt" > /dev/null || ! kill -0 $pid 2>/dev/null; then
+      local why
+      why=$(sed -n 's/^Reason: //p' "$data"/error/*.error.txt 2>/dev/null || echo "Arauto stopped")
+      log "$fmt run $run FAILED after $(( $(now_ms) - t0 )) ms: $why (GC log: $gclog)"
+      kill $pid 2>/dev/null || true; wait $pid || true
+      printf '%s\t%s\t%s\t%s\tFAILED\t\t\t\t\t\t\t\t\t\t\t\t%s\n' "$(date -Is)" "$COMMIT" "$fmt" "$run" "$why" >> "$RESULTS"
+      echo "$fmt $run FAILED"
+      return 0
+    fi
+    (( SECONDS < deadline )) || { kill $pid; log "no result after 900 s"; exit 1; }
+    sleep 0.05
+  done
+  t1=$(now_ms)
+  local busy1 ours1
+  busy1=$(machine_busy); ours1=$(process_busy $pid)
+  kill $pid; wait $pid || true
+
+  local ms=$((t1 - t0))
+  local seconds rate other
+  seconds=$(awk -v ms=$ms 'BEGIN{printf "%.2f", ms/1000}')
+  rate=$(awk -v ms=$ms -v rows=$ROWS 'BEGIN{printf "%d", rows*1000/ms}')
+  other=$(awk -v b=$((busy1 - busy0)) -v o=$((ours1 - ours0)) -v ms=$ms -v hz="$HZ" 'BEGIN{v=(b-o)/(ms/1000*hz); printf "%.2f", v<0?0:v}')
+  local intake crm
+  intake=$(sed -n 's/.*campaign [0-9]* created.*(\([0-9]*\) ms.*/\1/p' "$applog" | tail -1)
+  crm=$(sed -n 's/.*CRM opt-out list loaded.* in \([0-9]*\) ms.*/\1/p' "$applog" | head -1)
+  # every collection's heap before->after, within the drop..archived window: a heap is fullest right before a GC
+  local heap
+  heap=$(awk -v t0="$t0" -v t1="$t1" '
+    match($0, /^\[[0-9]+ms\]/) { t = substr($0, 2, RLENGTH - 4) + 0 }
+    t >= t0 && t <= t1 && match($0, /[0-9]+M->[0-9]+M\([0-9]+M\)/) {
+      split(substr($0, RSTART, RLENGTH), a, /M->|M\(|M\)/)
+      if (a[1] > before) before = a[1]; if (a[2] > after) after = a[2]; n++
+      if ($0 ~ /Pause Full/) full++
+      ms = $NF; sub(/ms$/, "", ms); pause += ms }
+    END { printf "%d %d %d %d %d", before, after, n, full, pause }' "$gclog")
+  local peak after gcs full pause cpu
+  read -r peak after gcs full pause <<< "$heap"
+  cpu=$(awk -v o=$((ours1 - ours0)) -v hz="$HZ" 'BEGIN{printf "%.1f", o/hz}')
+  local ledger
+  ledger=$(java -cp "$CP" bench/src/LedgerDigest.java "jdbc:h2:file:$data/ledger/arauto")
+  log "$fmt run $run: ${seconds}s = $rate rows/s (intake ${intake}ms, CRM ${crm}ms), peak heap ${peak}M, max after GC ${after}M, $gcs GCs ($full full, ${pause}ms paused), Arauto used ${cpu}s CPU, load $load, other processes ${other} cores"
+  log "  ledger: $ledger"
+  local want="rows=$ROWS duplicate=$duplicate invalid=$invalid opted_out=$opted_out queued=$queued"
+  [[ $ledger == "$want "* ]] || log "  WARNING: the ledger does not hold the expected verdicts ($want)"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -Is)" "$COMMIT$([[ $JFR == 1 ]] && echo +jfr)" \
+    "$fmt" "$run" "$seconds" "$rate" "$intake" "$crm" "$peak" "$after" "$gcs" "$full" "$pause" "$cpu" "$load" "$other" "$ledger" >> "$RESULTS"
+  echo "$fmt $run $seconds $rate $peak $after $pause $cpu $other"
+}
+
+summary=()
+for fmt in $FORMATS; do
+  for run in $(seq 1 "$REPEAT"); do
+    summary+=("$(run_once "$fmt" "$run")")
+  done
+done
+
+{
+  echo "Arauto intake benchmark, $(date -Is), commit $COMMIT$([[ $JFR == 1 ]] && echo ' (with JFR)'), -Xmx$HEAP ${BENCH_JVM_OPTS:-}, $(nproc) cores"
+  echo "1,000,000 rows from drop to archived (every row judged and in the ledger); CRM opt-out list of 1,000,000 entries"
+  printf '%-6s %4s %8s %8s %10s %9s %9s %8s %12s\n' format run seconds rows/s peak-heap after-GC GC-pauses CPU-s other-cores
+  for line in "${summary[@]}"; do
+    read -r fmt run seconds rate peak after pause cpu other <<< "$line"
+    [[ $seconds == FAILED ]] && { printf '%-6s %4s   FAILED (the file went to error/; see runs.tsv)\n' "$fmt" "$run"; continue; }
+    printf '%-6s %4s %8s %8s %9sM %8sM %7sms %8s %12s\n' "$fmt" "$run" "$seconds" "$rate" "$peak" "$after" "$pause" "$cpu" "$other"
+  done
+  for fmt in $FORMATS; do
+    printf '%s\n' "${summary[@]}" | awk -v f="$fmt" '$1 == f && $3 != "FAILED" {print $4}' | sort -n |
+      awk -v f="$fmt" '{v[NR]=$1} END {if (NR) printf "%s median: %d rows/s (min %d, max %d, %d runs)\n", f, v[int((NR+1)/2)], v[1], v[NR], NR}'
+  done
+} | tee "$OUT/results.txt"

@@ -96,7 +96,7 @@ public class CampaignLedger {
             int rejected = jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ?",
                     CampaignStatus.REJECTED.name(), Timestamp.from(clock.instant()), id, CampaignStatus.READING.name());
             if (rejected > 0) { // only a campaign still being read; one that was accepted keeps its rows
-                jdbc.update("delete from message where campaign_id = ?", id);
+                jdbc.update("delete from message where id >= ? and id < ?", MessageLedger.first(id), MessageLedger.first(id + 1));
             }
         });
     }
@@ -113,8 +113,9 @@ public class CampaignLedger {
     /** Marks the campaign DONE when no message is waiting or on its way; true when it just settled. */
     public boolean settleIfFinished(long id) {
         return jdbc.update("update campaign set status = ?, settled_at = ?, report_dirty = true where id = ? and status = ? "
-                        + "and not exists (select 1 from message where campaign_id = ? and status in ('QUEUED', 'SENDING'))",
-                CampaignStatus.DONE.name(), Timestamp.from(clock.instant()), id, CampaignStatus.ACTIVE.name(), id) > 0;
+                        + "and not exists (select 1 from message m where m.id >= ? and m.id < ? and m.status in ('QUEUED', 'SENDING'))",
+                CampaignStatus.DONE.name(), Timestamp.from(clock.instant()), id, CampaignStatus.ACTIVE.name(),
+                MessageLedger.first(id), MessageLedger.first(id + 1)) > 0;
     }
 
     public void markDirty(long id) {
@@ -134,8 +135,8 @@ public class CampaignLedger {
 
     public Map<MessageStatus, Integer> counts(long id) {
         Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
-        jdbc.query("select status, count(*) from message where campaign_id = ? group by status",
-                rs -> { counts.put(MessageStatus.valueOf(rs.getString(1)), rs.getInt(2)); }, id);
+        jdbc.query("select status, count(*) from message where id >= ? and id < ? group by status",
+                rs -> { counts.put(MessageStatus.valueOf(rs.getString(1)), rs.getInt(2)); }, MessageLedger.first(id), MessageLedger.first(id + 1));
         return counts;
     }
 

@@ -50,6 +50,16 @@ public class MessageLedger {
         this.clock = clock;
     }
 
+    /** A message's key: its campaign's range of keys holds its rows in order. */
+    public static long key(long campaignId, int row) {
+        return (campaignId << 32) | row;
+    }
+
+    /** The first key of a campaign; {@code first(campaign + 1)} is one past its last. */
+    public static long first(long campaignId) {
+        return campaignId << 32;
+    }
+
     /** Writes one batch of judged rows in one transaction. */
     public void insert(long campaignId, List<JudgedRow> rows) {
         if (rows.isEmpty()) {
@@ -57,20 +67,21 @@ public class MessageLedger {
         }
         Timestamp now = Timestamp.from(clock.instant());
         tx.executeWithoutResult(status -> jdbc.batchUpdate(
-                "insert into message (campaign_id, row_num, phone, phone_e164, status, reason, updated_at, input) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into message (id, campaign_id, row_num, phone, phone_e164, status, reason, updated_at, input) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 new BatchPreparedStatementSetter() {
                     @Override
                     public void setValues(PreparedStatement ps, int i) throws SQLException {
                         JudgedRow r = rows.get(i);
-                        ps.setLong(1, campaignId);
-                        ps.setInt(2, r.row());
-                        ps.setString(3, truncate(r.phone(), 255));
-                        ps.setString(4, r.e164());
-                        ps.setString(5, r.status().name());
-                        ps.setString(6, truncate(r.reason(), 1000));
-                        ps.setTimestamp(7, now);
-                        ps.setString(8, toJson(r.cells()));
+                        ps.setLong(1, key(campaignId, r.row()));
+                        ps.setLong(2, campaignId);
+                        ps.setInt(3, r.row());
+                        ps.setString(4, truncate(r.phone(), 255));
+                        ps.setString(5, r.e164());
+                        ps.setString(6, r.status().name());
+                        ps.setString(7, truncate(r.reason(), 1000));
+                        ps.setTimestamp(8, now);
+                        ps.setString(9, toJson(r.cells()));
                     }
 
                     @Override
@@ -82,46 +93,51 @@ public class MessageLedger {
 
     /** Up to {@code limit} QUEUED messages of a campaign after row {@code afterRow} that are due now, in row order. */
     public List<QueuedMessage> queued(long campaignId, int afterRow, int limit) {
-        return jdbc.query("select row_num, phone_e164, attempts, input from message where campaign_id = ? and row_num > ? "
-                        + "and status = 'QUEUED' and (next_attempt_at is null or next_attempt_at <= ?) order by row_num "
+        return jdbc.query("select row_num, phone_e164, attempts, input from message where id > ? and id < ? "
+                        + "and status = 'QUEUED' and (next_attempt_at is null or next_attempt_at <= ?) order by id "
                         + "fetch first " + limit + " rows only",
                 (rs, i) -> new QueuedMessage(campaignId, rs.getInt(1), rs.getString(2), rs.getInt(3), fromJson(rs.getString(4))),
-                campaignId, afterRow, Timestamp.from(clock.instant()));
+                key(campaignId, afterRow), first(campaignId + 1), Timestamp.from(clock.instant()));
     }
 
     /** Claims a QUEUED message for sending; false when another sender or a cancel got there first. */
     public boolean markSending(long campaignId, int row) {
         return jdbc.update("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
-                + "where campaign_id = ? and row_num = ? and status = 'QUEUED'", now(), campaignId, row) == 1;
+                + "where id = ? and status = 'QUEUED'", now(), key(campaignId, row)) == 1;
     }
 
     public void markSent(long campaignId, int row, String wamid) {
-        jdbc.update("update message set status = 'SENT', wamid = ?, reason = null, error_code = null, next_attempt_at = null, "
-                + "updated_at = ? where campaign_id = ? and row_num = ? and status = 'SENDING'", wamid, now(), campaignId, row);
+        tx.executeWithoutResult(t -> {
+            int sent = jdbc.update("update message set status = 'SENT', wamid = ?, reason = null, error_code = null, "
+                    + "next_attempt_at = null, updated_at = ? where id = ? and status = 'SENDING'", wamid, now(), key(campaignId, row));
+            if (sent > 0) {
+                jdbc.update("insert into sent_message (wamid, message_id) values (?, ?)", wamid, key(campaignId, row));
+            }
+        });
     }
 
     public void markFailed(long campaignId, int row, String code, String reason) {
         jdbc.update("update message set status = 'FAILED', error_code = ?, reason = ?, next_attempt_at = null, updated_at = ? "
-                        + "where campaign_id = ? and row_num = ? and status = 'SENDING'",
-                truncate(code, 32), truncate(reason, 1000), now(), campaignId, row);
+                        + "where id = ? and status = 'SENDING'",
+                truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row));
     }
 
     public void markUncertain(long campaignId, int row, String reason) {
         jdbc.update("update message set status = 'UNCERTAIN', reason = ?, updated_at = ? "
-                + "where campaign_id = ? and row_num = ? and status = 'SENDING'", truncate(reason, 1000), now(), campaignId, row);
+                + "where id = ? and status = 'SENDING'", truncate(reason, 1000), now(), key(campaignId, row));
     }
 
     /** Back to QUEUED for another attempt at {@code notBefore}; the error is kept as the reason meanwhile. */
     public void retryLater(long campaignId, int row, Instant notBefore, String code, String reason) {
         jdbc.update("update message set status = 'QUEUED', next_attempt_at = ?, error_code = ?, reason = ?, updated_at = ? "
-                        + "where campaign_id = ? and row_num = ? and status = 'SENDING'",
-                Timestamp.from(notBefore), truncate(code, 32), truncate(reason, 1000), now(), campaignId, row);
+                        + "where id = ? and status = 'SENDING'",
+                Timestamp.from(notBefore), truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row));
     }
 
     /** A QUEUED message whose number opted out since its row was read. */
     public boolean markOptedOut(long campaignId, int row, String reason) {
         return jdbc.update("update message set status = 'OPTED_OUT', reason = ?, updated_at = ? "
-                + "where campaign_id = ? and row_num = ? and status = 'QUEUED'", reason, now(), campaignId, row) == 1;
+                + "where id = ? and status = 'QUEUED'", reason, now(), key(campaignId, row)) == 1;
     }
 
     /**
@@ -134,15 +150,15 @@ public class MessageLedger {
             return Optional.empty();
         }
         return tx.execute(t -> {
-            List<Long> campaigns = jdbc.queryForList("select campaign_id from message where wamid = ?", Long.class, wamid);
-            if (campaigns.isEmpty()) {
+            List<Long> ids = jdbc.queryForList("select message_id from sent_message where wamid = ?", Long.class, wamid);
+            if (ids.isEmpty()) {
                 return Optional.<Long>empty();
             }
             int changed = named.update("update message set status = :status, error_code = coalesce(:code, error_code), "
-                    + "reason = :reason, updated_at = :now where wamid = :wamid and status in (:lower)", new MapSqlParameterSource()
+                    + "reason = :reason, updated_at = :now where id = :id and status in (:lower)", new MapSqlParameterSource()
                     .addValue("status", status.name()).addValue("code", truncate(code, 32)).addValue("reason", truncate(reason, 1000))
-                    .addValue("now", now()).addValue("wamid", wamid).addValue("lower", lower));
-            return changed > 0 ? Optional.of(campaigns.get(0)) : Optional.<Long>empty();
+                    .addValue("now", now()).addValue("id", ids.get(0)).addValue("lower", lower));
+            return changed > 0 ? Optional.of(ids.get(0) >>> 32) : Optional.<Long>empty();
         });
     }
 
@@ -165,11 +181,11 @@ public class MessageLedger {
     public void withLines(long campaignId, LinesReader reader) {
         tx.executeWithoutResult(t -> {
             try (var lines = streaming.queryForStream("select row_num, phone, phone_e164, status, reason, error_code, wamid, "
-                    + "updated_at, input from message where campaign_id = ? order by row_num", (rs, i) -> {
+                    + "updated_at, input from message where id >= ? and id < ? order by id", (rs, i) -> {
                         Timestamp updated = rs.getTimestamp(8);
                         return new StatusLine(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getString(6), rs.getString(7), updated == null ? null : updated.toInstant(), fromJson(rs.getString(9)));
-                    }, campaignId)) {
+                    }, first(campaignId), first(campaignId + 1))) {
                 reader.read(lines.iterator());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);

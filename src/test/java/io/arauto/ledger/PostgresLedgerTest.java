@@ -413,7 +413,7 @@ class PostgresLedgerTest {
             lines.forEachRemaining(line -> rows.add(line.row()));
         });
 
-        assertThat(openCursors).singleElement().asString().contains("from message where campaign_id = $1 order by row_num");
+        assertThat(openCursors).singleElement().asString().contains("from message where id >= $1 and id < $2 order by id");
         assertThat(rows).hasSize(total).isSorted().startsWith(2, 3, 4).endsWith(total + 1);
         assertThat(firstLine[0]).isEqualTo(new StatusLine(2, "+55 11 90000-0002", "+5511900000002", "QUEUED", null, null, null,
                 START, List.of("+55 11 90000-0002", "Cliente 2 ação")));

@@ -79,6 +79,11 @@ run_once() {
     (( SECONDS < deadline )) || { kill $pid; log "Arauto did not start in 180 s"; exit 1; }
     sleep 0.2
   done
+  # a running Arauto keeps the CRM's opt-out list loaded in the background (arauto.optout.crm-preload): drop once it is
+  until grep -q "CRM opt-out list loaded" "$applog"; do
+    (( SECONDS < deadline )) || { kill $pid; log "the CRM opt-out list was not loaded in 180 s"; exit 1; }
+    sleep 0.2
+  done
   sleep 2 # let start-up work (first timer rounds, JIT of start-up code) die down
 
   local load busy0 ours0 t0 t1

@@ -201,6 +201,7 @@ public class ArautoProperties {
         private String query;
         private List<String> keywords = new ArrayList<>(List.of("#OPTOUT", "STOP", "SAIR", "PARAR", "CANCELAR", "DESCADASTRAR"));
         private Duration crmRefresh = Duration.ofSeconds(30);
+        private Duration crmPreload = Duration.ofSeconds(20);
 
         public String getQuery() { return query; }
         public void setQuery(String query) { this.query = query; }
@@ -208,6 +209,8 @@ public class ArautoProperties {
         public void setKeywords(List<String> keywords) { this.keywords = keywords; }
         public Duration getCrmRefresh() { return crmRefresh; }
         public void setCrmRefresh(Duration crmRefresh) { this.crmRefresh = crmRefresh; }
+        public Duration getCrmPreload() { return crmPreload; }
+        public void setCrmPreload(Duration crmPreload) { this.crmPreload = crmPreload; }
     }
 
     public static class Reports {

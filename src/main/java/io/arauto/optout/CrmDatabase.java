@@ -40,7 +40,10 @@ public class CrmDatabase implements DisposableBean {
             // H2 would otherwise build the whole opt-out result in memory and keep it cached on the connection (~130 MB for 1M rows)
             dataSource.addDataSourceProperty("LAZY_QUERY_EXECUTION", "TRUE");
         }
+        // outside auto-commit a PostgreSQL driver fetches a big result in chunks of the fetch size instead of all at once
+        dataSource.setAutoCommit(false);
         jdbc = new JdbcTemplate(dataSource);
+        jdbc.setFetchSize(10_000);
     }
 
     public Optional<JdbcTemplate> jdbc() {

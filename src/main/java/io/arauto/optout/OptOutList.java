@@ -102,6 +102,19 @@ public class OptOutList {
         }
     }
 
+    /** Loads the CRM's list ahead of need (a timer calls this), so a file rarely waits for it; nothing without a query. */
+    public void refreshCrm() {
+        String query = properties.getOptout().getQuery();
+        if (query == null || query.isBlank()) {
+            return;
+        }
+        synchronized (this) { // a file that needs the list meanwhile waits for this load instead of starting its own
+            Instant started = clock.instant(); // the list is as old as the moment its query began
+            crmSet = loadCrm();
+            crmLoadedAt = started;
+        }
+    }
+
     private LongOpenHashSet crmSet() {
         Instant now = clock.instant();
         LongOpenHashSet current = crmSet;

@@ -457,6 +457,50 @@ class PostgresLedgerTest {
         assertThat(jdbc.queryForObject("select source from opt_out where phone_e164 = ?", String.class, phone)).isEqualTo("other instance");
     }
 
+    @Test
+    void crmOptOutsOnPostgresqlAreNormalisedAndFetchedInChunks() throws Exception {
+        String crmUrl = SharedPostgres.newDatabase("crm");
+        try (Connection crm = java.sql.DriverManager.getConnection(crmUrl, SharedPostgres.USER, SharedPostgres.PASSWORD)) {
+            crm.createStatement().execute("create table clientes (celular varchar(40))");
+            crm.createStatement().execute("insert into clientes select '+55 (11) 9' || substr(lpad(n::text, 8, '0'), 1, 4) || '-' || substr(lpad(n::text, 8, '0'), 5, 4) "
+                    + "from generate_series(1, 25000) n");
+            crm.createStatement().execute("insert into clientes values ('not a phone')");
+        }
+        ArautoProperties properties = new ArautoProperties();
+        properties.getCrm().getDatasource().setUrl(crmUrl);
+        properties.getCrm().getDatasource().setUsername(SharedPostgres.USER);
+        properties.getCrm().getDatasource().setPassword(SharedPostgres.PASSWORD);
+        properties.getOptout().setQuery("select celular from clientes");
+        CrmDatabase crmDatabase = new CrmDatabase(properties);
+        try {
+            OptOutList list = new OptOutList(jdbc, crmDatabase, new PhoneNormalizer(properties), properties, clock);
+            list.refreshCrm();
+            OptOutList.Snapshot snapshot = list.snapshot();
+            assertThat(snapshot.crm()).hasSize(25000);
+            assertThat(snapshot.sourceOf(PhoneNormalizer.toKey("+5511900010001"))).isEqualTo(OptOutList.CRM);
+            assertThat(snapshot.sourceOf(PhoneNormalizer.toKey("+5511900025001"))).isNull();
+
+            // the same JdbcTemplate with a row callback that looks at the server mid-read: a portal (cursor) is open
+            List<String> portals = new java.util.ArrayList<>();
+            crmDatabase.jdbc().orElseThrow().query("select celular from clientes", rs -> {
+                if (portals.isEmpty()) {
+                    try (Connection look = java.sql.DriverManager.getConnection(crmUrl, SharedPostgres.USER, SharedPostgres.PASSWORD);
+                         var rows = look.createStatement().executeQuery("select state from pg_stat_activity where query like 'select celular%'")) {
+                        while (rows.next()) {
+                            portals.add(rows.getString(1));
+                        }
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            // in the middle of a chunked read the backend waits for the next fetch inside its transaction
+            assertThat(portals).containsExactly("idle in transaction");
+        } finally {
+            crmDatabase.destroy();
+        }
+    }
+
     private static long activeCampaign(String name, List<JudgedRow> rows) {
         long id = campaigns.create(name + ".csv", "pedido_enviado", "folder", "pedido_enviado/" + name + ".csv", sha(name),
                 List.of("phone", "name"));

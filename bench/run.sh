@@ -4,13 +4,15 @@
 #
 #   bench/run.sh                 both formats, 3 runs each
 #   BENCH_FORMATS=csv BENCH_REPEAT=1 BENCH_JFR=1 bench/run.sh    one CSV run with a JFR recording
-#   BENCH_ARGS="--key=value ..."  extra Arauto arguments, BENCH_JVM_OPTS="-XX:..." extra JVM options, for experiments
+#   BENCH_ARGS="--key=value ..."  extra Arauto arguments, BENCH_JVM_OPTS="-XX:..." JVM options (default: the
+#   recommended -XX:+UseParallelGC; BENCH_JVM_OPTS= runs the JVM's default collector, G1)
 #   BENCH_APP_DIR=dir BENCH_LABEL=name  run another checkout (built already: its target/*.jar, routes/, config/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/bench/out
 REPEAT=${BENCH_REPEAT:-3}
+JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseParallelGC"}
 FORMATS=${BENCH_FORMATS:-csv xlsx}
 HEAP=${BENCH_HEAP:-256m}
 JFR=${BENCH_JFR:-0}
@@ -58,8 +60,8 @@ run_once() {
   local jfr=()
   [[ $JFR == 1 ]] && jfr=(-XX:StartFlightRecording=filename=$OUT/$tag.jfr,settings=profile)
   # routes/ and config/ are read from the working directory; exec keeps $! the JVM's pid
-  # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
-  (cd "$APP" && exec java -Xmx"$HEAP" ${BENCH_JVM_OPTS:-} -Xlog:gc:file="$gclog":timemillis "${jfr[@]}" -jar "$JAR" \
+  # shellcheck disable=SC2086 # JVM_OPTS is a list of options
+  (cd "$APP" && exec java -Xmx"$HEAP" $JVM_OPTS -Xlog:gc:file="$gclog":timemillis "${jfr[@]}" -jar "$JAR" \
     --server.port=0 \
     --arauto.data-dir="$data" \
     --arauto.provider.type=sandbox \
@@ -151,7 +153,7 @@ for fmt in $FORMATS; do
 done
 
 {
-  echo "Arauto intake benchmark, $(date -Is), commit $COMMIT$([[ $JFR == 1 ]] && echo ' (with JFR)'), -Xmx$HEAP ${BENCH_JVM_OPTS:-}, $(nproc) cores"
+  echo "Arauto intake benchmark, $(date -Is), commit $COMMIT$([[ $JFR == 1 ]] && echo ' (with JFR)'), -Xmx$HEAP ${JVM_OPTS:-(G1)}, $(nproc) cores"
   echo "1,000,000 rows from drop to archived (every row judged and in the ledger); CRM opt-out list of 1,000,000 entries"
   printf '%-6s %4s %8s %8s %10s %9s %9s %8s %12s\n' format run seconds rows/s peak-heap after-GC GC-pauses CPU-s other-cores
   for line in "${summary[@]}"; do

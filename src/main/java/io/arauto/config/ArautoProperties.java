@@ -13,6 +13,7 @@ public class ArautoProperties {
 
     private Path dataDir = Path.of("./data");
     private String defaultRegion = "BR";
+    private java.util.Locale locale = java.util.Locale.forLanguageTag("pt-BR");
     private Path templatesFile = Path.of("config/templates.yml");
     private final Intake intake = new Intake();
     private final Provider provider = new Provider();
@@ -25,6 +26,8 @@ public class ArautoProperties {
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public String getDefaultRegion() { return defaultRegion; }
     public void setDefaultRegion(String defaultRegion) { this.defaultRegion = defaultRegion; }
+    public java.util.Locale getLocale() { return locale; }
+    public void setLocale(java.util.Locale locale) { this.locale = locale; }
     public Path getTemplatesFile() { return templatesFile; }
     public void setTemplatesFile(Path templatesFile) { this.templatesFile = templatesFile; }
     public Intake getIntake() { return intake; }

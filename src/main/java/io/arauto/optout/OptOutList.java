@@ -17,6 +17,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
+import io.arauto.report.AuditLog;
 import io.arauto.verdict.PhoneNormalizer;
 
 /**
@@ -37,11 +38,13 @@ public class OptOutList {
     private final PhoneNormalizer normalizer;
     private final ArautoProperties properties;
     private final Clock clock;
+    private final AuditLog audit;
     private volatile LongOpenHashSet crmSet;
     private volatile Instant crmLoadedAt = Instant.EPOCH;
 
     public OptOutList(JdbcTemplate ledger, CrmDatabase crm, PhoneNormalizer normalizer,
-                      ArautoProperties properties, Clock clock) {
+                      ArautoProperties properties, AuditLog audit, Clock clock) {
+        this.audit = audit;
         this.ledger = ledger;
         this.named = new NamedParameterJdbcTemplate(ledger);
         this.crm = crm;
@@ -92,14 +95,22 @@ public class OptOutList {
 
     /** Adds a number to Arauto's own list; true when it was not there yet. */
     public boolean record(String e164, String source, String detail) {
+        boolean added;
         try {
-            int added = ledger.update("insert into opt_out (phone_e164, source, detail, created_at) "
+            added = ledger.update("insert into opt_out (phone_e164, source, detail, created_at) "
                             + "select ?, ?, ?, ? where not exists (select 1 from opt_out where phone_e164 = ?)",
-                    e164, source, detail, java.sql.Timestamp.from(clock.instant()), e164);
-            return added > 0;
+                    e164, source, detail, java.sql.Timestamp.from(clock.instant()), e164) > 0;
         } catch (DuplicateKeyException raced) {
-            return false;
+            added = false;
         }
+        if (added) {
+            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("phone", e164);
+            details.put("source", source);
+            details.put("detail", detail);
+            audit.record(AuditLog.OPT_OUT_RECORDED, null, details);
+        }
+        return added;
     }
 
     /** Loads the CRM's list ahead of need (a timer calls this), so a file rarely waits for it; nothing without a query. */

@@ -46,6 +46,10 @@ public class CsvRowReader {
     }
 
     RowSource open(Path file, String fileName) throws IOException {
+        if (startsWithUtf16Bom(file)) { // Excel's "Unicode Text": would read as garbage in Windows-1252
+            throw new UnreadableFileException(fileName + " is saved as UTF-16 (Excel's \"Unicode Text\"); save it as "
+                    + "\"CSV UTF-8 (Comma delimited)\" and drop it again.");
+        }
         boolean bom = startsWithUtf8Bom(file);
         Charset charset = bom || isValidUtf8(file) ? StandardCharsets.UTF_8 : WINDOWS_1252;
         char delimiter;
@@ -90,6 +94,14 @@ public class CsvRowReader {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] start = in.readNBytes(3);
             return start.length == 3 && (start[0] & 0xFF) == 0xEF && (start[1] & 0xFF) == 0xBB && (start[2] & 0xFF) == 0xBF;
+        }
+    }
+
+    static boolean startsWithUtf16Bom(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] start = in.readNBytes(2);
+            return start.length == 2 && ((start[0] & 0xFF) == 0xFF && (start[1] & 0xFF) == 0xFE
+                    || (start[0] & 0xFF) == 0xFE && (start[1] & 0xFF) == 0xFF);
         }
     }
 

@@ -7,6 +7,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.text.SimpleDateFormat;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.FormatStyle;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -16,7 +21,10 @@ import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.usermodel.Workbook;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+
+import io.arauto.config.ArautoProperties;
 
 import com.github.pjfanning.xlsx.SharedStringsImplementationType;
 import com.github.pjfanning.xlsx.StreamingReader;
@@ -29,6 +37,23 @@ import com.github.pjfanning.xlsx.exceptions.ExcelRuntimeException;
 @Component
 public class XlsxRowReader {
 
+    private final Locale locale;
+
+    /** Cells displayed as a Brazilian spreadsheet program shows them. */
+    public XlsxRowReader() {
+        this(Locale.forLanguageTag("pt-BR"));
+    }
+
+    /** Cells displayed as a spreadsheet program set to {@code arauto.locale} shows them. */
+    @Autowired
+    public XlsxRowReader(ArautoProperties properties) {
+        this(properties.getLocale());
+    }
+
+    XlsxRowReader(Locale locale) {
+        this.locale = locale;
+    }
+
     public RowSource open(Path file) throws IOException {
         return open(file, String.valueOf(file.getFileName()));
     }
@@ -39,7 +64,7 @@ public class XlsxRowReader {
         }
         Workbook workbook = openWorkbook(file, fileName);
         try {
-            XlsxRowSource source = new XlsxRowSource(workbook, workbook.getSheetAt(0).rowIterator(), fileName);
+            XlsxRowSource source = new XlsxRowSource(workbook, workbook.getSheetAt(0).rowIterator(), fileName, formatter(locale));
             source.readHeader();
             return source;
         } catch (IOException | ExcelRuntimeException | POIXMLException | IllegalArgumentException e) {
@@ -102,6 +127,19 @@ public class XlsxRowReader {
      * value is taken as it is when it holds no "_x" (the only text XSSFRichTextString.getString changes,
      * decoding _xHHHH_ escapes), which saves building a rich-text XML bean for every text cell.
      */
+    /**
+     * POI's formatter for the locale. Excel shows its built-in date format 14 ("m/d/yy") as the
+     * computer's short date, so a date typed 25/12/2026 in a Brazilian Excel reads 25/12/2026, not 12/25/26.
+     */
+    static DataFormatter formatter(Locale locale) {
+        DataFormatter formatter = new DataFormatter(locale);
+        formatter.setUseCachedValuesForFormulaCells(true);
+        String shortDate = DateTimeFormatterBuilder.getLocalizedDateTimePattern(FormatStyle.SHORT, null, IsoChronology.INSTANCE, locale)
+                .replaceAll("y+", "yyyy");
+        formatter.addFormat("m/d/yy", new SimpleDateFormat(shortDate, locale));
+        return formatter;
+    }
+
     static String displayed(Cell cell, DataFormatter formatter) {
         if (cell.getCellType() == CellType.STRING) {
             String text = cell.getStringCellValue();
@@ -117,14 +155,14 @@ public class XlsxRowReader {
         private final Workbook workbook;
         private final Iterator<org.apache.poi.ss.usermodel.Row> rows;
         private final String fileName;
-        private final DataFormatter formatter = new DataFormatter(); // not thread-safe: one per file
+        private final DataFormatter formatter; // not thread-safe: one per file
         private int lastRowNumber;
 
-        XlsxRowSource(Workbook workbook, Iterator<org.apache.poi.ss.usermodel.Row> rows, String fileName) {
+        XlsxRowSource(Workbook workbook, Iterator<org.apache.poi.ss.usermodel.Row> rows, String fileName, DataFormatter formatter) {
             this.workbook = workbook;
             this.rows = rows;
             this.fileName = fileName;
-            formatter.setUseCachedValuesForFormulaCells(true);
+            this.formatter = formatter;
         }
 
         @Override

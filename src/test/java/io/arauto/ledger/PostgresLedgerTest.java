@@ -3,6 +3,7 @@ package io.arauto.ledger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
@@ -79,7 +80,7 @@ class PostgresLedgerTest {
         ArautoProperties properties = new ArautoProperties();
         campaigns = new CampaignLedger(jdbc, tx, json, clock);
         messages = new MessageLedger(jdbc, tx, json, clock);
-        optOuts = new OptOutList(jdbc, new CrmDatabase(properties), new PhoneNormalizer(properties), properties, clock);
+        optOuts = new OptOutList(jdbc, new CrmDatabase(properties), new PhoneNormalizer(properties), properties, audit(properties), clock);
     }
 
     @AfterAll
@@ -425,6 +426,8 @@ class PostgresLedgerTest {
         assertThat(optOuts.record("+5511955550001", OptOutList.ARAUTO, "Replied SAIR")).isTrue();
         clock.advance(Duration.ofMinutes(1));
         assertThat(optOuts.record("+5511955550001", "webhook", "Replied STOP")).isFalse();
+        assertThat(jdbc.queryForList("select detail from audit where event = 'opt_out_recorded'", String.class))
+                .singleElement().asString().contains("\"phone\":\"+5511955550001\"", "Replied SAIR");
         assertThat(jdbc.queryForMap("select source, detail, created_at from opt_out where phone_e164 = ?", "+5511955550001"))
                 .containsEntry("source", OptOutList.ARAUTO).containsEntry("detail", "Replied SAIR");
         assertThat(instant(jdbc.queryForObject("select created_at from opt_out where phone_e164 = ?", Object.class, "+5511955550001")))
@@ -473,7 +476,7 @@ class PostgresLedgerTest {
         properties.getOptout().setQuery("select celular from clientes");
         CrmDatabase crmDatabase = new CrmDatabase(properties);
         try {
-            OptOutList list = new OptOutList(jdbc, crmDatabase, new PhoneNormalizer(properties), properties, clock);
+            OptOutList list = new OptOutList(jdbc, crmDatabase, new PhoneNormalizer(properties), properties, audit(properties), clock);
             list.refreshCrm();
             OptOutList.Snapshot snapshot = list.snapshot();
             assertThat(snapshot.crm()).hasSize(25000);
@@ -499,6 +502,16 @@ class PostgresLedgerTest {
         } finally {
             crmDatabase.destroy();
         }
+    }
+
+    /** An audit trail in a temporary folder, written to this test's ledger. */
+    private static io.arauto.report.AuditLog audit(ArautoProperties properties) {
+        try {
+            properties.setDataDir(Files.createTempDirectory("arauto-audit-"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new io.arauto.report.AuditLog(properties, new ObjectMapper(), clock, jdbc);
     }
 
     private static long activeCampaign(String name, List<JudgedRow> rows) {

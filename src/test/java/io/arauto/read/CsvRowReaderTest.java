@@ -172,4 +172,18 @@ class CsvRowReaderTest {
         System.arraycopy(b, 0, both, a.length, b.length);
         return both;
     }
+
+    @Test
+    void utf16FileIsRefusedInPlainWords() throws IOException {
+        Path file = dir.resolve("unicode.csv");
+        Files.write(file, "telefone\tnome\r\n5511987654321\tAna\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] withBom = new byte[bytes.length + 2];
+        withBom[0] = (byte) 0xFF;
+        withBom[1] = (byte) 0xFE;
+        System.arraycopy(bytes, 0, withBom, 2, bytes.length);
+        Files.write(file, withBom);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.open(file))
+                .isInstanceOf(UnreadableFileException.class).hasMessageContaining("UTF-16").hasMessageContaining("CSV UTF-8");
+    }
 }

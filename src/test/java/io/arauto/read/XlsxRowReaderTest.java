@@ -167,6 +167,36 @@ class XlsxRowReaderTest {
         }
     }
 
+    /** Excel saves a date typed in a Brazilian Excel with its built-in format 14, shown as the computer's short date. */
+    @Test
+    void excelsDefaultDateAndNumberFormatsAreShownTheWayTheLocalesSpreadsheetShowsThem() throws IOException {
+        Path file = dir.resolve("excel-defaults.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            Sheet sheet = book.createSheet();
+            var header = sheet.createRow(0);
+            header.createCell(0).setCellValue("telefone");
+            header.createCell(1).setCellValue("vencimento");
+            header.createCell(2).setCellValue("valor");
+            var row = sheet.createRow(1);
+            row.createCell(0).setCellValue(5511987654321d);
+            CellStyle builtInDate = book.createCellStyle();
+            builtInDate.setDataFormat((short) 14);
+            row.createCell(1).setCellValue(LocalDate.of(2026, 12, 25));
+            row.getCell(1).setCellStyle(builtInDate);
+            CellStyle money = book.createCellStyle();
+            money.setDataFormat((short) 4); // #,##0.00
+            row.createCell(2).setCellValue(1234.5);
+            row.getCell(2).setCellStyle(money);
+            book.write(out);
+        }
+        try (RowSource source = new XlsxRowReader(java.util.Locale.forLanguageTag("pt-BR")).open(file)) {
+            assertThat(Rows.all(source)).containsExactly(new Row(2, List.of("5511987654321", "25/12/2026", "1.234,50")));
+        }
+        try (RowSource source = new XlsxRowReader(java.util.Locale.US).open(file)) {
+            assertThat(Rows.all(source)).containsExactly(new Row(2, List.of("5511987654321", "12/25/2026", "1,234.50")));
+        }
+    }
+
     @Test
     void sheetWithoutRowsHasEmptyHeader() throws IOException {
         Path file = dir.resolve("empty-sheet.xlsx");

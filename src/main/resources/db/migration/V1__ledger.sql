@@ -13,7 +13,8 @@ create table campaign (
     created_at    timestamp with time zone not null,
     read_at       timestamp with time zone,
     settled_at    timestamp with time zone,
-    report_dirty  boolean        not null default true
+    report_dirty  boolean        not null default true,
+    heartbeat_at  timestamp with time zone  -- renewed with every batch while READING; a stale one was abandoned
 );
 create index campaign_file on campaign (template, file_sha256);
 create index campaign_status on campaign (status);

@@ -21,6 +21,7 @@ public class ArautoProperties {
     private final OptOut optout = new OptOut();
     private final Reports reports = new Reports();
     private final Crm crm = new Crm();
+    private final Ledger ledger = new Ledger();
 
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
@@ -36,6 +37,7 @@ public class ArautoProperties {
     public OptOut getOptout() { return optout; }
     public Reports getReports() { return reports; }
     public Crm getCrm() { return crm; }
+    public Ledger getLedger() { return ledger; }
 
     public Path archiveDir() { return dataDir.resolve("archive"); }
     public Path errorDir() { return dataDir.resolve("error"); }
@@ -221,6 +223,14 @@ public class ArautoProperties {
 
         public Duration getInterval() { return interval; }
         public void setInterval(Duration interval) { this.interval = interval; }
+    }
+
+    public static class Ledger {
+        /** Work untouched this long was abandoned by an Arauto that stopped: well above the provider's read timeout. */
+        private Duration staleAfter = Duration.ofMinutes(2);
+
+        public Duration getStaleAfter() { return staleAfter; }
+        public void setStaleAfter(Duration staleAfter) { this.staleAfter = staleAfter; }
     }
 
     public static class Crm {

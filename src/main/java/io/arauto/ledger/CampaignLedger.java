@@ -43,7 +43,7 @@ public class CampaignLedger {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         jdbc.update(con -> {
             var ps = con.prepareStatement("insert into campaign (name, template, source, source_file, file_sha256, "
-                    + "input_header, status, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                    + "input_header, status, created_at, heartbeat_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
             ps.setString(1, name);
             ps.setString(2, template);
             ps.setString(3, source);
@@ -52,6 +52,7 @@ public class CampaignLedger {
             ps.setString(6, toJson(header));
             ps.setString(7, CampaignStatus.READING.name());
             ps.setTimestamp(8, Timestamp.from(clock.instant()));
+            ps.setTimestamp(9, Timestamp.from(clock.instant()));
             return ps;
         }, key);
         return key.getKey().longValue();
@@ -101,9 +102,14 @@ public class CampaignLedger {
         });
     }
 
-    /** Campaigns whose reading a crash interrupted; their files are still in the inbox and will be read again. */
-    public List<Long> interruptedReads() {
-        return jdbc.queryForList("select id from campaign where status = ?", Long.class, CampaignStatus.READING.name());
+    /**
+     * Campaigns still READING whose reader stopped renewing them before {@code before}: a crash
+     * interrupted them (their files are still in the inbox and will be read again). A campaign
+     * another running instance is reading renews itself with every batch, so it is not among them.
+     */
+    public List<Long> abandonedReads(Instant before) {
+        return jdbc.queryForList("select id from campaign where status = ? and heartbeat_at < ?", Long.class,
+                CampaignStatus.READING.name(), Timestamp.from(before));
     }
 
     public List<Long> active() {

@@ -1,11 +1,21 @@
 package io.arauto.ledger;
 
+import java.time.Clock;
+import java.time.Instant;
+
 import jakarta.annotation.PostConstruct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Puts the ledger right after a crash, before any route starts. */
+import io.arauto.config.ArautoProperties;
+
+/**
+ * Puts the ledger right after an Arauto stopped half-way: at start, before any route runs, and
+ * then every so often (route ledger-watchdog), since with several instances on one database the
+ * one that stopped may not be this one. Only work left alone for {@code arauto.ledger.stale-after}
+ * counts as abandoned, so what a running instance is doing is never touched.
+ */
 @Component
 public class LedgerRecovery {
 
@@ -13,21 +23,29 @@ public class LedgerRecovery {
 
     private final CampaignLedger campaigns;
     private final MessageLedger messages;
+    private final ArautoProperties properties;
+    private final Clock clock;
 
-    public LedgerRecovery(CampaignLedger campaigns, MessageLedger messages) {
+    public LedgerRecovery(CampaignLedger campaigns, MessageLedger messages, ArautoProperties properties, Clock clock) {
         this.campaigns = campaigns;
         this.messages = messages;
+        this.properties = properties;
+        this.clock = clock;
     }
 
     @PostConstruct
     public void recover() {
-        for (long id : campaigns.interruptedReads()) {
+        Instant staleBefore = clock.instant().minus(properties.getLedger().getStaleAfter());
+        for (long id : campaigns.abandonedReads(staleBefore)) {
             campaigns.reject(id);
-            log.warn("Campaign {} was being read when Arauto stopped; it is dropped and its file, still in the inbox, is read again", id);
+            log.warn("Campaign {} was being read when an Arauto stopped; it is dropped, and its file, still in the inbox, is read again", id);
         }
-        int uncertain = messages.uncertainAfterRestart();
-        if (uncertain > 0) {
-            log.warn("{} message(s) were being sent when Arauto stopped; they are now UNCERTAIN and will not be sent again on their own", uncertain);
+        for (long id : campaigns.active()) {
+            int uncertain = messages.uncertainIfStale(id, staleBefore);
+            if (uncertain > 0) {
+                log.warn("Campaign {}: {} message(s) were being sent when an Arauto stopped; they are now UNCERTAIN and will not be "
+                        + "sent again on their own", id, uncertain);
+            }
         }
     }
 }

@@ -66,29 +66,32 @@ public class MessageLedger {
             return;
         }
         Timestamp now = Timestamp.from(clock.instant());
-        tx.executeWithoutResult(status -> jdbc.batchUpdate(
-                "insert into message (id, campaign_id, row_num, phone, phone_e164, status, reason, updated_at, input) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                new BatchPreparedStatementSetter() {
-                    @Override
-                    public void setValues(PreparedStatement ps, int i) throws SQLException {
-                        JudgedRow r = rows.get(i);
-                        ps.setLong(1, key(campaignId, r.row()));
-                        ps.setLong(2, campaignId);
-                        ps.setInt(3, r.row());
-                        ps.setString(4, truncate(r.phone(), 255));
-                        ps.setString(5, r.e164());
-                        ps.setString(6, r.status().name());
-                        ps.setString(7, truncate(r.reason(), 1000));
-                        ps.setTimestamp(8, now);
-                        ps.setString(9, toJson(r.cells()));
-                    }
+        tx.executeWithoutResult(status -> {
+            jdbc.update("update campaign set heartbeat_at = ? where id = ?", now, campaignId); // still being read
+            jdbc.batchUpdate(
+                    "insert into message (id, campaign_id, row_num, phone, phone_e164, status, reason, updated_at, input) "
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    new BatchPreparedStatementSetter() {
+                        @Override
+                        public void setValues(PreparedStatement ps, int i) throws SQLException {
+                            JudgedRow r = rows.get(i);
+                            ps.setLong(1, key(campaignId, r.row()));
+                            ps.setLong(2, campaignId);
+                            ps.setInt(3, r.row());
+                            ps.setString(4, truncate(r.phone(), 255));
+                            ps.setString(5, r.e164());
+                            ps.setString(6, r.status().name());
+                            ps.setString(7, truncate(r.reason(), 1000));
+                            ps.setTimestamp(8, now);
+                            ps.setString(9, toJson(r.cells()));
+                        }
 
-                    @Override
-                    public int getBatchSize() {
-                        return rows.size();
-                    }
-                }));
+                        @Override
+                        public int getBatchSize() {
+                            return rows.size();
+                        }
+                    });
+        });
     }
 
     /** Up to {@code limit} QUEUED messages of a campaign after row {@code afterRow} that are due now, in row order. */
@@ -162,10 +165,16 @@ public class MessageLedger {
         });
     }
 
-    /** After a crash: a message caught SENDING may or may not have left, so it is never sent again on its own. */
-    public int uncertainAfterRestart() {
-        return jdbc.update("update message set status = 'UNCERTAIN', reason = ?, updated_at = ? where status = 'SENDING'",
-                "Arauto stopped while this message was being sent; it may or may not have arrived, so it is not sent again.", now());
+    /**
+     * A message of the campaign still SENDING since before {@code before} was being sent when an
+     * Arauto stopped: it may or may not have left, so it becomes UNCERTAIN and is never sent again
+     * on its own. (A running sender settles a message within the provider's timeout.)
+     */
+    public int uncertainIfStale(long campaignId, Instant before) {
+        return jdbc.update("update message set status = 'UNCERTAIN', reason = ?, updated_at = ? "
+                        + "where id >= ? and id < ? and status = 'SENDING' and updated_at < ?",
+                "Arauto stopped while this message was being sent; it may or may not have arrived, so it is not sent again.", now(),
+                first(campaignId), first(campaignId + 1), Timestamp.from(before));
     }
 
     /** What a report writer does with a campaign's lines. */

@@ -1,6 +1,8 @@
 package io.arauto.e2e;
 
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -112,20 +114,38 @@ class SendingTest extends ArautoTestBase {
     }
 
     @Test
-    void afterACrashSendingMessagesBecomeUncertainAndHalfReadCampaignsAreDropped() {
-        long sending = campaign(row(2, "+5511970000005", MessageStatus.INVALID));
-        jdbc.update("update message set status = 'SENDING' where campaign_id = ?", sending);
-        long halfRead = campaigns.create("half.csv", "aviso_simples", "test", "aviso_simples/half.csv", "y", HEADER);
-        messages.insert(halfRead, List.of(row(2, "+5511970000006", MessageStatus.QUEUED)));
+    void workAbandonedByAStoppedArautoIsPutRightButWhatARunningOneIsDoingIsLeftAlone() {
+        Timestamp longAgo = Timestamp.from(Instant.now().minus(Duration.ofMinutes(10)));
+        long stale = sendingCampaign("+5511970000005");
+        jdbc.update("update message set updated_at = ? where campaign_id = ?", longAgo, stale);
+        long live = sendingCampaign("+5511970000009"); // another instance is waiting for Meta's answer right now
+        long abandoned = campaigns.create("half.csv", "aviso_simples", "test", "aviso_simples/half.csv", "y", HEADER);
+        messages.insert(abandoned, List.of(row(2, "+5511970000006", MessageStatus.QUEUED)));
+        jdbc.update("update campaign set heartbeat_at = ? where id = ?", longAgo, abandoned);
+        long beingRead = campaigns.create("reading.csv", "aviso_simples", "test", "aviso_simples/reading.csv", "w", HEADER);
+        messages.insert(beingRead, List.of(row(2, "+5511970000010", MessageStatus.QUEUED)));
 
         recovery.recover();
 
-        assertThat(status(sending, 2)).isEqualTo("UNCERTAIN");
-        assertThat(reason(sending, 2)).contains("not sent again");
-        assertThat(campaigns.find(halfRead).orElseThrow().status().name()).isEqualTo("REJECTED");
-        assertThat(jdbc.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, halfRead)).isZero();
+        assertThat(status(stale, 2)).isEqualTo("UNCERTAIN");
+        assertThat(reason(stale, 2)).contains("not sent again");
+        assertThat(status(live, 2)).isEqualTo("SENDING");
+        assertThat(campaigns.find(abandoned).orElseThrow().status().name()).isEqualTo("REJECTED");
+        assertThat(jdbc.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, abandoned)).isZero();
+        assertThat(campaigns.find(beingRead).orElseThrow().status().name()).isEqualTo("READING");
+        assertThat(jdbc.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, beingRead)).isEqualTo(1);
         assertThat(requestsTo("5511970000005")).isEmpty();
         assertThat(requestsTo("5511970000006")).isEmpty();
+        assertThat(requestsTo("5511970000010")).isEmpty();
+    }
+
+    /** An active campaign whose one message is SENDING (put there by hand, so no sender touches it). */
+    private long sendingCampaign(String e164) {
+        long id = campaigns.create("sending.csv", "aviso_simples", "test", "aviso_simples/sending.csv", "v", HEADER);
+        messages.insert(id, List.of(row(2, e164, MessageStatus.INVALID)));
+        jdbc.update("update message set status = 'SENDING', updated_at = ? where campaign_id = ?", Timestamp.from(Instant.now()), id);
+        campaigns.markRead(id, 1, true);
+        return id;
     }
 
     @Test

@@ -46,6 +46,7 @@ import io.arauto.verdict.MessageStatus;
 public class FileIntake {
 
     private static final Logger log = LoggerFactory.getLogger(FileIntake.class);
+    private static final String SOURCE_FOLDER = "folder";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final ArautoProperties properties;
@@ -181,9 +182,18 @@ public class FileIntake {
         }
         Map<MessageStatus, Integer> counts = intake.counts();
         int queued = counts.getOrDefault(MessageStatus.QUEUED, 0);
-        if (!campaigns.markRead(intake.campaignId(), intake.rowsJudged(), queued > 0)) {
-            throw new RejectedFileException("Campaign " + intake.campaignId() + " was dropped while this file was being read (an Arauto "
-                    + "that started meanwhile took it for a read a crash had interrupted). Nothing of it will be sent; drop the file again.");
+        Instant since = clock.instant().minus(properties.getIntake().getDuplicateWindow());
+        Optional<Long> twin;
+        try {
+            twin = campaigns.markReadUnlessTwin(intake.campaignId(), intake.template(), intake.sha256(), since,
+                    intake.rowsJudged(), queued > 0);
+        } catch (IllegalStateException dropped) {
+            throw new RejectedFileException("Campaign " + intake.campaignId() + " was dropped while this file was being read (it "
+                    + "looked abandoned to the ledger watchdog). Nothing of it will be sent; drop the file again.");
+        }
+        if (twin.isPresent()) {
+            throw new RejectedFileException("A byte-for-byte identical file was accepted as campaign " + twin.get()
+                    + " while this one was being read; nothing of this copy is sent, so nobody is messaged twice.");
         }
         Map<String, Object> details = details("file", intake.template() + "/" + intake.fileName(), "sha256", intake.sha256(),
                 "template", intake.template(), "rows", intake.rowsJudged());
@@ -208,12 +218,17 @@ public class FileIntake {
      */
     public String reject(Intake intake, String relativePath, String errorTarget, Throwable cause) throws IOException {
         String reason = reasonFor(cause);
-        if (intake != null) {
+        if (intake != null && !intake.acceptedBefore()) {
             intake.writer().abort(); // no batch may land after the campaign's rows are deleted
+            boolean rejected;
             try {
                 intake.rows().close();
             } finally {
-                campaigns.reject(intake.campaignId());
+                rejected = campaigns.reject(intake.campaignId());
+            }
+            if (!rejected) { // the campaign was accepted before the failure: it is being sent
+                reason = "Campaign " + intake.campaignId() + " was accepted from this file and is being sent; only what came after "
+                        + "failed (" + reason + "). Do not drop the file again: that would message everyone twice.";
             }
         }
         audit.record("file_rejected", intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
@@ -240,8 +255,15 @@ public class FileIntake {
      * The same bytes, from the same source and path, as an accepted campaign whose file never left the
      * inbox: a crash or an outage came between accepting the campaign and archiving its file.
      */
-    private static boolean unarchivedOriginal(Campaign earlier, String source, String relativePath) {
-        return earlier.archivedAt() == null && source.equals(earlier.source()) && relativePath.equals(earlier.sourceFile());
+    private boolean unarchivedOriginal(Campaign earlier, String source, String relativePath) {
+        if (!source.equals(earlier.source()) || !relativePath.equals(earlier.sourceFile())) {
+            return false;
+        }
+        if (SOURCE_FOLDER.equals(source)) { // a local move leaves no doubt: the archived copy is there or it is not
+            String archived = earlier.template() + "/" + withInfix(earlier.name(), String.valueOf(earlier.id()));
+            return !Files.exists(Path.of(localArchivePath(archived)));
+        }
+        return earlier.archivedAt() == null;
     }
 
     static String reasonFor(Throwable cause) {
@@ -253,8 +275,10 @@ public class FileIntake {
             t = t.getCause() == t ? null : t.getCause();
         }
         Throwable root = cause instanceof UncheckedIOException u ? u.getCause() : cause;
-        return "Arauto could not process the file (" + root.getClass().getSimpleName() + ": " + root.getMessage()
-                + "). Nothing of it will be sent; drop it again once the problem is fixed.";
+        // the class only: a database's message can quote the row it choked on, phone numbers included
+        log.debug("File failed with an unexpected error", cause);
+        return "Arauto could not process the file (" + root.getClass().getSimpleName() + "; the log at DEBUG level has the details). "
+                + "Nothing of it will be sent; drop it again once the problem is fixed.";
     }
 
     private static String withInfix(String fileName, String infix) {

@@ -73,6 +73,37 @@ public class CampaignLedger {
      * All rows are in the ledger: the campaign may be sent, or is already done when nothing was queued.
      * False when it is no longer being read (dropped meanwhile), and then nothing of it is sendable.
      */
+    /**
+     * Marks the campaign read unless a campaign of the same template and bytes, received since
+     * {@code since}, was accepted meanwhile (two copies read at once, by two instances or two
+     * sources): the twins' rows are locked first, so of two such copies only one is ever accepted.
+     * Returns the twin that was accepted instead, or empty when this one was (or {@code dropped}).
+     */
+    public Optional<Long> markReadUnlessTwin(long id, String template, String sha256, Instant since, int totalRows,
+                                             boolean anythingQueued) {
+        return tx.execute(status -> {
+            List<Map<String, Object>> twins = jdbc.queryForList("select id, status from campaign where template = ? "
+                    + "and file_sha256 = ? and created_at >= ? and status <> 'REJECTED' order by id for update",
+                    template, sha256, Timestamp.from(since));
+            for (Map<String, Object> twin : twins) {
+                long twinId = ((Number) value(twin, "id")).longValue();
+                String twinStatus = String.valueOf(value(twin, "status"));
+                if (twinId != id && !twinStatus.equals(CampaignStatus.READING.name())) {
+                    return Optional.of(twinId);
+                }
+            }
+            if (!markRead(id, totalRows, anythingQueued)) {
+                throw new IllegalStateException("Campaign " + id + " was dropped while its file was being read");
+            }
+            return Optional.<Long>empty();
+        });
+    }
+
+    private static Object value(Map<String, Object> row, String column) {
+        Object v = row.get(column);
+        return v != null ? v : row.get(column.toUpperCase());
+    }
+
     public boolean markRead(long id, int totalRows, boolean anythingQueued) {
         Instant now = clock.instant();
         return jdbc.update("update campaign set status = ?, total_rows = ?, read_at = ?, settled_at = ?, report_dirty = true "
@@ -91,15 +122,34 @@ public class CampaignLedger {
         return jdbc.query("select source from campaign where id = ?", rs -> rs.next() ? rs.getString(1) : null, id);
     }
 
+    /** A campaign whose reader stopped renewing it before {@code before}: dropped like {@link #reject}, checked in the same statement. */
+    public boolean rejectIfAbandoned(long id, Instant before) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            int rejected = jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ? and heartbeat_at < ?",
+                    CampaignStatus.REJECTED.name(), Timestamp.from(clock.instant()), id, CampaignStatus.READING.name(), Timestamp.from(before));
+            if (rejected > 0) {
+                jdbc.update("delete from message where id >= ? and id < ?", MessageLedger.first(id), MessageLedger.first(id + 1));
+            }
+            return rejected > 0;
+        }));
+    }
+
+    /** Reports of campaigns still sending or settled since {@code since} are written again (a writer may have died mid-way). */
+    public int markRecentDirty(Instant since) {
+        return jdbc.update("update campaign set report_dirty = true where status = 'ACTIVE' or (status = 'DONE' and settled_at >= ?)",
+                Timestamp.from(since));
+    }
+
     /** A file rejected half-way: its rows leave the ledger so nothing of it is ever sent. */
-    public void reject(long id) {
-        tx.executeWithoutResult(status -> {
+    public boolean reject(long id) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
             int rejected = jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ?",
                     CampaignStatus.REJECTED.name(), Timestamp.from(clock.instant()), id, CampaignStatus.READING.name());
             if (rejected > 0) { // only a campaign still being read; one that was accepted keeps its rows
                 jdbc.update("delete from message where id >= ? and id < ?", MessageLedger.first(id), MessageLedger.first(id + 1));
             }
-        });
+            return rejected > 0;
+        }));
     }
 
     /**

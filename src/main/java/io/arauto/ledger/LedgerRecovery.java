@@ -1,6 +1,7 @@
 package io.arauto.ledger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 import jakarta.annotation.PostConstruct;
@@ -34,10 +35,17 @@ public class LedgerRecovery {
     }
 
     @PostConstruct
+    void atStart() {
+        recover();
+        campaigns.markRecentDirty(clock.instant().minus(Duration.ofDays(1))); // a report being written when we stopped
+    }
+
     public void recover() {
         Instant staleBefore = clock.instant().minus(properties.getLedger().getStaleAfter());
         for (long id : campaigns.abandonedReads(staleBefore)) {
-            campaigns.reject(id);
+            if (!campaigns.rejectIfAbandoned(id, staleBefore)) {
+                continue; // its reader renewed it meanwhile
+            }
             log.warn("Campaign {} was being read when an Arauto stopped; it is dropped, and its file, still in the inbox, is read again", id);
         }
         for (long id : campaigns.active()) {

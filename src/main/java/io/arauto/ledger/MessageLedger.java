@@ -67,7 +67,9 @@ public class MessageLedger {
         }
         Timestamp now = Timestamp.from(clock.instant());
         tx.executeWithoutResult(status -> {
-            jdbc.update("update campaign set heartbeat_at = ? where id = ?", now, campaignId); // still being read
+            if (jdbc.update("update campaign set heartbeat_at = ? where id = ? and status = 'READING'", now, campaignId) == 0) {
+                throw new IllegalStateException("Campaign " + campaignId + " was dropped while its file was being read");
+            }
             jdbc.batchUpdate(
                     "insert into message (id, campaign_id, row_num, phone, phone_e164, status, reason, updated_at, input) "
                             + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -105,14 +107,16 @@ public class MessageLedger {
 
     /** Claims a QUEUED message for sending; false when another sender or a cancel got there first. */
     public boolean markSending(long campaignId, int row) {
+        // a number in Arauto's own opt-out list is never claimed, however recently it got there
         return jdbc.update("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
-                + "where id = ? and status = 'QUEUED'", now(), key(campaignId, row)) == 1;
+                + "where id = ? and status = 'QUEUED' "
+                + "and not exists (select 1 from opt_out o where o.phone_e164 = message.phone_e164)", now(), key(campaignId, row)) == 1;
     }
 
     public void markSent(long campaignId, int row, String wamid) {
         tx.executeWithoutResult(t -> {
             int sent = jdbc.update("update message set status = 'SENT', wamid = ?, reason = null, error_code = null, "
-                    + "next_attempt_at = null, updated_at = ? where id = ? and status = 'SENDING'", wamid, now(), key(campaignId, row));
+                    + "next_attempt_at = null, updated_at = ? where id = ? and status in ('SENDING', 'UNCERTAIN')", wamid, now(), key(campaignId, row));
             if (sent > 0) {
                 jdbc.update("insert into sent_message (wamid, message_id) values (?, ?)", wamid, key(campaignId, row));
             }

@@ -425,11 +425,38 @@ class PostgresLedgerTest {
     }
 
     @Test
+    void ofTwoIdenticalFilesReadAtOnceOnlyOneIsAccepted() {
+        String sha = sha("twin bytes");
+        long first = campaigns.create("a.csv", "pedido_enviado", "sftp", "pedido_enviado/a.csv", sha, List.of("phone"));
+        long second = campaigns.create("a-copy.csv", "pedido_enviado", "folder", "pedido_enviado/a-copy.csv", sha, List.of("phone"));
+        Instant since = START.minus(Duration.ofDays(7));
+
+        assertThat(campaigns.markReadUnlessTwin(second, "pedido_enviado", sha, since, 1, true)).isEmpty();
+        assertThat(campaigns.markReadUnlessTwin(first, "pedido_enviado", sha, since, 1, true)).contains(second);
+
+        assertThat(campaigns.find(second).orElseThrow().status()).isEqualTo(CampaignStatus.ACTIVE);
+        assertThat(campaigns.find(first).orElseThrow().status()).isEqualTo(CampaignStatus.READING); // its reader rejects it
+        long other = campaigns.create("b.csv", "fatura", "folder", "fatura/b.csv", sha, List.of("phone"));
+        assertThat(campaigns.markReadUnlessTwin(other, "fatura", sha, since, 1, true)).isEmpty(); // another template is no twin
+    }
+
+    @Test
+    void aNumberInArautosOptOutListIsNeverClaimedForSending() {
+        long id = activeCampaign("claim-optout", List.of(queued(2, "+5511955550009"), queued(3, "+5511955550010")));
+        optOuts.record("+5511955550009", OptOutList.ARAUTO, "Replied SAIR a moment ago");
+
+        assertThat(messages.markSending(id, 2)).isFalse();
+        assertThat(messages.markSending(id, 3)).isTrue();
+        assertThat(row(id, 2)).containsEntry("status", "QUEUED"); // the next batch's check marks it OPTED_OUT
+    }
+
+    @Test
     void optOutIsRecordedOnceAndFoundAgain() throws Exception {
         assertThat(optOuts.record("+5511955550001", OptOutList.ARAUTO, "Replied SAIR")).isTrue();
         clock.advance(Duration.ofMinutes(1));
         assertThat(optOuts.record("+5511955550001", "webhook", "Replied STOP")).isFalse();
-        assertThat(jdbc.queryForList("select detail from audit where event = 'opt_out_recorded'", String.class))
+        assertThat(jdbc.queryForList("select detail from audit where event = 'opt_out_recorded' and detail like ?", String.class,
+                "%+5511955550001%"))
                 .singleElement().asString().contains("\"phone\":\"+5511955550001\"", "Replied SAIR");
         assertThat(jdbc.queryForMap("select source, detail, created_at from opt_out where phone_e164 = ?", "+5511955550001"))
                 .containsEntry("source", OptOutList.ARAUTO).containsEntry("detail", "Replied SAIR");

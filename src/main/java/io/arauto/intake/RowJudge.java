@@ -22,6 +22,8 @@ public class RowJudge {
 
     private static final Logger log = LoggerFactory.getLogger(RowJudge.class);
     private static final long PROGRESS_EVERY = TimeUnit.SECONDS.toNanos(5);
+    /** The ledger keeps a row's cells in 65,535 characters (as JSON); a row longer than this is refused. */
+    static final int MAX_ROW = 60_000;
 
     private final PhoneNormalizer phones;
 
@@ -44,6 +46,14 @@ public class RowJudge {
     }
 
     private JudgedRow judge(Intake intake, Row row) {
+        int length = 0;
+        for (String cell : row.cells()) {
+            length += cell.length();
+        }
+        if (length > MAX_ROW) { // kept short in the ledger and the report; nothing this long is a real notification row
+            return new JudgedRow(row.number(), row.phone(), null, MessageStatus.INVALID, "The row is " + length
+                    + " characters long; Arauto takes rows of up to " + MAX_ROW + ".", shortened(row.cells()));
+        }
         PhoneNormalizer.Result phone = phones.normalize(row.phone());
         if (!phone.valid()) {
             return verdict(row, null, MessageStatus.INVALID, phone.problem());
@@ -62,6 +72,11 @@ public class RowJudge {
             return verdict(row, phone.e164(), MessageStatus.OPTED_OUT, "The number opted out (" + list + " opt-out list).");
         }
         return verdict(row, phone.e164(), MessageStatus.QUEUED, null);
+    }
+
+    private static java.util.List<String> shortened(List<String> cells) {
+        int each = MAX_ROW / Math.max(1, cells.size());
+        return cells.stream().map(c -> c.length() <= each ? c : c.substring(0, each)).toList();
     }
 
     private static JudgedRow verdict(Row row, String e164, MessageStatus status, String reason) {

@@ -43,4 +43,19 @@ class FolderIntakeTest extends ArautoTestBase {
                 "select max(total_rows) from campaign where name = 'devagar.csv' and status <> 'READING'", Integer.class), n -> n != null);
         assertThat(read).isEqualTo(rows);
     }
+
+    @Test
+    void aRowTooLongForTheLedgerIsInvalidAndTheRestOfTheFileGoesThrough() throws Exception {
+        String huge = "x".repeat(70_000);
+        Path file = drop("pedido_enviado", "enorme.csv", ("telefone,nome,pedido,entrega\n5511987654001,Ana,1,hoje\n5511987654002," + huge
+                + ",2,hoje\n").getBytes(StandardCharsets.UTF_8));
+        awaitTaken(file);
+        long campaign = await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "select max(id) from campaign where name = 'enorme.csv' and status <> 'READING'", Long.class), id -> id != null);
+        assertThat(jdbc.queryForObject("select status from campaign where id = ?", String.class, campaign)).isNotEqualTo("REJECTED");
+        assertThat(jdbc.queryForObject("select reason from message where campaign_id = ? and row_num = 3", String.class, campaign))
+                .contains("characters long");
+        assertThat(jdbc.queryForObject("select status from message where campaign_id = ? and row_num = 2", String.class, campaign))
+                .isIn("QUEUED", "SENDING", "SENT");
+    }
 }

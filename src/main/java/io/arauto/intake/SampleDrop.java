@@ -36,6 +36,10 @@ public class SampleDrop {
 
     @EventListener(ApplicationReadyEvent.class)
     public void drop() throws IOException {
+        if (!"sandbox".equals(properties.getProvider().getType())) { // its numbers look real: never send them for real
+            log.warn("Demo: the sample is only dropped with the sandbox provider, not with '{}'", properties.getProvider().getType());
+            return;
+        }
         String template = sample.getParent().getFileName().toString();
         Path inbox = properties.getIntake().getDir().resolve(template);
         Files.createDirectories(inbox);

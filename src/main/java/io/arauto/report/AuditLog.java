@@ -79,7 +79,7 @@ public class AuditLog implements Closeable {
      * Appends one event. {@code details} add fields after {@code at}, {@code event} and
      * {@code campaign_id}, which they may not override.
      */
-    public synchronized void record(String event, Long campaignId, Map<String, Object> details) {
+    public void record(String event, Long campaignId, Map<String, Object> details) {
         Instant now = clock.instant();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("at", AT.format(now));
@@ -94,6 +94,14 @@ public class AuditLog implements Closeable {
             });
         }
         byte[] line = toJsonLine(event, fields);
+        append(event, now, line);
+        if (ledger != null) { // outside the file's lock: senders don't queue behind each other's database round trip
+            ledger.update("insert into audit (at, event, campaign_id, detail) values (?, ?, ?, ?)",
+                    Timestamp.from(now), event, campaignId, new String(line, 0, line.length - 1, UTF_8));
+        }
+    }
+
+    private synchronized void append(String event, Instant now, byte[] line) {
         try {
             // One write per line, so other processes appending to the same file cannot interleave inside it.
             streamFor(now.atOffset(ZoneOffset.UTC).toLocalDate()).write(line);
@@ -106,10 +114,6 @@ public class AuditLog implements Closeable {
                 failure.addSuppressed(closing);
             }
             throw failure;
-        }
-        if (ledger != null) {
-            ledger.update("insert into audit (at, event, campaign_id, detail) values (?, ?, ?, ?)",
-                    Timestamp.from(now), event, campaignId, new String(line, 0, line.length - 1, UTF_8));
         }
     }
 

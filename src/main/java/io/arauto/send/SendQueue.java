@@ -44,7 +44,8 @@ public class SendQueue {
         this.messages = messages;
         this.optOuts = optOuts;
         this.audit = audit;
-        this.batchSize = properties.getSend().getBatchSize();
+        // a batch is opt-out-checked once, so it holds about a second's worth of sending at most
+        this.batchSize = (int) Math.max(1, Math.min(properties.getSend().getBatchSize(), Math.ceil(properties.getSend().getRate())));
     }
 
     public List<QueuedMessage> nextBatch() {

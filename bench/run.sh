@@ -135,7 +135,7 @@ run_once() {
   read -r peak after gcs full pause <<< "$heap"
   cpu=$(awk -v o=$((ours1 - ours0)) -v hz="$HZ" 'BEGIN{printf "%.1f", o/hz}')
   local ledger
-  ledger=$(java -cp "$CP" bench/src/LedgerDigest.java "jdbc:h2:file:$data/ledger/arauto")
+  ledger=$(java -cp "$CP" bench/src/LedgerDigest.java "jdbc:h2:file:$data/ledger/arauto" | grep '^rows=' | tail -1)  # libraries may log on stdout
   log "$fmt run $run: ${seconds}s = $rate rows/s (intake ${intake}ms, CRM ${crm}ms), peak heap ${peak}M, max after GC ${after}M, $gcs GCs ($full full, ${pause}ms paused), Arauto used ${cpu}s CPU, load $load, other processes ${other} cores"
   log "  ledger: $ledger"
   local want="rows=$ROWS duplicate=$duplicate invalid=$invalid opted_out=$opted_out queued=$queued"

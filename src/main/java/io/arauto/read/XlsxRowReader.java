@@ -1,43 +1,75 @@
 package io.arauto.read;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
 import java.text.SimpleDateFormat;
 import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.FormatStyle;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
 import org.apache.poi.ooxml.POIXMLException;
+import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
+import org.apache.poi.openxml4j.exceptions.OpenXML4JRuntimeException;
+import org.apache.poi.openxml4j.opc.OPCPackage;
+import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.poifs.filesystem.FileMagic;
-import org.apache.poi.ss.usermodel.Cell;
-import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.DataFormatter;
-import org.apache.poi.ss.usermodel.Workbook;
+import org.apache.poi.ss.usermodel.DateUtil;
+import org.apache.poi.util.XMLHelper;
+import org.apache.poi.xssf.eventusermodel.XSSFReader;
+import org.apache.poi.xssf.model.StylesTable;
+import org.apache.poi.xssf.usermodel.XSSFCellStyle;
+import org.apache.poi.xssf.usermodel.XSSFRichTextString;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
 
-import com.github.pjfanning.xlsx.SharedStringsImplementationType;
-import com.github.pjfanning.xlsx.StreamingReader;
-import com.github.pjfanning.xlsx.exceptions.ExcelRuntimeException;
+import com.github.pjfanning.poi.xssf.streaming.TempFileSharedStringsTable;
 
 /**
- * Streams the first sheet of an .xlsx workbook. The phone (column 0) is the cell's raw value;
- * the other cells are the text the spreadsheet displays. POI's zip-bomb limits stay as they are.
+ * Streams the first sheet of an .xlsx workbook: POI opens the package (its zip-bomb limits stay on)
+ * and hands over the styles; the sheet's XML is read with StAX, one row at a time. The phone
+ * (column 0) is the cell's raw value; the other cells are the text the spreadsheet displays, as
+ * POI's {@link DataFormatter} shows it. No workbook object model is ever built.
  */
 @Component
 public class XlsxRowReader {
 
+    /**
+     * Up to this much shared-strings XML the table is kept in memory (less heap than that: 26 MB of
+     * XML holding 1M distinct names takes ~20 MB, see {@link InMemoryStrings}); bigger tables go to a temp file, which
+     * costs 7-12 s per million strings but keeps a 256 MB heap safe (4 text columns x 1M rows ran out).
+     */
+    static final long IN_MEMORY_SHARED_STRINGS = 32L * 1024 * 1024;
+
+    /** The widest sheet Excel allows; a cell reference beyond it is damage, not data. */
+    private static final int MAX_COLUMNS = 16_384;
+
+    private static final XMLInputFactory XML = XMLHelper.newXMLInputFactory();
+
     private final Locale locale;
+    private final long inMemorySharedStrings;
 
     /** Cells displayed as a Brazilian spreadsheet program shows them. */
     public XlsxRowReader() {
@@ -51,7 +83,16 @@ public class XlsxRowReader {
     }
 
     XlsxRowReader(Locale locale) {
+        this(locale, IN_MEMORY_SHARED_STRINGS);
+    }
+
+    XlsxRowReader(Locale locale, long inMemorySharedStrings) {
         this.locale = locale;
+        this.inMemorySharedStrings = inMemorySharedStrings;
+    }
+
+    Locale locale() {
+        return locale;
     }
 
     public RowSource open(Path file) throws IOException {
@@ -62,34 +103,35 @@ public class XlsxRowReader {
         if (Files.size(file) == 0) {
             return PrefetchingRowSource.empty();
         }
-        Workbook workbook = openWorkbook(file, fileName);
+        OPCPackage pkg;
         try {
-            XlsxRowSource source = new XlsxRowSource(workbook, workbook.getSheetAt(0).rowIterator(), fileName, formatter(locale));
+            pkg = OPCPackage.open(file.toFile(), PackageAccess.READ);
+        } catch (OpenXML4JException | OpenXML4JRuntimeException | POIXMLException | IllegalArgumentException e) {
+            throw cannotOpen(file, fileName, e);
+        }
+        SharedStringTable strings = null;
+        InputStream sheetData = null;
+        try {
+            XSSFReader parts = new XSSFReader(pkg);
+            boolean date1904 = usesDate1904(parts);
+            StyleFormats formats = new StyleFormats(parts.getStylesTable());
+            strings = sharedStringsSize(file) <= inMemorySharedStrings ? InMemoryStrings.read(parts) : new TempFileStrings(pkg);
+            Iterator<InputStream> sheets = parts.getSheetsData();
+            if (!sheets.hasNext()) {
+                throw new POIXMLException("the workbook has no sheet");
+            }
+            sheetData = sheets.next();
+            SheetRows source = new SheetRows(pkg, strings, sheetData, XML.createXMLStreamReader(sheetData), fileName,
+                    new CellText(formatter(locale), formats, date1904));
             source.readHeader();
             return source;
-        } catch (IOException | ExcelRuntimeException | POIXMLException | IllegalArgumentException e) {
-            workbook.close();
-            throw e instanceof UnreadableFileException u ? u : cannotOpen(file, fileName, e);
-        }
-    }
-
-    /**
-     * Up to this much shared-strings XML the table is kept in memory (about as many bytes of heap,
-     * measured: 26 MB of XML, 1M distinct names, 36 MB); bigger tables go to a temp file, which
-     * costs 7-12 s per million strings but keeps a 256 MB heap safe (4 text columns x 1M rows ran out).
-     */
-    static final long IN_MEMORY_SHARED_STRINGS = 32L * 1024 * 1024;
-
-    private static Workbook openWorkbook(Path file, String fileName) throws UnreadableFileException {
-        try {
-            return StreamingReader.builder()
-                    .rowCacheSize(1) // as fast as 100 (measured), and a broken row is found right after the last good one
-                    .bufferSize(8192)
-                    .setSharedStringsImplementationType(sharedStringsSize(file) <= IN_MEMORY_SHARED_STRINGS
-                            ? SharedStringsImplementationType.POI_READ_ONLY : SharedStringsImplementationType.TEMP_FILE_BACKED)
-                    .open(file.toFile());
-        } catch (ExcelRuntimeException e) {
-            throw cannotOpen(file, fileName, e);
+        } catch (IOException | OpenXML4JException | OpenXML4JRuntimeException | POIXMLException | XMLStreamException
+                | UncheckedIOException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            closeQuietly(sheetData);
+            closeQuietly(strings);
+            pkg.revert();
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            throw cause instanceof UnreadableFileException u ? u : cannotOpen(file, fileName, e);
         }
     }
 
@@ -100,6 +142,125 @@ public class XlsxRowReader {
             return entry == null ? 0 : entry.getSize() < 0 ? Long.MAX_VALUE : entry.getSize();
         } catch (IOException e) {
             return Long.MAX_VALUE; // not a readable zip: opening the workbook will say why
+        }
+    }
+
+    /**
+     * POI's formatter for the locale. Excel shows its built-in date format 14 ("m/d/yy") as the
+     * computer's short date, so a date typed 25/12/2026 in a Brazilian Excel reads 25/12/2026, not 12/25/26.
+     */
+    static DataFormatter formatter(Locale locale) {
+        DataFormatter formatter = new DataFormatter(locale);
+        formatter.setUseCachedValuesForFormulaCells(true);
+        String shortDate = DateTimeFormatterBuilder.getLocalizedDateTimePattern(FormatStyle.SHORT, null, IsoChronology.INSTANCE, locale)
+                .replaceAll("y+", "yyyy");
+        formatter.addFormat("m/d/yy", new SimpleDateFormat(shortDate, locale));
+        return formatter;
+    }
+
+    /** A number as all its digits (never 5.51199E+12 nor 5511987654321.0). */
+    static String rawNumber(String value) {
+        String integer = plainInteger(value, 15); // a double holds 15 digits exactly: the text is the number
+        if (integer != null) {
+            return integer;
+        }
+        return BigDecimal.valueOf(Double.parseDouble(value)).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * The whole number a value is written as, digits only: "1001", or "1001.0" as POI and other
+     * Java writers store it; at most {@code maxDigits}, an optional minus sign. Null for anything else.
+     */
+    static String plainInteger(String value, int maxDigits) {
+        int end = value.endsWith(".0") ? value.length() - 2 : value.length();
+        int start = value.startsWith("-") ? 1 : 0;
+        int digits = end - start;
+        if (digits == 0 || digits > maxDigits || value.charAt(start) == '0' && (digits > 1 || start == 1)) {
+            return null;
+        }
+        for (int i = start; i < end; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        return end == value.length() ? value : value.substring(0, end);
+    }
+
+    /** Workbooks from old Mac Excel count dates from 1904; {@code <workbookPr date1904="1"/>} says so. */
+    private static boolean usesDate1904(XSSFReader parts) throws IOException, OpenXML4JException, XMLStreamException {
+        try (InputStream in = parts.getWorkbookData()) {
+            XMLStreamReader xml = XML.createXMLStreamReader(in);
+            try {
+                while (xml.hasNext()) {
+                    if (xml.next() == XMLStreamConstants.START_ELEMENT) {
+                        String name = xml.getLocalName();
+                        if (name.equals("workbookPr")) {
+                            String value = xml.getAttributeValue(null, "date1904");
+                            return "1".equals(value) || "true".equals(value);
+                        }
+                        if (name.equals("sheets")) { // workbookPr comes before the sheets or not at all
+                            return false;
+                        }
+                    }
+                }
+                return false;
+            } finally {
+                xml.close();
+            }
+        }
+    }
+
+    /**
+     * Text as {@code XSSFRichTextString.getString()} gives it: Excel escapes some characters as
+     * {@code _xHHHH_}. Building POI's rich-text bean costs; only text holding "_x" needs it.
+     */
+    static String unescaped(String text) {
+        return text.contains("_x") ? new XSSFRichTextString(text).getString() : text;
+    }
+
+    /** The text of the {@code <t>} elements inside the current element, phonetic runs ({@code <rPh>}) left out. */
+    static String textOf(XMLStreamReader xml) throws XMLStreamException {
+        StringBuilder text = null;
+        String single = null;
+        int depth = 1;
+        while (depth > 0) {
+            int event = xml.next();
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                String name = xml.getLocalName();
+                if (name.equals("t")) {
+                    String t = xml.getElementText();
+                    if (single == null && text == null) {
+                        single = t;
+                    } else {
+                        if (text == null) {
+                            text = new StringBuilder(single);
+                        }
+                        text.append(t);
+                    }
+                } else if (name.equals("rPh")) {
+                    skip(xml);
+                } else {
+                    depth++;
+                }
+            } else if (event == XMLStreamConstants.END_ELEMENT) {
+                depth--;
+            }
+        }
+        String result = text != null ? text.toString() : single != null ? single : "";
+        return unescaped(result);
+    }
+
+    /** Skips the current element with everything inside it. */
+    static void skip(XMLStreamReader xml) throws XMLStreamException {
+        int depth = 1;
+        while (depth > 0) {
+            int event = xml.next();
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                depth++;
+            } else if (event == XMLStreamConstants.END_ELEMENT) {
+                depth--;
+            }
         }
     }
 
@@ -122,91 +283,378 @@ public class XlsxRowReader {
         return "the file is damaged or is not an .xlsx file";
     }
 
-    /**
-     * The text as the spreadsheet displays it: {@code formatter.formatCellValue(cell)}. A text cell's
-     * value is taken as it is when it holds no "_x" (the only text XSSFRichTextString.getString changes,
-     * decoding _xHHHH_ escapes), which saves building a rich-text XML bean for every text cell.
-     */
-    /**
-     * POI's formatter for the locale. Excel shows its built-in date format 14 ("m/d/yy") as the
-     * computer's short date, so a date typed 25/12/2026 in a Brazilian Excel reads 25/12/2026, not 12/25/26.
-     */
-    static DataFormatter formatter(Locale locale) {
-        DataFormatter formatter = new DataFormatter(locale);
-        formatter.setUseCachedValuesForFormulaCells(true);
-        String shortDate = DateTimeFormatterBuilder.getLocalizedDateTimePattern(FormatStyle.SHORT, null, IsoChronology.INSTANCE, locale)
-                .replaceAll("y+", "yyyy");
-        formatter.addFormat("m/d/yy", new SimpleDateFormat(shortDate, locale));
-        return formatter;
-    }
-
-    static String displayed(Cell cell, DataFormatter formatter) {
-        if (cell.getCellType() == CellType.STRING) {
-            String text = cell.getStringCellValue();
-            if (!text.contains("_x")) {
-                return text;
+    private static void closeQuietly(Closeable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                // already failing with the reason that matters
             }
         }
-        return formatter.formatCellValue(cell);
     }
 
-    private static final class XlsxRowSource extends PrefetchingRowSource {
+    /** The workbook's shared strings, by index. */
+    private interface SharedStringTable extends IntFunction<String>, Closeable {
+    }
 
-        private final Workbook workbook;
-        private final Iterator<org.apache.poi.ss.usermodel.Row> rows;
-        private final String fileName;
+    /**
+     * The whole table on the heap, for ordinary workbooks (see {@link #IN_MEMORY_SHARED_STRINGS}): all
+     * texts end to end in one string, and where each ends. A million names take ~20 MB this way instead
+     * of ~60 MB as a million String objects, which a 256 MB heap feels; each lookup copies its text out.
+     */
+    private static final class InMemoryStrings implements SharedStringTable {
+
+        private final String all;
+        private final int[] ends;
+
+        private InMemoryStrings(String all, int[] ends) {
+            this.all = all;
+            this.ends = ends;
+        }
+
+        static InMemoryStrings read(XSSFReader parts) throws IOException, XMLStreamException {
+            InputStream data;
+            try {
+                data = parts.getSharedStringsData();
+            } catch (OpenXML4JException | IllegalArgumentException e) {
+                data = null; // no text cells at all, or only inline ones
+            }
+            if (data == null) {
+                return new InMemoryStrings("", new int[0]);
+            }
+            try (InputStream in = data) {
+                XMLStreamReader xml = XML.createXMLStreamReader(in);
+                try {
+                    StringBuilder all = new StringBuilder(1 << 16);
+                    int[] ends = new int[1024];
+                    int count = 0;
+                    while (xml.hasNext()) {
+                        if (xml.next() == XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("si")) {
+                            if (count == ends.length) {
+                                ends = Arrays.copyOf(ends, count * 2);
+                            }
+                            all.append(textOf(xml));
+                            ends[count++] = all.length();
+                        }
+                    }
+                    return new InMemoryStrings(all.toString(), Arrays.copyOf(ends, count));
+                } finally {
+                    xml.close();
+                }
+            }
+        }
+
+        @Override
+        public String apply(int index) {
+            return all.substring(index == 0 ? 0 : ends[index - 1], ends[index]);
+        }
+
+        @Override
+        public void close() {
+            // nothing held outside the heap
+        }
+    }
+
+    /** A table too big for the heap, in an on-disk map (poi-shared-strings). */
+    private static final class TempFileStrings implements SharedStringTable {
+
+        private final TempFileSharedStringsTable table;
+
+        TempFileStrings(OPCPackage pkg) throws IOException {
+            this.table = new TempFileSharedStringsTable(pkg, false, false);
+        }
+
+        @Override
+        public String apply(int index) {
+            return table.getItemAt(index).getString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            table.close();
+        }
+    }
+
+    /** Each cell style's number format, looked up once per style rather than once per cell. */
+    private static final class StyleFormats {
+
+        private static final NumberFormat GENERAL = new NumberFormat((short) 0, "General", false);
+
+        private final StylesTable styles;
+        private final NumberFormat[] formats;
+
+        StyleFormats(StylesTable styles) {
+            this.styles = styles;
+            this.formats = new NumberFormat[styles == null ? 0 : styles.getNumCellStyles()];
+        }
+
+        /** The style's format; General when the cell has no style or an unknown one. */
+        NumberFormat of(int style) {
+            if (style < 0 || style >= formats.length) {
+                return GENERAL;
+            }
+            if (formats[style] == null) {
+                XSSFCellStyle cellStyle = styles.getStyleAt(style);
+                String format = cellStyle == null ? null : cellStyle.getDataFormatString();
+                short index = cellStyle == null || format == null ? 0 : cellStyle.getDataFormat();
+                formats[style] = format == null ? GENERAL : new NumberFormat(index, format, DateUtil.isADateFormat(index, format));
+            }
+            return formats[style];
+        }
+    }
+
+    /**
+     * A number format, and for date formats the texts already shown: a sheet's dates repeat (a
+     * million orders fall on a few hundred days), and formatting a date is the costliest thing
+     * {@link DataFormatter} does per cell.
+     */
+    private static final class NumberFormat {
+
+        private static final int MAX_REMEMBERED = 4_096;
+
+        final short index;
+        final String format;
+        final boolean general;
+        final boolean date;
+        private final Map<String, String> shown;
+
+        NumberFormat(short index, String format, boolean date) {
+            this.index = index;
+            this.format = format;
+            this.general = format.equalsIgnoreCase("General");
+            this.date = date;
+            this.shown = date ? new HashMap<>() : null;
+        }
+
+        /** The text this value was shown as before, or null. */
+        String shownBefore(String value) {
+            return shown.get(value);
+        }
+
+        void remember(String value, String text) {
+            if (shown.size() == MAX_REMEMBERED) {
+                shown.clear();
+            }
+            shown.put(value, text);
+        }
+    }
+
+    /** Turns a cell's XML into its text: raw for the phone column, as displayed for the others. */
+    private static final class CellText {
+
+        private static final Pattern SCIENTIFIC_EXPONENT = Pattern.compile("E(\\d)");
+
         private final DataFormatter formatter; // not thread-safe: one per file
-        private int lastRowNumber;
+        private final StyleFormats formats;
+        private final boolean date1904;
 
-        XlsxRowSource(Workbook workbook, Iterator<org.apache.poi.ss.usermodel.Row> rows, String fileName, DataFormatter formatter) {
-            this.workbook = workbook;
-            this.rows = rows;
-            this.fileName = fileName;
+        CellText(DataFormatter formatter, StyleFormats formats, boolean date1904) {
             this.formatter = formatter;
+            this.formats = formats;
+            this.date1904 = date1904;
+        }
+
+        /** The number as the cell's format shows it. */
+        String displayed(String value, int style) {
+            NumberFormat format = formats.of(style);
+            if (format.general) {
+                // Excel's General shows whole numbers of up to 11 digits as they are
+                String integer = plainInteger(value, 11);
+                if (integer != null) {
+                    return integer;
+                }
+            }
+            if (!format.date) {
+                return formatted(value, format);
+            }
+            String text = format.shownBefore(value);
+            if (text == null) {
+                text = formatted(value, format);
+                format.remember(value, text);
+            }
+            return text;
+        }
+
+        private String formatted(String value, NumberFormat format) {
+            double number = Double.parseDouble(value);
+            String shown = formatter.formatRawCellContents(number, format.index, format.format, date1904);
+            if (shown.indexOf('E') >= 0 && !(format.date && DateUtil.isValidExcelDate(number))) {
+                // as DataFormatter.formatCellValue shows a number in scientific notation, whatever its format: 5,51199E+12
+                shown = SCIENTIFIC_EXPONENT.matcher(shown).replaceFirst("E+$1");
+            }
+            return shown;
+        }
+    }
+
+    private static final class SheetRows extends PrefetchingRowSource {
+
+        private final OPCPackage pkg;
+        private final SharedStringTable strings;
+        private final InputStream sheetData;
+        private final XMLStreamReader xml;
+        private final String fileName;
+        private final CellText cellText;
+        private String[] cells = new String[16]; // reused: a row's cells by column, null where the file has none
+        private int lastRowNumber;
+        private boolean ended;
+
+        SheetRows(OPCPackage pkg, SharedStringTable strings, InputStream sheetData, XMLStreamReader xml, String fileName,
+                CellText cellText) {
+            this.pkg = pkg;
+            this.strings = strings;
+            this.sheetData = sheetData;
+            this.xml = xml;
+            this.fileName = fileName;
+            this.cellText = cellText;
         }
 
         @Override
         protected Row fetch() {
-            while (true) {
-                org.apache.poi.ss.usermodel.Row row;
+            while (!ended) {
+                int previous = lastRowNumber;
                 try {
-                    if (!rows.hasNext()) {
+                    if (!nextRow()) {
+                        ended = true;
                         return null;
                     }
-                    row = rows.next();
-                } catch (ExcelRuntimeException | POIXMLException | IllegalArgumentException e) {
-                    throw ReadErrors.unreadable(fileName, lastRowNumber == 0 ? "before its first row" : "after row " + lastRowNumber, reason(e), e);
+                } catch (XMLStreamException | RuntimeException e) {
+                    if (e instanceof UncheckedIOException) {
+                        throw (UncheckedIOException) e;
+                    }
+                    throw ReadErrors.unreadable(fileName, after(previous), reason(e), e);
                 }
-                lastRowNumber = row.getRowNum() + 1;
-                String[] cells;
+                int rowNumber = lastRowNumber;
+                String[] values;
                 try {
-                    cells = cells(row);
-                } catch (ExcelRuntimeException | POIXMLException | IllegalArgumentException | IllegalStateException e) {
-                    throw ReadErrors.unreadable(fileName, "at row " + lastRowNumber, reason(e), e);
+                    values = rowCells();
+                } catch (XMLStreamException e) {
+                    throw ReadErrors.unreadable(fileName, after(previous), reason(e), e); // the row broke off
+                } catch (RuntimeException e) {
+                    throw ReadErrors.unreadable(fileName, "at row " + rowNumber, reason(e), e);
                 }
-                if (!isBlank(cells)) {
-                    return new Row(lastRowNumber, List.of(cells));
+                if (!isBlank(values)) {
+                    return new Row(rowNumber, List.of(values));
+                }
+            }
+            return null;
+        }
+
+        private static String after(int rowNumber) {
+            return rowNumber == 0 ? "before its first row" : "after row " + rowNumber;
+        }
+
+        /** Moves to the next {@code <row>} and takes its number; false at the end of the sheet's data. */
+        private boolean nextRow() throws XMLStreamException {
+            while (xml.hasNext()) {
+                int event = xml.next();
+                if (event == XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("row")) {
+                    String r = xml.getAttributeValue(null, "r");
+                    lastRowNumber = r == null ? lastRowNumber + 1 : Integer.parseInt(r);
+                    return true;
+                }
+                if (event == XMLStreamConstants.END_ELEMENT && xml.getLocalName().equals("sheetData")) {
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        /** The cells of the {@code <row>} just entered, as text; columns the file leaves out are "". */
+        private String[] rowCells() throws XMLStreamException {
+            int width = 0;
+            int nextColumn = 0;
+            while (true) {
+                int event = xml.next();
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    if (!xml.getLocalName().equals("c")) {
+                        skip(xml);
+                        continue;
+                    }
+                    String ref = null;
+                    String type = null;
+                    int style = 0;
+                    for (int i = 0, n = xml.getAttributeCount(); i < n; i++) {
+                        String name = xml.getAttributeLocalName(i);
+                        if (name.equals("r")) {
+                            ref = xml.getAttributeValue(i);
+                        } else if (name.equals("t")) {
+                            type = xml.getAttributeValue(i);
+                        } else if (name.equals("s")) {
+                            style = Integer.parseInt(xml.getAttributeValue(i));
+                        }
+                    }
+                    int column = ref == null ? nextColumn : column(ref);
+                    if (column >= cells.length) {
+                        cells = Arrays.copyOf(cells, Math.max(cells.length * 2, column + 1));
+                    }
+                    cells[column] = cell(type, style, column == 0);
+                    width = Math.max(width, column + 1);
+                    nextColumn = column + 1;
+                } else if (event == XMLStreamConstants.END_ELEMENT) { // </row>
+                    String[] values = new String[width];
+                    for (int i = 0; i < width; i++) {
+                        values[i] = cells[i] == null ? "" : cells[i];
+                        cells[i] = null;
+                    }
+                    return values;
                 }
             }
         }
 
-        private String[] cells(org.apache.poi.ss.usermodel.Row row) {
-            String[] cells = new String[Math.max(row.getLastCellNum(), 0)];
-            Arrays.fill(cells, ""); // sparse rows: cells not in the file are empty
-            for (Cell cell : row) {
-                int column = cell.getColumnIndex();
-                cells[column] = column == 0 ? rawValue(cell) : displayed(cell, formatter);
+        /** The {@code <c>} just entered, read to its end. */
+        private String cell(String type, int style, boolean phoneColumn) throws XMLStreamException {
+            String value = null;
+            String inline = null;
+            while (true) {
+                int event = xml.next();
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    String name = xml.getLocalName();
+                    if (name.equals("v")) {
+                        value = xml.getElementText();
+                    } else if (name.equals("is")) {
+                        inline = textOf(xml);
+                    } else {
+                        skip(xml); // <f>: the formula; its cached result is in <v>
+                    }
+                } else if (event == XMLStreamConstants.END_ELEMENT) { // </c>
+                    break;
+                }
             }
-            return cells;
+            if (type == null || type.equals("n")) {
+                if (value == null || value.isEmpty()) {
+                    return "";
+                }
+                return phoneColumn ? rawNumber(value) : cellText.displayed(value, style);
+            }
+            return switch (type) {
+                case "s" -> value == null || value.isEmpty() ? "" : strings.apply(Integer.parseInt(value.strip()));
+                case "inlineStr" -> inline != null ? inline : value == null ? "" : unescaped(value);
+                case "b" -> value == null || value.isEmpty() ? "" : "1".equals(value.strip()) || "true".equals(value.strip()) ? "TRUE" : "FALSE";
+                case "str" -> value == null ? "" : unescaped(value);
+                default -> value == null ? "" : value; // "e" (an error such as #DIV/0!), "d" (an ISO date)
+            };
         }
 
-        /** A number as all its digits (never 5.51199E+12 nor 5511987654321.0); anything else as displayed. */
-        private String rawValue(Cell cell) {
-            CellType type = cell.getCellType() == CellType.FORMULA ? cell.getCachedFormulaResultType() : cell.getCellType();
-            if (type == CellType.NUMERIC) {
-                return BigDecimal.valueOf(cell.getNumericCellValue()).stripTrailingZeros().toPlainString();
+        /** The zero-based column of a reference such as "AB12". */
+        private static int column(String ref) {
+            int column = 0;
+            for (int i = 0; i < ref.length(); i++) {
+                char c = ref.charAt(i);
+                if (c >= 'A' && c <= 'Z') {
+                    column = column * 26 + (c - 'A' + 1);
+                } else if (c >= 'a' && c <= 'z') {
+                    column = column * 26 + (c - 'a' + 1);
+                } else {
+                    break;
+                }
+                if (column > MAX_COLUMNS) {
+                    throw new IllegalArgumentException("cell reference " + ref + " is beyond the last column");
+                }
             }
-            return displayed(cell, formatter);
+            if (column == 0) {
+                throw new IllegalArgumentException("cell reference " + ref + " names no column");
+            }
+            return column - 1;
         }
 
         private static String reason(Exception e) {
@@ -215,7 +663,18 @@ public class XlsxRowReader {
 
         @Override
         public void close() throws IOException {
-            workbook.close();
+            try {
+                xml.close();
+            } catch (XMLStreamException e) {
+                // the stream below is closed regardless
+            } finally {
+                try {
+                    sheetData.close();
+                    strings.close();
+                } finally {
+                    pkg.revert();
+                }
+            }
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.ss.usermodel.Workbook;
@@ -101,20 +102,36 @@ class XlsxRowReaderTest {
         }
     }
 
-    /** Text cells skip DataFormatter (XlsxRowReader.displayed); every cell must still read as DataFormatter shows it. */
+    /**
+     * The reader reads the sheet's XML itself; every cell must read as POI's DataFormatter shows it
+     * through a workbook API (excel-streaming-reader here, as the reference), the phone column as its raw number.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("writers")
     void cellsReadExactlyAsDataFormatterShowsThem(String name, Supplier<Workbook> writer) throws IOException {
         Path file = dir.resolve("texts.xlsx");
         String[] texts = {"Conceição", "  leading and trailing  ", "_x000D_ escaped", "A_x0041_B", "a_xb", "_x", "0011",
                 "=SUM(A1)", "+5511987654321", "line\nbreak", "tab\there", "日本語", "emoji 😀", "", " ", "x".repeat(500)};
+        double[] numbers = {1001, -7, 0, 12345678901d, 123456789012d, 1.5, -0.25, 1e-7, 5511987654321d, 3.14159265358979};
         try (Workbook book = writer.get(); OutputStream out = Files.newOutputStream(file)) {
             CellStyle date = book.createCellStyle();
             date.setDataFormat(book.createDataFormat().getFormat("dd/mm/yyyy"));
+            CellStyle dateTime = book.createCellStyle();
+            dateTime.setDataFormat(book.createDataFormat().getFormat("dd/mm/yyyy hh:mm"));
+            CellStyle money = book.createCellStyle();
+            money.setDataFormat(book.createDataFormat().getFormat("#,##0.00"));
+            CellStyle percent = book.createCellStyle();
+            percent.setDataFormat((short) 10); // 0.00%
+            CellStyle text = book.createCellStyle();
+            text.setDataFormat((short) 49); // @
             Sheet sheet = book.createSheet("Textos");
             for (int i = 0; i < texts.length; i++) {
                 var row = sheet.createRow(i);
-                row.createCell(0).setCellValue(texts[i]);
+                if (i % 3 == 1) {
+                    row.createCell(0).setCellValue(numbers[i % numbers.length]); // a numeric phone cell: its raw digits
+                } else {
+                    row.createCell(0).setCellValue(texts[i]);
+                }
                 row.createCell(1).setCellValue(1001 + i);
                 row.createCell(2).setCellValue(LocalDate.of(2026, 12, 25).plusDays(i));
                 row.getCell(2).setCellStyle(date);
@@ -124,32 +141,97 @@ class XlsxRowReaderTest {
                 var rich = book.getCreationHelper().createRichTextString("rich " + texts[i]);
                 rich.applyFont(0, 4, book.createFont());
                 row.createCell(5).setCellValue(rich);
+                for (int n = 0; n < numbers.length; n++) {
+                    var cell = row.createCell(6 + n);
+                    cell.setCellValue(numbers[n] * (i + 1));
+                    cell.setCellStyle(new CellStyle[] {null, money, percent, text, dateTime}[(n + i) % 5]);
+                }
+                row.createCell(17).setCellValue(texts[i]);
+                row.getCell(17).setCellStyle(text);
             }
             book.write(out);
         }
-        assertDisplayedAsDataFormatter(file);
+        assertReadAsDataFormatterShowsIt(file, new XlsxRowReader(java.util.Locale.forLanguageTag("pt-BR")));
+        assertReadAsDataFormatterShowsIt(file, new XlsxRowReader(java.util.Locale.US));
+        // a shared-strings table too big for the heap is read from a temp file, to the same text
+        assertReadAsDataFormatterShowsIt(file, new XlsxRowReader(java.util.Locale.forLanguageTag("pt-BR"), 0));
         Path libreOffice = dir.resolve("contacts-libreoffice.xlsx");
         try (var in = getClass().getResourceAsStream("/fixtures/contacts-libreoffice.xlsx")) {
             Files.copy(in, libreOffice);
         }
-        assertDisplayedAsDataFormatter(libreOffice);
+        assertReadAsDataFormatterShowsIt(libreOffice, reader);
     }
 
-    private static void assertDisplayedAsDataFormatter(Path file) throws IOException {
-        DataFormatter formatter = new DataFormatter();
-        formatter.setUseCachedValuesForFormulaCells(true);
-        int compared = 0;
+    /** Reads the file with the reader and with the reference, and compares every row. */
+    static void assertReadAsDataFormatterShowsIt(Path file, XlsxRowReader reader) throws IOException {
+        DataFormatter formatter = XlsxRowReader.formatter(reader.locale());
+        List<Row> expected = new java.util.ArrayList<>();
         try (Workbook book = StreamingReader.builder().rowCacheSize(1)
                 .setSharedStringsImplementationType(SharedStringsImplementationType.TEMP_FILE_BACKED).open(file.toFile())) {
             for (var row : book.getSheetAt(0)) {
+                String[] cells = new String[Math.max(row.getLastCellNum(), 0)];
+                java.util.Arrays.fill(cells, "");
                 for (Cell cell : row) {
-                    assertThat(XlsxRowReader.displayed(cell, formatter)).as("cell %s", cell.getAddress())
-                            .isEqualTo(formatter.formatCellValue(cell));
-                    compared++;
+                    boolean numeric = cell.getCellType() == CellType.NUMERIC
+                            || cell.getCellType() == CellType.FORMULA && cell.getCachedFormulaResultType() == CellType.NUMERIC;
+                    cells[cell.getColumnIndex()] = cell.getColumnIndex() == 0 && numeric
+                            ? java.math.BigDecimal.valueOf(cell.getNumericCellValue()).stripTrailingZeros().toPlainString()
+                            : formatter.formatCellValue(cell);
+                }
+                if (!java.util.Arrays.stream(cells).allMatch(String::isBlank)) {
+                    expected.add(new Row(row.getRowNum() + 1, List.of(cells)));
                 }
             }
         }
-        assertThat(compared).isPositive();
+        assertThat(expected).hasSizeGreaterThan(1);
+        try (RowSource source = reader.open(file)) {
+            assertThat(source.header()).containsExactlyElementsOf(expected.get(0).cells().stream().map(String::strip).toList());
+            assertThat(Rows.all(source)).containsExactlyElementsOf(expected.subList(1, expected.size()));
+        }
+    }
+
+    /** Old Mac Excel counts dates from 1904: the same stored number is another day, which the workbook says. */
+    @Test
+    void datesOfA1904WorkbookAreShownAsItsSpreadsheetShowsThem() throws IOException {
+        Path file = dir.resolve("excel-1900.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            CellStyle date = book.createCellStyle();
+            date.setDataFormat(book.createDataFormat().getFormat("dd/mm/yyyy"));
+            Sheet sheet = book.createSheet();
+            sheet.createRow(0).createCell(0).setCellValue("telefone");
+            sheet.getRow(0).createCell(1).setCellValue("vencimento");
+            var row = sheet.createRow(1);
+            row.createCell(0).setCellValue(5511987654321d);
+            row.createCell(1).setCellValue(LocalDate.of(2026, 12, 25)); // stored as days since 1900
+            row.getCell(1).setCellStyle(date);
+            book.write(out);
+        }
+        Path mac = dir.resolve("excel-1904.xlsx");
+        rewritePart(file, mac, "xl/workbook.xml", xml -> {
+            assertThat(xml).contains("date1904=\"false\""); // as POI writes it
+            return xml.replace("date1904=\"false\"", "date1904=\"true\"");
+        });
+
+        try (RowSource source = reader.open(mac)) {
+            assertThat(Rows.all(source)).containsExactly(new Row(2, List.of("5511987654321", "26/12/2030"))); // 1,462 days later
+        }
+        assertReadAsDataFormatterShowsIt(mac, reader);
+    }
+
+    /** Java writers (POI among them) store whole numbers as "1001.0"; Excel as "1001". Both are the number 1001. */
+    @Test
+    void wholeNumbersAreTakenAsWrittenWhateverTheWriter() {
+        assertThat(XlsxRowReader.plainInteger("1001", 11)).isEqualTo("1001");
+        assertThat(XlsxRowReader.plainInteger("100000.0", 11)).isEqualTo("100000");
+        assertThat(XlsxRowReader.plainInteger("-7.0", 11)).isEqualTo("-7");
+        assertThat(XlsxRowReader.plainInteger("0", 11)).isEqualTo("0");
+        assertThat(XlsxRowReader.plainInteger("123456789012", 11)).isNull(); // General shows 1,23457E+11
+        for (String notPlain : new String[] {"-0", "007", "1.5", "1.50", "5.56693132229E12", "", "-", ".0", "1e3"}) {
+            assertThat(XlsxRowReader.plainInteger(notPlain, 15)).as(notPlain).isNull();
+        }
+        assertThat(XlsxRowReader.rawNumber("5.56693132229E12")).isEqualTo("5566931322290");
+        assertThat(XlsxRowReader.rawNumber("5511987654321.0")).isEqualTo("5511987654321");
+        assertThat(XlsxRowReader.rawNumber("5511987654321")).isEqualTo("5511987654321");
     }
 
     /** Written by LibreOffice Calc; see src/test/resources/fixtures/README.md. */
@@ -277,10 +359,15 @@ class XlsxRowReaderTest {
 
     /** Copies an .xlsx, changing the XML of its first sheet. */
     private static void rewriteSheet(Path from, Path to, UnaryOperator<String> change) throws IOException {
+        rewritePart(from, to, "xl/worksheets/sheet1.xml", change);
+    }
+
+    /** Copies an .xlsx, changing the XML of one part. */
+    private static void rewritePart(Path from, Path to, String part, UnaryOperator<String> change) throws IOException {
         try (var in = new ZipInputStream(Files.newInputStream(from)); var out = new ZipOutputStream(Files.newOutputStream(to))) {
             for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
                 byte[] bytes = in.readAllBytes();
-                if (entry.getName().equals("xl/worksheets/sheet1.xml")) {
+                if (entry.getName().equals(part)) {
                     bytes = change.apply(new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
                 }
                 out.putNextEntry(new ZipEntry(entry.getName()));

@@ -316,6 +316,36 @@ class XlsxRowReaderTest {
                 .hasMessageContaining("as a zip bomb does");
     }
 
+    /** A sheet's XML may not pull in other files (XXE) nor expand entities without end (billion laughs). */
+    @Test
+    void entitiesInTheSheetXmlAreNeverExpanded() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "TOP-SECRET");
+        Path valid = dir.resolve("valid.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(valid)) {
+            var sheet = book.createSheet("Contatos");
+            sheet.createRow(0).createCell(0).setCellValue("phone");
+            sheet.getRow(0).createCell(1).setCellValue("nome");
+            sheet.createRow(1).createCell(0).setCellValue(5511987654321d);
+            book.write(out);
+        }
+        String laughs = "<!ENTITY a \"ha\">" + java.util.stream.IntStream.rangeClosed(1, 9)
+                .mapToObj(i -> "<!ENTITY " + (char) ('a' + i) + " \"" + ("&" + (char) ('a' + i - 1) + ";").repeat(10) + "\">")
+                .collect(java.util.stream.Collectors.joining());
+        Path hostile = dir.resolve("hostile.xlsx");
+        rewriteSheet(valid, hostile, xml -> {
+            assertThat(xml).contains("?>", "</row></sheetData>");
+            return xml.replace("?>", "?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM \"" + secret.toUri() + "\">" + laughs + "]>")
+                .replace("</row></sheetData>", "<c r=\"B2\" t=\"inlineStr\"><is><t>&xxe;&j;</t></is></c></row></sheetData>");
+        });
+
+        try (RowSource source = reader.open(hostile)) {
+            List<Row> rows = Rows.all(source);
+            assertThat(rows.toString()).doesNotContain("TOP-SECRET").doesNotContain("haha");
+        } catch (UnreadableFileException | UncheckedIOException refused) {
+            assertThat(refused).hasMessageContaining("hostile.xlsx");
+        }
+    }
+
     @Test
     void aSheetThatBreaksOffNamesTheLastRowRead() throws IOException {
         Path valid = dir.resolve("valid.xlsx");

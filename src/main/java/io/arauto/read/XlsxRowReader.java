@@ -8,8 +8,11 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.SimpleDateFormat;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
 import java.time.format.FormatStyle;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,7 +32,6 @@ import javax.xml.stream.XMLStreamReader;
 
 import org.apache.poi.ooxml.POIXMLException;
 import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
-import org.apache.poi.openxml4j.exceptions.OpenXML4JRuntimeException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.poifs.filesystem.FileMagic;
@@ -106,8 +108,13 @@ public class XlsxRowReader {
         OPCPackage pkg;
         try {
             pkg = OPCPackage.open(file.toFile(), PackageAccess.READ);
-        } catch (OpenXML4JException | OpenXML4JRuntimeException | POIXMLException | IllegalArgumentException e) {
+        } catch (OpenXML4JException | RuntimeException e) {
             throw cannotOpen(file, fileName, e);
+        }
+        if (pkg.isStrictOoxmlFormat()) { // POI reads Transitional OOXML only, which is what "Excel Workbook" saves
+            pkg.revert();
+            throw new UnreadableFileException(fileName + " could not be opened as an Excel workbook: it is saved as "
+                    + "Strict Open XML Spreadsheet; save it as Excel Workbook (.xlsx)");
         }
         SharedStringTable strings = null;
         InputStream sheetData = null;
@@ -115,7 +122,12 @@ public class XlsxRowReader {
             XSSFReader parts = new XSSFReader(pkg);
             boolean date1904 = usesDate1904(parts);
             StyleFormats formats = new StyleFormats(parts.getStylesTable());
-            strings = sharedStringsSize(file) <= inMemorySharedStrings ? InMemoryStrings.read(parts) : new TempFileStrings(pkg);
+            if (sharedStringsSize(file) <= inMemorySharedStrings) {
+                strings = InMemoryStrings.read(parts, inMemorySharedStrings); // null if the zip's directory understated it
+            }
+            if (strings == null) {
+                strings = TempFileStrings.read(parts);
+            }
             Iterator<InputStream> sheets = parts.getSheetsData();
             if (!sheets.hasNext()) {
                 throw new POIXMLException("the workbook has no sheet");
@@ -125,8 +137,8 @@ public class XlsxRowReader {
                     new CellText(formatter(locale), formats, date1904));
             source.readHeader();
             return source;
-        } catch (IOException | OpenXML4JException | OpenXML4JRuntimeException | POIXMLException | XMLStreamException
-                | UncheckedIOException | IllegalArgumentException | IndexOutOfBoundsException e) {
+        } catch (IOException | OpenXML4JException | XMLStreamException | RuntimeException e) {
+            // anything a damaged file makes POI throw (a missing part is a NullPointerException deep in XSSFReader)
             closeQuietly(sheetData);
             closeQuietly(strings);
             pkg.revert();
@@ -294,7 +306,7 @@ public class XlsxRowReader {
     }
 
     /** The workbook's shared strings, by index. */
-    private interface SharedStringTable extends IntFunction<String>, Closeable {
+    interface SharedStringTable extends IntFunction<String>, Closeable {
     }
 
     /**
@@ -302,7 +314,7 @@ public class XlsxRowReader {
      * texts end to end in one string, and where each ends. A million names take ~20 MB this way instead
      * of ~60 MB as a million String objects, which a 256 MB heap feels; each lookup copies its text out.
      */
-    private static final class InMemoryStrings implements SharedStringTable {
+    static final class InMemoryStrings implements SharedStringTable {
 
         private final String all;
         private final int[] ends;
@@ -312,13 +324,9 @@ public class XlsxRowReader {
             this.ends = ends;
         }
 
-        static InMemoryStrings read(XSSFReader parts) throws IOException, XMLStreamException {
-            InputStream data;
-            try {
-                data = parts.getSharedStringsData();
-            } catch (OpenXML4JException | IllegalArgumentException e) {
-                data = null; // no text cells at all, or only inline ones
-            }
+        /** The table, or null once it holds more than {@code limit} characters or {@code limit / 8} strings. */
+        static InMemoryStrings read(XSSFReader parts, long limit) throws IOException, XMLStreamException {
+            InputStream data = sharedStringsData(parts);
             if (data == null) {
                 return new InMemoryStrings("", new int[0]);
             }
@@ -335,6 +343,9 @@ public class XlsxRowReader {
                             }
                             all.append(textOf(xml));
                             ends[count++] = all.length();
+                            if (all.length() > limit || count > limit / 8) {
+                                return null;
+                            }
                         }
                     }
                     return new InMemoryStrings(all.toString(), Arrays.copyOf(ends, count));
@@ -355,13 +366,35 @@ public class XlsxRowReader {
         }
     }
 
+    /** The shared-strings part, or null when the workbook has none (no text cells, or only inline ones). */
+    private static InputStream sharedStringsData(XSSFReader parts) throws IOException {
+        try {
+            return parts.getSharedStringsData();
+        } catch (OpenXML4JException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** A table too big for the heap, in an on-disk map (poi-shared-strings). */
     private static final class TempFileStrings implements SharedStringTable {
 
         private final TempFileSharedStringsTable table;
 
-        TempFileStrings(OPCPackage pkg) throws IOException {
-            this.table = new TempFileSharedStringsTable(pkg, false, false);
+        private TempFileStrings(TempFileSharedStringsTable table) {
+            this.table = table;
+        }
+
+        static TempFileStrings read(XSSFReader parts) throws IOException {
+            TempFileSharedStringsTable table = new TempFileSharedStringsTable(false, false);
+            try (InputStream in = sharedStringsData(parts)) {
+                if (in != null) {
+                    table.readFrom(in);
+                }
+                return new TempFileStrings(table);
+            } catch (IOException | RuntimeException e) {
+                table.close(); // its temp file goes with it
+                throw e;
+            }
         }
 
         @Override
@@ -528,8 +561,10 @@ public class XlsxRowReader {
                 try {
                     values = rowCells();
                 } catch (XMLStreamException e) {
+                    Arrays.fill(cells, null);
                     throw ReadErrors.unreadable(fileName, after(previous), reason(e), e); // the row broke off
                 } catch (RuntimeException e) {
+                    Arrays.fill(cells, null); // nothing of the broken row may show up in the next one
                     throw ReadErrors.unreadable(fileName, "at row " + rowNumber, reason(e), e);
                 }
                 if (!isBlank(values)) {
@@ -631,8 +666,25 @@ public class XlsxRowReader {
                 case "inlineStr" -> inline != null ? inline : value == null ? "" : unescaped(value);
                 case "b" -> value == null || value.isEmpty() ? "" : "1".equals(value.strip()) || "true".equals(value.strip()) ? "TRUE" : "FALSE";
                 case "str" -> value == null ? "" : unescaped(value);
-                default -> value == null ? "" : value; // "e" (an error such as #DIV/0!), "d" (an ISO date)
+                case "d" -> value == null || value.isEmpty() ? "" : isoDate(value, style, phoneColumn);
+                default -> value == null ? "" : value; // "e": an error such as #DIV/0!
             };
+        }
+
+        /**
+         * A date written as ISO 8601 text (t="d", which Excel writes in Strict files and some tools
+         * in ordinary ones), shown through the cell's format like a date stored as a serial number.
+         */
+        private String isoDate(String value, int style, boolean phoneColumn) {
+            LocalDateTime dateTime;
+            try {
+                dateTime = value.length() <= 10 ? LocalDate.parse(value).atStartOfDay() : LocalDateTime.parse(value.strip());
+            } catch (DateTimeParseException e) {
+                return value; // not a date after all: the text as written
+            }
+            double serial = DateUtil.getExcelDate(dateTime, cellText.date1904);
+            String number = BigDecimal.valueOf(serial).stripTrailingZeros().toPlainString();
+            return phoneColumn ? number : cellText.displayed(number, style);
         }
 
         /** The zero-based column of a reference such as "AB12". */

@@ -218,6 +218,144 @@ class XlsxRowReaderTest {
         assertReadAsDataFormatterShowsIt(mac, reader);
     }
 
+    /** Numbers are shown as Excel shows them: from their 15 significant digits, as POI's formatRawCellContents does. */
+    @Test
+    void numbersAreRoundedAsExcelRoundsThem() throws IOException {
+        Path file = dir.resolve("rounding.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            CellStyle twoDecimals = book.createCellStyle();
+            twoDecimals.setDataFormat(book.createDataFormat().getFormat("0.00"));
+            Sheet sheet = book.createSheet();
+            sheet.createRow(0).createCell(0).setCellValue("telefone");
+            sheet.getRow(0).createCell(1).setCellValue("valor");
+            var row = sheet.createRow(1);
+            row.createCell(0).setCellValue(5511987654321d);
+            row.createCell(1).setCellValue(0.11499999999999999); // what 0.115 becomes after arithmetic; Excel shows 0,12
+            row.getCell(1).setCellStyle(twoDecimals);
+            book.write(out);
+        }
+        try (RowSource source = reader.open(file)) {
+            assertThat(Rows.all(source)).containsExactly(new Row(2, List.of("5511987654321", "0,12")));
+        }
+    }
+
+    /** Some tools write dates as ISO text (t="d"); they show through the cell's format like any date. */
+    @Test
+    void isoDateCellsAreShownThroughTheirFormat() throws IOException {
+        Path file = dir.resolve("serial-dates.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            CellStyle builtInDate = book.createCellStyle();
+            builtInDate.setDataFormat((short) 14);
+            Sheet sheet = book.createSheet();
+            sheet.createRow(0).createCell(0).setCellValue("telefone");
+            sheet.getRow(0).createCell(1).setCellValue("vencimento");
+            var row = sheet.createRow(1);
+            row.createCell(0).setCellValue(5511987654321d);
+            row.createCell(1).setCellValue(LocalDate.of(2020, 1, 1));
+            row.getCell(1).setCellStyle(builtInDate);
+            book.write(out);
+        }
+        Path iso = dir.resolve("iso-dates.xlsx");
+        rewriteSheet(file, iso, xml -> {
+            var cell = java.util.regex.Pattern.compile("<c r=\"B2\"[^>]*?( s=\"\\d+\")[^>]*>.*?</c>").matcher(xml);
+            assertThat(cell.find()).isTrue();
+            return xml.substring(0, cell.start()) + "<c r=\"B2\"" + cell.group(1) + " t=\"d\"><v>2026-12-25T00:00:00</v></c>"
+                    + xml.substring(cell.end());
+        });
+        try (RowSource source = reader.open(iso)) {
+            assertThat(Rows.all(source)).containsExactly(new Row(2, List.of("5511987654321", "25/12/2026")));
+        }
+        assertReadAsDataFormatterShowsIt(iso, reader);
+    }
+
+    @Test
+    void aWorkbookWithAPartMissingIsRefusedAndLetGo() throws IOException {
+        Path valid = dir.resolve("valid.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(valid)) {
+            book.createSheet("Contatos").createRow(0).createCell(0).setCellValue("phone");
+            book.write(out);
+        }
+        Path broken = dir.resolve("no-workbook.xlsx");
+        copyZip(valid, broken, name -> !name.equals("xl/workbook.xml"), UnaryOperator.identity());
+        assertThatThrownBy(() -> reader.open(broken))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessage("no-workbook.xlsx could not be opened as an Excel workbook: the file is damaged or is not an .xlsx file");
+        if (Rows.canCountHandles()) {
+            assertThat(Rows.openHandles(broken)).isZero();
+        }
+    }
+
+    /** Excel's "Strict Open XML Spreadsheet" is another format; the sender is told how to save the file instead. */
+    @Test
+    void aStrictOpenXmlWorkbookIsRefusedWithWhatToDo() throws IOException {
+        Path valid = dir.resolve("valid.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(valid)) {
+            book.createSheet("Contatos").createRow(0).createCell(0).setCellValue("phone");
+            book.write(out);
+        }
+        Path strict = dir.resolve("strict.xlsx");
+        copyZip(valid, strict, name -> true, xml -> xml
+                .replace("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+                .replace("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                        "http://purl.oclc.org/ooxml/officeDocument/relationships"));
+        assertThatThrownBy(() -> reader.open(strict))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessage("strict.xlsx could not be opened as an Excel workbook: it is saved as Strict Open XML Spreadsheet; "
+                        + "save it as Excel Workbook (.xlsx)");
+    }
+
+    /** A damaged shared-strings table read into a temp file leaves no temp file behind. */
+    @Test
+    void aDamagedSharedStringsTableLeavesNoTempFile() throws IOException {
+        Path valid = dir.resolve("valid.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(valid)) {
+            var row = book.createSheet("Contatos").createRow(0);
+            row.createCell(0).setCellValue("phone");
+            row.createCell(1).setCellValue("nome");
+            book.write(out);
+        }
+        Path broken = dir.resolve("broken-strings.xlsx");
+        rewritePart(valid, broken, "xl/sharedStrings.xml", xml -> xml.substring(0, xml.indexOf("</si>")));
+        Path poiTemp = Path.of(System.getProperty("java.io.tmpdir"), "poifiles");
+        long before = tempFiles(poiTemp);
+        XlsxRowReader onDisk = new XlsxRowReader(java.util.Locale.forLanguageTag("pt-BR"), 0);
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> onDisk.open(broken)).isInstanceOf(UnreadableFileException.class);
+        }
+        assertThat(tempFiles(poiTemp)).isEqualTo(before);
+    }
+
+    private static long tempFiles(Path poiTemp) throws IOException {
+        if (!Files.isDirectory(poiTemp)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(poiTemp)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("poi-shared-strings")).count();
+        }
+    }
+
+    /** The zip's directory can understate a part's size; the in-memory table then gives up and the temp file takes over. */
+    @Test
+    void theInMemorySharedStringsTableGivesUpBeyondItsLimit() throws Exception {
+        Path file = dir.resolve("names.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            Sheet sheet = book.createSheet();
+            for (int i = 0; i < 200; i++) {
+                sheet.createRow(i).createCell(0).setCellValue("Nome número " + i);
+            }
+            book.write(out);
+        }
+        try (var pkg = org.apache.poi.openxml4j.opc.OPCPackage.open(file.toFile(), org.apache.poi.openxml4j.opc.PackageAccess.READ)) {
+            var parts = new org.apache.poi.xssf.eventusermodel.XSSFReader(pkg);
+            assertThat(XlsxRowReader.InMemoryStrings.read(parts, 1_000)).isNull(); // ~2,500 characters
+            var table = XlsxRowReader.InMemoryStrings.read(parts, 1_000_000);
+            assertThat(table).isNotNull();
+            assertThat(table.apply(0)).isEqualTo("Nome número 0");
+            assertThat(table.apply(199)).isEqualTo("Nome número 199");
+            pkg.revert();
+        }
+    }
+
     /** Java writers (POI among them) store whole numbers as "1001.0"; Excel as "1001". Both are the number 1001. */
     @Test
     void wholeNumbersAreTakenAsWrittenWhateverTheWriter() {
@@ -394,12 +532,28 @@ class XlsxRowReaderTest {
 
     /** Copies an .xlsx, changing the XML of one part. */
     private static void rewritePart(Path from, Path to, String part, UnaryOperator<String> change) throws IOException {
+        copyZip(from, to, name -> true, xml -> xml, part, change);
+    }
+
+    /** Copies an .xlsx, keeping the parts {@code keep} says and changing the XML of every part. */
+    private static void copyZip(Path from, Path to, java.util.function.Predicate<String> keep, UnaryOperator<String> change)
+            throws IOException {
+        copyZip(from, to, keep, change, null, null);
+    }
+
+    private static void copyZip(Path from, Path to, java.util.function.Predicate<String> keep, UnaryOperator<String> all,
+                                String part, UnaryOperator<String> change) throws IOException {
         try (var in = new ZipInputStream(Files.newInputStream(from)); var out = new ZipOutputStream(Files.newOutputStream(to))) {
             for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
                 byte[] bytes = in.readAllBytes();
-                if (entry.getName().equals(part)) {
-                    bytes = change.apply(new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                if (!keep.test(entry.getName())) {
+                    continue;
                 }
+                String xml = all.apply(new String(bytes, StandardCharsets.UTF_8));
+                if (entry.getName().equals(part)) {
+                    xml = change.apply(xml);
+                }
+                bytes = xml.getBytes(StandardCharsets.UTF_8);
                 out.putNextEntry(new ZipEntry(entry.getName()));
                 out.write(bytes);
                 out.closeEntry();

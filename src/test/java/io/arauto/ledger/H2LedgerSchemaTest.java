@@ -1,0 +1,28 @@
+package io.arauto.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The app's migrations on H2, the embedded default (PostgresLedgerTest does the same on PostgreSQL). */
+class H2LedgerSchemaTest {
+
+    @Test
+    void messageRowsCarryOnlyTheirPrimaryKeyIndex() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:schema-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        MigrateResult result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+
+        assertThat(result.migrationsExecuted).isEqualTo(3);
+        // V3 dropped the foreign key to campaign, and with it H2's index for it: one B-tree per inserted row
+        assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
+                + "where table_name = 'MESSAGE' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero();
+        assertThat(jdbc.queryForList("select index_name from information_schema.indexes where table_name = 'MESSAGE'", String.class))
+                .singleElement().asString().startsWith("PRIMARY_KEY");
+    }
+}

@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 import io.arauto.config.ArautoProperties;
 import io.arauto.ledger.Campaign;
 import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.CampaignStatus;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.optout.OptOutList;
 import io.arauto.read.Row;
@@ -218,7 +219,8 @@ public class FileIntake {
      */
     public String reject(Intake intake, String relativePath, String errorTarget, Throwable cause) throws IOException {
         String reason = reasonFor(cause);
-        if (intake != null && !intake.acceptedBefore()) {
+        boolean accepted = intake != null && intake.acceptedBefore();
+        if (intake != null && !accepted) {
             intake.writer().abort(); // no batch may land after the campaign's rows are deleted
             boolean rejected;
             try {
@@ -226,10 +228,20 @@ public class FileIntake {
             } finally {
                 rejected = campaigns.reject(intake.campaignId());
             }
-            if (!rejected) { // the campaign was accepted before the failure: it is being sent
-                reason = "Campaign " + intake.campaignId() + " was accepted from this file and is being sent; only what came after "
-                        + "failed (" + reason + "). Do not drop the file again: that would message everyone twice.";
+            if (!rejected) { // not READING any more: accepted before the failure, or dropped by the ledger watchdog meanwhile
+                CampaignStatus status = campaigns.find(intake.campaignId()).map(Campaign::status).orElse(CampaignStatus.REJECTED);
+                if (status == CampaignStatus.REJECTED) {
+                    reason = "Campaign " + intake.campaignId() + " was dropped while this file was being read: it made no progress for "
+                            + properties.getLedger().getStaleAfter().toSeconds() + " s (arauto.ledger.stale-after), so the ledger "
+                            + "watchdog took it for a read a crash had interrupted. Nothing of it will be sent; drop the file again.";
+                } else {
+                    accepted = true;
+                }
             }
+        }
+        if (accepted) {
+            reason = "Campaign " + intake.campaignId() + " was accepted from this file and is being sent; only what came after "
+                    + "failed (" + reason + "). Do not drop the file again: its messages are already on their way.";
         }
         audit.record("file_rejected", intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
         log.warn("{} rejected, moved to error/{}: {}", relativePath, Path.of(errorTarget).getFileName(), reason);
@@ -240,7 +252,8 @@ public class FileIntake {
                 "",
                 "Received: " + clock.instant(),
                 "Moved to: error/" + Path.of(errorTarget).getFileName(),
-                "Fix the file and drop it again in <template>/; a rejected file never blocks its corrected copy.",
+                accepted ? "Its campaign's status report is in outbox/."
+                        : "Fix the file and drop it again in <template>/; a rejected file never blocks its corrected copy.",
                 "");
     }
 

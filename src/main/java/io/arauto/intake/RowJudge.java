@@ -46,13 +46,10 @@ public class RowJudge {
     }
 
     private JudgedRow judge(Intake intake, Row row) {
-        int length = 0;
-        for (String cell : row.cells()) {
-            length += cell.length();
-        }
+        int length = storedLength(row.cells());
         if (length > MAX_ROW) { // kept short in the ledger and the report; nothing this long is a real notification row
             return new JudgedRow(row.number(), row.phone(), null, MessageStatus.INVALID, "The row is " + length
-                    + " characters long; Arauto takes rows of up to " + MAX_ROW + ".", shortened(row.cells()));
+                    + " characters long as stored; Arauto takes rows of up to " + MAX_ROW + ".", shortened(row.cells()));
         }
         PhoneNormalizer.Result phone = phones.normalize(row.phone());
         if (!phone.valid()) {
@@ -74,9 +71,43 @@ public class RowJudge {
         return verdict(row, phone.e164(), MessageStatus.QUEUED, null);
     }
 
-    private static java.util.List<String> shortened(List<String> cells) {
-        int each = MAX_ROW / Math.max(1, cells.size());
-        return cells.stream().map(c -> c.length() <= each ? c : c.substring(0, each)).toList();
+    /**
+     * How long the cells are once stored in the ledger as a JSON array, or longer: each cell is
+     * quoted and separated, {@code "} and {@code \} take two characters, control characters up to six.
+     */
+    static int storedLength(List<String> cells) {
+        int length = 2;
+        for (String cell : cells) {
+            length += 3 + storedLength(cell);
+        }
+        return length;
+    }
+
+    private static int storedLength(String cell) {
+        int length = 0;
+        for (int i = 0; i < cell.length(); i++) {
+            length += storedLength(cell.charAt(i));
+        }
+        return length;
+    }
+
+    private static int storedLength(char c) {
+        return c == '"' || c == '\\' ? 2 : c < 0x20 ? 6 : 1;
+    }
+
+    /** The cells cut so that the row fits in the ledger, each to an equal share (never between the halves of a character). */
+    static List<String> shortened(List<String> cells) {
+        int each = MAX_ROW / Math.max(1, cells.size()) - 3;
+        return cells.stream().map(cell -> {
+            int end = 0;
+            for (int used = 0; end < cell.length() && used + storedLength(cell.charAt(end)) <= each; end++) {
+                used += storedLength(cell.charAt(end));
+            }
+            if (end < cell.length() && end > 0 && Character.isHighSurrogate(cell.charAt(end - 1))) {
+                end--;
+            }
+            return end == cell.length() ? cell : cell.substring(0, end);
+        }).toList();
     }
 
     private static JudgedRow verdict(Row row, String e164, MessageStatus status, String reason) {

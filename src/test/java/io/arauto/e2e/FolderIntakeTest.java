@@ -6,11 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.arauto.intake.FileIntake;
+import io.arauto.intake.Intake;
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.CampaignStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,6 +26,12 @@ class FolderIntakeTest extends ArautoTestBase {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    FileIntake intakes;
+
+    @Autowired
+    CampaignLedger campaigns;
 
     @Test
     void fileStillBeingWrittenIsReadOnlyWhenComplete() throws Exception {
@@ -47,15 +59,51 @@ class FolderIntakeTest extends ArautoTestBase {
     @Test
     void aRowTooLongForTheLedgerIsInvalidAndTheRestOfTheFileGoesThrough() throws Exception {
         String huge = "x".repeat(70_000);
+        String quotes = "\"" + "\"\"".repeat(40_000) + "\""; // 40,000 quotes: short as typed, 80,000 characters as stored JSON
         Path file = drop("pedido_enviado", "enorme.csv", ("telefone,nome,pedido,entrega\n5511987654001,Ana,1,hoje\n5511987654002," + huge
-                + ",2,hoje\n").getBytes(StandardCharsets.UTF_8));
+                + ",2,hoje\n5511987654003," + quotes + ",3,hoje\n").getBytes(StandardCharsets.UTF_8));
         awaitTaken(file);
         long campaign = await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "select max(id) from campaign where name = 'enorme.csv' and status <> 'READING'", Long.class), id -> id != null);
         assertThat(jdbc.queryForObject("select status from campaign where id = ?", String.class, campaign)).isNotEqualTo("REJECTED");
         assertThat(jdbc.queryForObject("select reason from message where campaign_id = ? and row_num = 3", String.class, campaign))
                 .contains("characters long");
+        assertThat(jdbc.queryForObject("select reason from message where campaign_id = ? and row_num = 4", String.class, campaign))
+                .contains("characters long");
         assertThat(jdbc.queryForObject("select status from message where campaign_id = ? and row_num = 2", String.class, campaign))
                 .isIn("QUEUED", "SENDING", "SENT");
+    }
+
+    /** A read the ledger watchdog dropped (no progress for stale-after) must tell the sender to drop the file again. */
+    @Test
+    void aFileWhoseCampaignTheWatchdogDroppedIsToBeDroppedAgain() throws Exception {
+        Intake intake = openOutsideTheInbox("largado.csv");
+        assertThat(campaigns.rejectIfAbandoned(intake.campaignId(), Instant.now().plus(Duration.ofDays(1)))).isTrue();
+
+        String note = intakes.reject(intake, "pedido_enviado/largado.csv", "error/pedido_enviado/largado.csv",
+                new IllegalStateException("Campaign " + intake.campaignId() + " was dropped while its file was being read"));
+
+        assertThat(note).contains("was dropped while this file was being read", "drop the file again", "Fix the file and drop it again")
+                .doesNotContain("Do not drop");
+    }
+
+    /** A campaign accepted before a later step failed keeps going: the note must not send the sender to drop it again. */
+    @Test
+    void aFileWhoseCampaignWasAcceptedIsNotToBeDroppedAgain() throws Exception {
+        Intake intake = openOutsideTheInbox("aceito.csv");
+        assertThat(campaigns.markReadUnlessTwin(intake.campaignId(), intake.template(), intake.sha256(), Instant.now(), 1, true)).isEmpty();
+
+        String note = intakes.reject(intake, "pedido_enviado/aceito.csv", "error/pedido_enviado/aceito.csv",
+                new java.io.IOException("archive move failed"));
+
+        assertThat(note).contains("was accepted from this file and is being sent", "Do not drop the file again")
+                .doesNotContain("Fix the file and drop it again");
+        assertThat(campaigns.find(intake.campaignId()).orElseThrow().status()).isEqualTo(CampaignStatus.ACTIVE);
+    }
+
+    private Intake openOutsideTheInbox(String name) throws Exception {
+        Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve(name);
+        Files.writeString(file, "telefone,nome,pedido,entrega\n5511987654321," + name + ",1,hoje\n");
+        return intakes.open(file.toString(), "pedido_enviado/" + name, "folder");
     }
 }

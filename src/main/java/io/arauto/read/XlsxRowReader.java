@@ -22,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -34,6 +32,7 @@ import org.apache.poi.ooxml.POIXMLException;
 import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
+import org.apache.poi.openxml4j.opc.PackagePart;
 import org.apache.poi.poifs.filesystem.FileMagic;
 import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.usermodel.DateUtil;
@@ -41,6 +40,7 @@ import org.apache.poi.util.XMLHelper;
 import org.apache.poi.xssf.eventusermodel.XSSFReader;
 import org.apache.poi.xssf.model.StylesTable;
 import org.apache.poi.xssf.usermodel.XSSFCellStyle;
+import org.apache.poi.xssf.usermodel.XSSFRelation;
 import org.apache.poi.xssf.usermodel.XSSFRichTextString;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -122,7 +122,7 @@ public class XlsxRowReader {
             XSSFReader parts = new XSSFReader(pkg);
             boolean date1904 = usesDate1904(parts);
             StyleFormats formats = new StyleFormats(parts.getStylesTable());
-            if (sharedStringsSize(file) <= inMemorySharedStrings) {
+            if (sharedStringsSize(pkg) <= inMemorySharedStrings) {
                 strings = InMemoryStrings.read(parts, inMemorySharedStrings); // null if the zip's directory understated it
             }
             if (strings == null) {
@@ -147,14 +147,13 @@ public class XlsxRowReader {
         }
     }
 
-    /** The uncompressed size of the shared-strings part, from the zip's directory; unknown counts as big. */
-    static long sharedStringsSize(Path file) {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry entry = zip.getEntry("xl/sharedStrings.xml");
-            return entry == null ? 0 : entry.getSize() < 0 ? Long.MAX_VALUE : entry.getSize();
-        } catch (IOException e) {
-            return Long.MAX_VALUE; // not a readable zip: opening the workbook will say why
+    /** The uncompressed size of the shared-strings part, as the zip's directory gives it; unknown counts as big. */
+    private static long sharedStringsSize(OPCPackage pkg) {
+        long size = 0;
+        for (PackagePart part : pkg.getPartsByContentType(XSSFRelation.SHARED_STRINGS.getContentType())) {
+            size = part.getSize() < 0 ? Long.MAX_VALUE : Math.max(size, part.getSize());
         }
+        return size;
     }
 
     /**
@@ -551,21 +550,17 @@ public class XlsxRowReader {
                         return null;
                     }
                 } catch (XMLStreamException | RuntimeException e) {
-                    if (e instanceof UncheckedIOException) {
-                        throw (UncheckedIOException) e;
-                    }
                     throw ReadErrors.unreadable(fileName, after(previous), reason(e), e);
                 }
                 int rowNumber = lastRowNumber;
                 String[] values;
                 try {
                     values = rowCells();
-                } catch (XMLStreamException e) {
-                    Arrays.fill(cells, null);
-                    throw ReadErrors.unreadable(fileName, after(previous), reason(e), e); // the row broke off
-                } catch (RuntimeException e) {
+                } catch (XMLStreamException | RuntimeException e) {
                     Arrays.fill(cells, null); // nothing of the broken row may show up in the next one
-                    throw ReadErrors.unreadable(fileName, "at row " + rowNumber, reason(e), e);
+                    // XML that breaks off ends the readable part after the previous row; a bad value is this row's
+                    String where = e instanceof XMLStreamException ? after(previous) : "at row " + rowNumber;
+                    throw ReadErrors.unreadable(fileName, where, reason(e), e);
                 }
                 if (!isBlank(values)) {
                     return new Row(rowNumber, List.of(values));

@@ -70,10 +70,6 @@ public class CampaignLedger {
     }
 
     /**
-     * All rows are in the ledger: the campaign may be sent, or is already done when nothing was queued.
-     * False when it is no longer being read (dropped meanwhile), and then nothing of it is sendable.
-     */
-    /**
      * Marks the campaign read unless a campaign of the same template and bytes, received since
      * {@code since}, was accepted meanwhile (two copies read at once, by two instances or two
      * sources): the twins' rows are locked first, so of two such copies only one is ever accepted.
@@ -85,10 +81,9 @@ public class CampaignLedger {
             List<Map<String, Object>> twins = jdbc.queryForList("select id, status from campaign where template = ? "
                     + "and file_sha256 = ? and created_at >= ? and status <> 'REJECTED' order by id for update",
                     template, sha256, Timestamp.from(since));
-            for (Map<String, Object> twin : twins) {
-                long twinId = ((Number) value(twin, "id")).longValue();
-                String twinStatus = String.valueOf(value(twin, "status"));
-                if (twinId != id && !twinStatus.equals(CampaignStatus.READING.name())) {
+            for (Map<String, Object> twin : twins) { // Spring's column maps ignore case: H2 says ID, PostgreSQL id
+                long twinId = ((Number) twin.get("id")).longValue();
+                if (twinId != id && !CampaignStatus.READING.name().equals(twin.get("status"))) {
                     return Optional.of(twinId);
                 }
             }
@@ -99,11 +94,10 @@ public class CampaignLedger {
         });
     }
 
-    private static Object value(Map<String, Object> row, String column) {
-        Object v = row.get(column);
-        return v != null ? v : row.get(column.toUpperCase());
-    }
-
+    /**
+     * All rows are in the ledger: the campaign may be sent, or is already done when nothing was queued.
+     * False when it is no longer being read (dropped meanwhile), and then nothing of it is sendable.
+     */
     public boolean markRead(long id, int totalRows, boolean anythingQueued) {
         Instant now = clock.instant();
         return jdbc.update("update campaign set status = ?, total_rows = ?, read_at = ?, settled_at = ?, report_dirty = true "
@@ -124,14 +118,7 @@ public class CampaignLedger {
 
     /** A campaign whose reader stopped renewing it before {@code before}: dropped like {@link #reject}, checked in the same statement. */
     public boolean rejectIfAbandoned(long id, Instant before) {
-        return Boolean.TRUE.equals(tx.execute(status -> {
-            int rejected = jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ? and heartbeat_at < ?",
-                    CampaignStatus.REJECTED.name(), Timestamp.from(clock.instant()), id, CampaignStatus.READING.name(), Timestamp.from(before));
-            if (rejected > 0) {
-                jdbc.update("delete from message where id >= ? and id < ?", MessageLedger.first(id), MessageLedger.first(id + 1));
-            }
-            return rejected > 0;
-        }));
+        return rejectReading(id, before);
     }
 
     /** Reports of campaigns still sending or settled since {@code since} are written again (a writer may have died mid-way). */
@@ -142,9 +129,18 @@ public class CampaignLedger {
 
     /** A file rejected half-way: its rows leave the ledger so nothing of it is ever sent. */
     public boolean reject(long id) {
+        return rejectReading(id, null);
+    }
+
+    /** Rejects the campaign and deletes its rows if it is still READING (and, given {@code staleBefore}, renewed before it). */
+    private boolean rejectReading(long id, Instant staleBefore) {
         return Boolean.TRUE.equals(tx.execute(status -> {
-            int rejected = jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ?",
-                    CampaignStatus.REJECTED.name(), Timestamp.from(clock.instant()), id, CampaignStatus.READING.name());
+            int rejected = staleBefore == null
+                    ? jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ?",
+                            CampaignStatus.REJECTED.name(), Timestamp.from(clock.instant()), id, CampaignStatus.READING.name())
+                    : jdbc.update("update campaign set status = ?, settled_at = ? where id = ? and status = ? and heartbeat_at < ?",
+                            CampaignStatus.REJECTED.name(), Timestamp.from(clock.instant()), id, CampaignStatus.READING.name(),
+                            Timestamp.from(staleBefore));
             if (rejected > 0) { // only a campaign still being read; one that was accepted keeps its rows
                 jdbc.update("delete from message where id >= ? and id < ?", MessageLedger.first(id), MessageLedger.first(id + 1));
             }

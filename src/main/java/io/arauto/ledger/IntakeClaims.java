@@ -46,11 +46,6 @@ public class IntakeClaims extends ServiceSupport implements IdempotentRepository
         this.owner = owner;
     }
 
-    /** This running instance, as claims name it. */
-    public String owner() {
-        return owner;
-    }
-
     /** Claims {@code key}; true when this instance holds it now (it may have held it already). */
     @Override
     public boolean add(String key) {
@@ -98,7 +93,7 @@ public class IntakeClaims extends ServiceSupport implements IdempotentRepository
 
     /** Keeps this instance's claims alive; called well within the lease. Returns how many it holds. */
     public int renew() {
-        return jdbc.update("update intake_claim set renewed_at = ? where owner = ?", now(), owner);
+        return jdbc.update("update intake_claim set renewed_at = current_timestamp where owner = ?", owner);
     }
 
     private Timestamp now() {

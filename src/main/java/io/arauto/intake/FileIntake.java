@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -48,7 +46,6 @@ public class FileIntake {
 
     private static final Logger log = LoggerFactory.getLogger(FileIntake.class);
     private static final String SOURCE_FOLDER = "folder";
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final ArautoProperties properties;
     private final TemplateCatalog templates;
@@ -78,7 +75,7 @@ public class FileIntake {
         Path dir = properties.errorDir().toAbsolutePath().normalize();
         Path target = dir.resolve(fileName);
         if (Files.exists(target) || Files.exists(dir.resolve(fileName + ".error.txt"))) {
-            target = dir.resolve(withInfix(fileName, STAMP.format(clock.instant())));
+            target = dir.resolve(FileNames.timeStamped(fileName, clock.instant()));
         }
         return target.toString();
     }
@@ -105,7 +102,7 @@ public class FileIntake {
         if (lookup.template() == null) {
             throw new RejectedFileException(lookup.problem());
         }
-        Instant since = clock.instant().minus(properties.getIntake().getDuplicateWindow());
+        Instant since = duplicateWindowStart();
         Optional<Campaign> same = campaigns.findSameFile(template, sha256, since);
         if (same.isPresent() && unarchivedOriginal(same.get(), source, relativePath)) {
             return Intake.acceptedBefore(file, fileName, template, sha256, same.get().id());
@@ -176,14 +173,14 @@ public class FileIntake {
             log.warn("{}/{} was read again after its campaign {} had been accepted, but before the file was archived (Arauto or the "
                     + "server stopped in between); it is archived as campaign {} and nothing of it is sent again",
                     intake.template(), intake.fileName(), intake.campaignId(), intake.campaignId());
-            return intake.template() + "/" + withInfix(intake.fileName(), String.valueOf(intake.campaignId()));
+            return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
         }
         if (intake.rowsJudged() == 0) {
             throw new RejectedFileException("The file has a header but no rows below it.");
         }
         Map<MessageStatus, Integer> counts = intake.counts();
         int queued = counts.getOrDefault(MessageStatus.QUEUED, 0);
-        Instant since = clock.instant().minus(properties.getIntake().getDuplicateWindow());
+        Instant since = duplicateWindowStart();
         Optional<Long> twin;
         try {
             twin = campaigns.markReadUnlessTwin(intake.campaignId(), intake.template(), intake.sha256(), since,
@@ -205,7 +202,12 @@ public class FileIntake {
                 counts.getOrDefault(MessageStatus.INVALID, 0), counts.getOrDefault(MessageStatus.DUPLICATE, 0),
                 counts.getOrDefault(MessageStatus.OPTED_OUT, 0), intake.elapsedMillis(),
                 intake.rowsJudged() * 1000L / Math.max(1, intake.elapsedMillis()));
-        return intake.template() + "/" + withInfix(intake.fileName(), String.valueOf(intake.campaignId()));
+        return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
+    }
+
+    /** Identical files received since this instant are duplicates ({@code arauto.intake.duplicate-window}). */
+    private Instant duplicateWindowStart() {
+        return clock.instant().minus(properties.getIntake().getDuplicateWindow());
     }
 
     /** Where an accepted file of the local inbox goes: {@code archiveName} under the data folder's archive/. */
@@ -273,7 +275,7 @@ public class FileIntake {
             return false;
         }
         if (SOURCE_FOLDER.equals(source)) { // a local move leaves no doubt: the archived copy is there or it is not
-            String archived = earlier.template() + "/" + withInfix(earlier.name(), String.valueOf(earlier.id()));
+            String archived = FileNames.archiveName(earlier.template(), earlier.name(), earlier.id());
             return !Files.exists(Path.of(localArchivePath(archived)));
         }
         return earlier.archivedAt() == null;
@@ -292,11 +294,6 @@ public class FileIntake {
         log.debug("File failed with an unexpected error", cause);
         return "Arauto could not process the file (" + root.getClass().getSimpleName() + "; the log at DEBUG level has the details). "
                 + "Nothing of it will be sent; drop it again once the problem is fixed.";
-    }
-
-    private static String withInfix(String fileName, String infix) {
-        int dot = fileName.lastIndexOf('.');
-        return dot <= 0 ? fileName + "." + infix : fileName.substring(0, dot) + "." + infix + fileName.substring(dot);
     }
 
     private static Map<String, Object> details(Object... pairs) {

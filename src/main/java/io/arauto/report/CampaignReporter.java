@@ -53,10 +53,11 @@ public class CampaignReporter {
                 .toList();
     }
 
-    public void write(long campaignId) {
+    /** Writes the campaign's status files in the outbox; returns the campaign, for whatever copies them elsewhere. */
+    public Campaign write(long campaignId) {
         Campaign campaign = campaigns.find(campaignId).orElseThrow();
         Path csv = csvFile(campaign);
-        Path xlsx = csv.resolveSibling(csv.getFileName().toString().replaceFirst("\\.csv$", ".xlsx"));
+        Path xlsx = statusFile(campaign, "xlsx").toPath();
         long started = System.nanoTime();
         try {
             messages.withLines(campaignId, lines -> writer.write(csv, xlsx, campaign.inputHeader(), lines));
@@ -74,6 +75,7 @@ public class CampaignReporter {
         } else {
             log.debug("Campaign {}: status file {} rewritten ({} ms)", campaignId, csv, (finished - started) / 1_000_000);
         }
+        return campaign;
     }
 
     static String baseName(String fileName) {
@@ -82,8 +84,8 @@ public class CampaignReporter {
     }
 
     /** A campaign's status file in the outbox, {@code csv} or {@code xlsx}, as last written. */
-    public java.io.File statusFile(long campaignId, String extension) {
-        Path csv = csvFile(campaigns.find(campaignId).orElseThrow());
+    public java.io.File statusFile(Campaign campaign, String extension) {
+        Path csv = csvFile(campaign);
         return (extension.equals("csv") ? csv : csv.resolveSibling(csv.getFileName().toString().replaceFirst("\\.csv$", "." + extension)))
                 .toFile();
     }

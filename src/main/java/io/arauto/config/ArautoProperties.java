@@ -2,8 +2,6 @@ package io.arauto.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -182,18 +180,12 @@ public class ArautoProperties {
 
     public static class Send {
         private double rate = 80;
-        private int dailyLimit = 1000;
-        private String window;
         private int concurrency = 32;
         private int batchSize = 200;
         private int maxAttempts = 5;
 
         public double getRate() { return rate; }
         public void setRate(double rate) { this.rate = rate; }
-        public int getDailyLimit() { return dailyLimit; }
-        public void setDailyLimit(int dailyLimit) { this.dailyLimit = dailyLimit; }
-        public String getWindow() { return window; }
-        public void setWindow(String window) { this.window = window; }
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
         public int getBatchSize() { return batchSize; }
@@ -204,14 +196,11 @@ public class ArautoProperties {
 
     public static class OptOut {
         private String query;
-        private List<String> keywords = new ArrayList<>(List.of("#OPTOUT", "STOP", "SAIR", "PARAR", "CANCELAR", "DESCADASTRAR"));
         private Duration crmRefresh = Duration.ofSeconds(30);
         private Duration crmPreload = Duration.ofSeconds(20);
 
         public String getQuery() { return query; }
         public void setQuery(String query) { this.query = query; }
-        public List<String> getKeywords() { return keywords; }
-        public void setKeywords(List<String> keywords) { this.keywords = keywords; }
         public Duration getCrmRefresh() { return crmRefresh; }
         public void setCrmRefresh(Duration crmRefresh) { this.crmRefresh = crmRefresh; }
         public Duration getCrmPreload() { return crmPreload; }

@@ -217,7 +217,11 @@ public class ArautoProperties {
     public static class Ledger {
         /** Work untouched this long was abandoned by an Arauto that stopped: well above the provider's read timeout. */
         private Duration staleAfter = Duration.ofMinutes(2);
+        /** How often the watchdog looks for abandoned work. */
+        private Duration watchdogInterval = Duration.ofSeconds(30);
 
+        public Duration getWatchdogInterval() { return watchdogInterval; }
+        public void setWatchdogInterval(Duration watchdogInterval) { this.watchdogInterval = watchdogInterval; }
         public Duration getStaleAfter() { return staleAfter; }
         public void setStaleAfter(Duration staleAfter) { this.staleAfter = staleAfter; }
     }

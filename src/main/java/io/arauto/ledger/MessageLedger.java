@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -39,9 +40,16 @@ public class MessageLedger {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
+    private final GroupCommit<Long, Boolean> claims;
+    private final GroupCommit<Runnable, Boolean> outcomes;
 
     public MessageLedger(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;
+        this.claims = new GroupCommit<>(tx, this::claim);
+        this.outcomes = new GroupCommit<>(tx, writes -> {
+            writes.forEach(Runnable::run);
+            return java.util.Collections.nCopies(writes.size(), Boolean.TRUE);
+        });
         this.streaming = new JdbcTemplate(jdbc.getDataSource());
         this.streaming.setFetchSize(1000);
         this.named = new NamedParameterJdbcTemplate(jdbc);
@@ -105,40 +113,70 @@ public class MessageLedger {
                 key(campaignId, afterRow), first(campaignId + 1), Timestamp.from(clock.instant()));
     }
 
-    /** Claims a QUEUED message for sending; false when another sender or a cancel got there first. */
-    public boolean markSending(long campaignId, int row) {
-        // a number in Arauto's own opt-out list is never claimed, however recently it got there
-        return jdbc.update("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
-                + "where id = ? and status = 'QUEUED' "
-                + "and not exists (select 1 from opt_out o where o.phone_e164 = message.phone_e164)", now(), key(campaignId, row)) == 1;
+    /**
+     * Claims a QUEUED message for sending; false when another sender or a cancel got there first.
+     * The SENDING mark is committed when this returns (claims of concurrent senders share one
+     * commit), so a crash after the request left can never show the message QUEUED again.
+     */
+    public boolean markSending(long campaignId, int row) throws InterruptedException {
+        return claims.submit(key(campaignId, row));
     }
 
-    public void markSent(long campaignId, int row, String wamid) {
-        tx.executeWithoutResult(t -> {
+    private List<Boolean> claim(List<Long> ids) {
+        // a number in Arauto's own opt-out list is never claimed, however recently it got there
+        Timestamp now = now();
+        int[] claimed = jdbc.batchUpdate("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
+                + "where id = ? and status = 'QUEUED' "
+                + "and not exists (select 1 from opt_out o where o.phone_e164 = message.phone_e164)", new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        ps.setTimestamp(1, now);
+                        ps.setLong(2, ids.get(i));
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return ids.size();
+                    }
+                });
+        List<Boolean> results = new ArrayList<>(ids.size());
+        for (int n : claimed) {
+            results.add(n == 1);
+        }
+        return results;
+    }
+
+    /**
+     * The outcomes below are committed when they return, together with those of other senders. A
+     * repeated provider id (never from Meta; a stub may answer one) keeps its first message.
+     */
+    public void markSent(long campaignId, int row, String wamid) throws InterruptedException {
+        outcomes.submit(() -> {
             int sent = jdbc.update("update message set status = 'SENT', wamid = ?, reason = null, error_code = null, "
                     + "next_attempt_at = null, updated_at = ? where id = ? and status in ('SENDING', 'UNCERTAIN')", wamid, now(), key(campaignId, row));
             if (sent > 0) {
-                jdbc.update("insert into sent_message (wamid, message_id) values (?, ?)", wamid, key(campaignId, row));
+                jdbc.update("insert into sent_message (wamid, message_id) select ?, ? from ledger_probe "
+                        + "where not exists (select 1 from sent_message where wamid = ?)", wamid, key(campaignId, row), wamid);
             }
         });
     }
 
-    public void markFailed(long campaignId, int row, String code, String reason) {
-        jdbc.update("update message set status = 'FAILED', error_code = ?, reason = ?, next_attempt_at = null, updated_at = ? "
-                        + "where id = ? and status = 'SENDING'",
-                truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row));
+    public void markFailed(long campaignId, int row, String code, String reason) throws InterruptedException {
+        outcomes.submit(() -> jdbc.update("update message set status = 'FAILED', error_code = ?, reason = ?, next_attempt_at = null, "
+                        + "updated_at = ? where id = ? and status = 'SENDING'",
+                truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row)));
     }
 
-    public void markUncertain(long campaignId, int row, String reason) {
-        jdbc.update("update message set status = 'UNCERTAIN', reason = ?, updated_at = ? "
-                + "where id = ? and status = 'SENDING'", truncate(reason, 1000), now(), key(campaignId, row));
+    public void markUncertain(long campaignId, int row, String reason) throws InterruptedException {
+        outcomes.submit(() -> jdbc.update("update message set status = 'UNCERTAIN', reason = ?, updated_at = ? "
+                + "where id = ? and status = 'SENDING'", truncate(reason, 1000), now(), key(campaignId, row)));
     }
 
     /** Back to QUEUED for another attempt at {@code notBefore}; the error is kept as the reason meanwhile. */
-    public void retryLater(long campaignId, int row, Instant notBefore, String code, String reason) {
-        jdbc.update("update message set status = 'QUEUED', next_attempt_at = ?, error_code = ?, reason = ?, updated_at = ? "
-                        + "where id = ? and status = 'SENDING'",
-                Timestamp.from(notBefore), truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row));
+    public void retryLater(long campaignId, int row, Instant notBefore, String code, String reason) throws InterruptedException {
+        outcomes.submit(() -> jdbc.update("update message set status = 'QUEUED', next_attempt_at = ?, error_code = ?, reason = ?, "
+                        + "updated_at = ? where id = ? and status = 'SENDING'",
+                Timestamp.from(notBefore), truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row)));
     }
 
     /** A QUEUED message whose number opted out since its row was read. */

@@ -94,11 +94,12 @@ public class AuditLog implements Closeable {
             });
         }
         byte[] line = toJsonLine(event, fields);
-        append(event, now, line);
+        // the ledger first: an event the ledger refused is written again by its caller, and must not show twice in the file
         if (ledger != null) { // outside the file's lock: senders don't queue behind each other's database round trip
             ledger.update("insert into audit (at, event, campaign_id, detail) values (?, ?, ?, ?)",
                     Timestamp.from(now), event, campaignId, new String(line, 0, line.length - 1, UTF_8));
         }
+        append(event, now, line);
     }
 
     private synchronized void append(String event, Instant now, byte[] line) {

@@ -10,11 +10,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 import io.arauto.config.ArautoProperties;
 import io.arauto.ledger.Campaign;
 import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.LedgerHealthIndicator;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.ledger.QueuedMessage;
 import io.arauto.report.AuditLog;
@@ -24,8 +29,11 @@ import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
 
 /**
- * Sends one queued message: waits for its slot, marks it SENDING in the ledger, and only then
- * lets the request leave; records what the provider answered. Called from several threads.
+ * Sends one queued message: waits for its slot, marks it SENDING in the ledger (committed), and
+ * only then lets the request leave; records what the provider answered. Called from several
+ * threads, at most {@code arauto.send.concurrency} at once, so at most that many messages are
+ * SENDING at any moment: what a crash can leave UNCERTAIN. While the ledger cannot be written
+ * nothing leaves, and once Arauto is stopping no new message is claimed.
  */
 @Component
 public class MessageSender {
@@ -44,10 +52,13 @@ public class MessageSender {
     private final Clock clock;
     private final int maxAttempts;
     private final Map<Long, Bound> bindings = new ConcurrentHashMap<>();
+    private final LedgerHealthIndicator ledger;
+    private volatile boolean stopping;
 
     public MessageSender(ArautoProperties properties, SandboxProvider sandbox, ObjectProvider<CloudApiProvider> cloudApi,
                          SendPacer pacer, MessageLedger messages, CampaignLedger campaigns, TemplateCatalog templates,
-                         TemplateBinder binder, AuditLog audit, Clock clock) {
+                         TemplateBinder binder, AuditLog audit, Clock clock,
+                         LedgerHealthIndicator ledger) {
         String type = properties.getProvider().getType();
         this.provider = switch (type) {
             case "sandbox" -> sandbox;
@@ -63,19 +74,44 @@ public class MessageSender {
         this.audit = audit;
         this.clock = clock;
         this.maxAttempts = properties.getSend().getMaxAttempts();
+        this.ledger = ledger;
+    }
+
+    /** Arauto is stopping: messages not yet claimed stay QUEUED for the next start. */
+    @EventListener(ContextClosedEvent.class)
+    public void stop() {
+        stopping = true;
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** Whether new messages may be claimed now. */
+    public boolean mayClaim() {
+        return !stopping && ledger.isUp();
     }
 
     public void send(QueuedMessage m) throws InterruptedException {
+        if (!mayClaim()) {
+            return; // stays QUEUED
+        }
         if (bindings.size() > 1_000) {
             bindings.clear(); // settled campaigns' bindings go; the active ones are bound again on their next message
         }
-        Bound bound = bindings.computeIfAbsent(m.campaignId(), this::bind);
+        Bound bound;
+        try {
+            bound = bindings.computeIfAbsent(m.campaignId(), this::bind);
+        } catch (DataAccessException | TransactionException e) {
+            ledger.failed(e);
+            return;
+        }
         pacer.acquire();
-        if (!messages.markSending(m.campaignId(), m.row())) {
-            return; // cancelled or taken by another sender meanwhile
+        if (!mayClaim() || !claim(m)) {
+            return; // the ledger is away, Arauto is stopping, or a cancel or another sender got there first
         }
         if (bound.binding == null) {
-            messages.markFailed(m.campaignId(), m.row(), null, bound.problem);
+            durably(m, () -> messages.markFailed(m.campaignId(), m.row(), null, bound.problem));
             return;
         }
         SendOutcome outcome = provider.send(bound.binding.message(m.e164(), m.cells()));
@@ -85,49 +121,87 @@ public class MessageSender {
         } else if (outcome instanceof SendOutcome.Rejected rejected) {
             rejected(m, attempt, rejected);
         } else if (outcome instanceof SendOutcome.Unknown unknown) {
-            messages.markUncertain(m.campaignId(), m.row(), "No answer from the provider (" + unknown.detail()
-                    + "); the message may have arrived, so it is not sent again unless someone asks.");
+            durably(m, () -> messages.markUncertain(m.campaignId(), m.row(), "No answer from the provider (" + unknown.detail()
+                    + "); the message may have arrived, so it is not sent again unless someone asks."));
             log.warn("Campaign {} row {}: outcome unknown for {}: {}", m.campaignId(), m.row(), PhoneMask.mask(m.e164()), unknown.detail());
         } else if (outcome instanceof SendOutcome.NotSent notSent) {
             notSent(m, attempt, notSent);
         }
     }
 
-    private void sent(QueuedMessage m, TemplateBinding binding, SendOutcome.Accepted accepted) {
-        messages.markSent(m.campaignId(), m.row(), accepted.messageId());
+    /** The committed SENDING mark, or false when the message is not ours to send (or the ledger failed: nothing leaves). */
+    private boolean claim(QueuedMessage m) throws InterruptedException {
+        try {
+            boolean claimed = messages.markSending(m.campaignId(), m.row());
+            ledger.written();
+            return claimed;
+        } catch (DataAccessException | TransactionException e) {
+            ledger.failed(e);
+            return false;
+        }
+    }
+
+    /** What the provider answered, written until the ledger takes it: the request is gone, its outcome must not be. */
+    private void durably(QueuedMessage m, LedgerWrite write) throws InterruptedException {
+        long pause = 250;
+        while (true) {
+            try {
+                write.run();
+                ledger.written();
+                return;
+            } catch (DataAccessException | TransactionException e) {
+                ledger.failed(e);
+                if (stopping) {
+                    log.warn("Campaign {} row {}: Arauto stopped before the outcome could be written; the message will show UNCERTAIN",
+                            m.campaignId(), m.row());
+                    return;
+                }
+                Thread.sleep(pause);
+                pause = Math.min(pause * 2, 5_000);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface LedgerWrite {
+        void run() throws InterruptedException;
+    }
+
+    private void sent(QueuedMessage m, TemplateBinding binding, SendOutcome.Accepted accepted) throws InterruptedException {
+        durably(m, () -> messages.markSent(m.campaignId(), m.row(), accepted.messageId()));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("row", m.row());
         details.put("phone", m.e164());
         details.put("template", binding.template().name());
         details.put("message_id", accepted.messageId());
         details.put("text", binding.render(m.cells()));
-        audit.record("message_sent", m.campaignId(), details);
+        durably(m, () -> audit.record("message_sent", m.campaignId(), details));
         log.debug("Campaign {} row {}: sent to {} as {}", m.campaignId(), m.row(), PhoneMask.mask(m.e164()), accepted.messageId());
     }
 
-    private void rejected(QueuedMessage m, int attempt, SendOutcome.Rejected rejected) {
+    private void rejected(QueuedMessage m, int attempt, SendOutcome.Rejected rejected) throws InterruptedException {
         if (rejected.retryable() && attempt < maxAttempts) {
             Instant next = clock.instant().plus(rejected.retryAfter() != null ? rejected.retryAfter() : backoff(attempt));
-            messages.retryLater(m.campaignId(), m.row(), next, rejected.code(), "Attempt " + attempt + " failed ("
-                    + rejected.message() + "); trying again at " + next + ".");
+            durably(m, () -> messages.retryLater(m.campaignId(), m.row(), next, rejected.code(), "Attempt " + attempt + " failed ("
+                    + rejected.message() + "); trying again at " + next + "."));
             log.warn("Campaign {} row {}: {} answered {} {}, retrying at {}", m.campaignId(), m.row(),
                     PhoneMask.mask(m.e164()), rejected.code(), rejected.message(), next);
         } else {
-            messages.markFailed(m.campaignId(), m.row(), rejected.code(), rejected.message());
+            durably(m, () -> messages.markFailed(m.campaignId(), m.row(), rejected.code(), rejected.message()));
             log.warn("Campaign {} row {}: message to {} failed: {} {}", m.campaignId(), m.row(),
                     PhoneMask.mask(m.e164()), rejected.code(), rejected.message());
         }
     }
 
-    private void notSent(QueuedMessage m, int attempt, SendOutcome.NotSent notSent) {
+    private void notSent(QueuedMessage m, int attempt, SendOutcome.NotSent notSent) throws InterruptedException {
         if (attempt < maxAttempts) {
             Instant next = clock.instant().plus(backoff(attempt));
-            messages.retryLater(m.campaignId(), m.row(), next, null, "The provider could not be reached ("
-                    + notSent.detail() + "); trying again at " + next + ".");
+            durably(m, () -> messages.retryLater(m.campaignId(), m.row(), next, null, "The provider could not be reached ("
+                    + notSent.detail() + "); trying again at " + next + "."));
             log.warn("Campaign {} row {}: provider unreachable ({}), retrying at {}", m.campaignId(), m.row(), notSent.detail(), next);
         } else {
-            messages.markFailed(m.campaignId(), m.row(), null,
-                    "The provider could not be reached after " + attempt + " attempts (" + notSent.detail() + ").");
+            durably(m, () -> messages.markFailed(m.campaignId(), m.row(), null,
+                    "The provider could not be reached after " + attempt + " attempts (" + notSent.detail() + ")."));
         }
     }
 

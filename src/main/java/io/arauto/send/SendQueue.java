@@ -10,10 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 import io.arauto.config.ArautoProperties;
 import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.LedgerHealthIndicator;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.ledger.QueuedMessage;
 import io.arauto.report.AuditLog;
@@ -33,13 +36,17 @@ public class SendQueue {
     private final io.arauto.optout.OptOutList optOuts;
     private final AuditLog audit;
     private final int batchSize;
+    private final MessageSender sender;
+    private final LedgerHealthIndicator ledger;
     /** The last row handed out per campaign, so each batch reads on instead of scanning from the top. */
     private final Map<Long, Integer> cursors = new ConcurrentHashMap<>();
     private final Map<Long, Long> progressLoggedAt = new ConcurrentHashMap<>();
     private static final long PROGRESS_EVERY = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     public SendQueue(CampaignLedger campaigns, MessageLedger messages, io.arauto.optout.OptOutList optOuts,
-                     AuditLog audit, ArautoProperties properties) {
+                     AuditLog audit, ArautoProperties properties, MessageSender sender, LedgerHealthIndicator ledger) {
+        this.sender = sender;
+        this.ledger = ledger;
         this.campaigns = campaigns;
         this.messages = messages;
         this.optOuts = optOuts;
@@ -48,7 +55,24 @@ public class SendQueue {
         this.batchSize = (int) Math.max(1, Math.min(properties.getSend().getBatchSize(), Math.ceil(properties.getSend().getRate())));
     }
 
+    /**
+     * The next batch, or none while the ledger cannot be written (a probe tells when it is back) or
+     * Arauto is stopping. At most one batch is out at a time (the dispatch timer waits for it), so
+     * the messages held in memory never exceed one batch, whatever the rate and batch size.
+     */
     public List<QueuedMessage> nextBatch() {
+        if (sender.stopping() || !ledger.isUp() && !ledger.probe()) {
+            return List.of();
+        }
+        try {
+            return takeBatch();
+        } catch (DataAccessException | TransactionException e) {
+            ledger.failed(e);
+            return List.of();
+        }
+    }
+
+    private List<QueuedMessage> takeBatch() {
         for (long campaign : campaigns.active()) {
             int cursor = cursors.getOrDefault(campaign, 0);
             List<QueuedMessage> batch = messages.queued(campaign, cursor, batchSize);
@@ -71,6 +95,14 @@ public class SendQueue {
 
     /** After a batch went out: reports need rewriting, and on long campaigns the operator hears how far it got. */
     public void batchDone(List<QueuedMessage> batch) {
+        try {
+            reportProgress(batch);
+        } catch (DataAccessException | TransactionException e) {
+            ledger.failed(e); // the reports are marked again with the next batch that goes through
+        }
+    }
+
+    private void reportProgress(List<QueuedMessage> batch) {
         Set<Long> touched = new LinkedHashSet<>();
         batch.forEach(m -> touched.add(m.campaignId()));
         touched.forEach(campaigns::markDirty);

@@ -96,7 +96,7 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(3);
+        assertThat(migration.migrationsExecuted).isEqualTo(4);
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3
         assertThat(columnType("campaign", "archived_at")).isEqualTo("timestamp with time zone");
@@ -262,7 +262,7 @@ class PostgresLedgerTest {
     }
 
     @Test
-    void aMessageIsClaimedOnceAndEachOutcomeOnlyAppliesToASendingMessage() {
+    void aMessageIsClaimedOnceAndEachOutcomeOnlyAppliesToASendingMessage() throws Exception {
         long id = activeCampaign("outcomes", List.of(queued(2, "+5511900000102"), queued(3, "+5511900000103"),
                 queued(4, "+5511900000104"), queued(5, "+5511900000105")));
 
@@ -313,7 +313,7 @@ class PostgresLedgerTest {
     }
 
     @Test
-    void statusReportsOnlyMoveForward() {
+    void statusReportsOnlyMoveForward() throws Exception {
         long id = activeCampaign("statuses", List.of(queued(2, "+5511900000202"), queued(3, "+5511900000203")));
         sent(id, 2, "wamid.forward");
         sent(id, 3, "wamid.failing");
@@ -340,7 +340,7 @@ class PostgresLedgerTest {
     }
 
     @Test
-    void messagesCaughtSendingAtRestartBecomeUncertain() {
+    void messagesCaughtSendingAtRestartBecomeUncertain() throws Exception {
         long id = activeCampaign("restart", List.of(queued(2, "+5511900000302"), queued(3, "+5511900000303"), queued(4, "+5511900000304")));
         messages.markSending(id, 2);
         messages.markSending(id, 3);
@@ -357,7 +357,7 @@ class PostgresLedgerTest {
     }
 
     @Test
-    void campaignSettlesOnceNothingIsQueuedOrSending() {
+    void campaignSettlesOnceNothingIsQueuedOrSending() throws Exception {
         long id = activeCampaign("settle", List.of(queued(2, "+5511900000402"),
                 new JudgedRow(3, "", null, MessageStatus.INVALID, "The phone is empty.", List.of("", "Sem"))));
         campaigns.claimReport(id);
@@ -377,7 +377,7 @@ class PostgresLedgerTest {
     }
 
     @Test
-    void oneWriterClaimsADirtyReport() {
+    void oneWriterClaimsADirtyReport() throws Exception {
         long id = campaigns.create("dirty.csv", "pedido_enviado", "folder", "pedido_enviado/dirty.csv", sha("dirty"), List.of("phone"));
         assertThat(campaigns.dirtyReports()).doesNotContain(id); // dirty from the start, but still READING
         campaigns.markRead(id, 1, true);
@@ -395,7 +395,7 @@ class PostgresLedgerTest {
     }
 
     @Test
-    void linesStreamFromACursorInRowOrder() {
+    void linesStreamFromACursorInRowOrder() throws Exception {
         long id = campaigns.create("big.csv", "pedido_enviado", "folder", "pedido_enviado/big.csv", sha("big"), List.of("phone", "name"));
         int total = 5_000;
         List<JudgedRow> batch = new ArrayList<>();
@@ -443,7 +443,7 @@ class PostgresLedgerTest {
     }
 
     @Test
-    void aNumberInArautosOptOutListIsNeverClaimedForSending() {
+    void aNumberInArautosOptOutListIsNeverClaimedForSending() throws Exception {
         long id = activeCampaign("claim-optout", List.of(queued(2, "+5511955550009"), queued(3, "+5511955550010")));
         optOuts.record("+5511955550009", OptOutList.ARAUTO, "Replied SAIR a moment ago");
 
@@ -554,7 +554,7 @@ class PostgresLedgerTest {
         return id;
     }
 
-    private static void sent(long campaign, int row, String wamid) {
+    private static void sent(long campaign, int row, String wamid) throws InterruptedException {
         assertThat(messages.markSending(campaign, row)).isTrue();
         messages.markSent(campaign, row, wamid);
     }

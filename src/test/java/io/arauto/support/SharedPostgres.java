@@ -37,7 +37,8 @@ public final class SharedPostgres {
     private static EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                // zonky turns synchronous_commit and fsync off for speed; Arauto refuses a ledger that can lose acknowledged commits
+                server = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").setServerConfig("fsync", "on").start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
             }

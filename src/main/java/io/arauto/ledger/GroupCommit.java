@@ -1,0 +1,92 @@
+package io.arauto.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Puts the ledger writes of many threads into one transaction, so one commit (one write to disk)
+ * makes a whole group durable. A thread hands in its item and waits; whichever waiting thread gets
+ * the turn first writes every item handed in so far, in one transaction, and the others find
+ * theirs done. A caller returns only once the commit holding its item returned (or failed, and
+ * then every item of that group failed with it). Nothing waits for a timer: a lone thread commits
+ * at once, and under load the groups grow by themselves while the previous commit is on its way.
+ *
+ * @param <T> what a caller hands in
+ * @param <R> what it gets back, one per item, in order
+ */
+public final class GroupCommit<T, R> {
+
+    private final TransactionTemplate tx;
+    private final Function<List<T>, List<R>> write;
+    private final ReentrantLock turn = new ReentrantLock();
+    private final Object queue = new Object();
+    private List<Waiting<T, R>> waiting = new ArrayList<>();
+
+    /** {@code write} runs inside the transaction and returns one result per item. */
+    public GroupCommit(TransactionTemplate tx, Function<List<T>, List<R>> write) {
+        this.tx = tx;
+        this.write = write;
+    }
+
+    /**
+     * Writes {@code item} durably with whatever else is waiting. Throws what the write or the
+     * commit threw; an interrupted caller's item may still be written by the group it joined.
+     */
+    public R submit(T item) throws InterruptedException {
+        Waiting<T, R> mine = new Waiting<>(item);
+        synchronized (queue) {
+            waiting.add(mine);
+        }
+        turn.lockInterruptibly();
+        try {
+            if (!mine.done) {
+                List<Waiting<T, R>> group;
+                synchronized (queue) {
+                    group = waiting;
+                    waiting = new ArrayList<>();
+                }
+                commit(group);
+            }
+        } finally {
+            turn.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.result;
+    }
+
+    /** Callers waiting for their turn (tests). */
+    int waiters() {
+        return turn.getQueueLength();
+    }
+
+    private void commit(List<Waiting<T, R>> group) {
+        try {
+            List<R> results = tx.execute(t -> write.apply(group.stream().map(w -> w.item).toList()));
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).result = results.get(i);
+            }
+        } catch (RuntimeException | Error e) {
+            RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            group.forEach(w -> w.failure = failure);
+        } finally {
+            group.forEach(w -> w.done = true); // read by each waiter after it takes the turn: the lock orders it
+        }
+    }
+
+    private static final class Waiting<T, R> {
+        final T item;
+        boolean done;
+        R result;
+        RuntimeException failure;
+
+        Waiting(T item) {
+            this.item = item;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.arauto.ledger;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Many threads' writes in one commit: each caller returns only once its own item is committed, or fails with its group. */
+class GroupCommitTest {
+
+    private final ExecutorService threads = Executors.newFixedThreadPool(10);
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    GroupCommitTest() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:group-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        jdbc = new JdbcTemplate(dataSource);
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        jdbc.execute("create table item (n integer primary key)");
+    }
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    @Test
+    void writersThatArriveWhileACommitIsUnderwayShareTheNextOne() throws Exception {
+        CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
+        List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
+            groups.add(items);
+            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n));
+            if (items.contains(0)) {
+                assertThat(opened(firstCommitMayEnd)).isTrue();
+            }
+            return items.stream().map(n -> n % 2 == 0).toList();
+        });
+
+        Future<Boolean> first = threads.submit(() -> commit.submit(0));
+        await().until(() -> groups.size() == 1);
+        List<Future<Boolean>> others = new ArrayList<>();
+        for (int n = 1; n <= 9; n++) {
+            int item = n;
+            others.add(threads.submit(() -> commit.submit(item)));
+        }
+        await().until(() -> commit.waiters() == 9);
+        // nobody returns before its own commit: the nine are still waiting while the first commit is held
+        assertThat(others).noneMatch(Future::isDone);
+        assertThat(jdbc.queryForObject("select count(*) from item", Integer.class)).isZero();
+
+        firstCommitMayEnd.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        for (int n = 1; n <= 9; n++) {
+            assertThat(others.get(n - 1).get(10, TimeUnit.SECONDS)).as("item %d's own result", n).isEqualTo(n % 2 == 0);
+        }
+        assertThat(groups).hasSize(2);
+        assertThat(groups.get(1)).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(jdbc.queryForObject("select count(*) from item", Integer.class)).isEqualTo(10);
+    }
+
+    @Test
+    void aFailedCommitFailsEveryWriterInItsGroupAndWritesNothing() throws Exception {
+        CountDownLatch inFirstCommit = new CountDownLatch(1);
+        CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
+        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
+            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n));
+            if (items.contains(0)) {
+                inFirstCommit.countDown();
+                assertThat(opened(firstCommitMayEnd)).isTrue();
+                return List.of(true);
+            }
+            throw new IllegalStateException("disk full");
+        });
+        Future<Boolean> first = threads.submit(() -> commit.submit(0));
+        assertThat(inFirstCommit.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<Boolean>> others = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            int item = n;
+            others.add(threads.submit(() -> commit.submit(item)));
+        }
+        await().until(() -> commit.waiters() == 3);
+        firstCommitMayEnd.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        for (Future<Boolean> other : others) {
+            assertThatThrownBy(() -> other.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("disk full");
+        }
+        assertThat(jdbc.queryForList("select n from item", Integer.class)).containsExactly(0); // the failed group rolled back
+    }
+
+    @Test
+    void aLoneWriterCommitsAtOnce() throws Exception {
+        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
+            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n));
+            return Collections.nCopies(items.size(), true);
+        });
+        assertThat(commit.submit(7)).isTrue();
+        assertThat(jdbc.queryForList("select n from item", Integer.class)).containsExactly(7);
+    }
+
+    private static boolean opened(CountDownLatch latch) {
+        try {
+            return latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

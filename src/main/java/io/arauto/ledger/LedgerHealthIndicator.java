@@ -34,8 +34,12 @@ public class LedgerHealthIndicator implements HealthIndicator {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
+    /** While down, probes come at most this often, however many pollers ask. */
+    private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+
     private volatile State state;
     private volatile Instant lastWrite;
+    private volatile Instant lastProbe = Instant.EPOCH;
 
     public LedgerHealthIndicator(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
@@ -71,8 +75,21 @@ public class LedgerHealthIndicator implements HealthIndicator {
         }
     }
 
-    /** Up now? Tries a committed write when it was down (or idle for a while), and says how that went. */
+    /** Up, or back up: while down, a probe at most every second tells (the senders and the intake pollers ask here). */
+    public boolean upOrBack() {
+        if (state.up) {
+            return true;
+        }
+        Instant now = clock.instant();
+        if (Duration.between(lastProbe, now).compareTo(PROBE_EVERY) < 0) {
+            return false;
+        }
+        return probe();
+    }
+
+    /** Up now? Tries a committed write, and says how that went. */
     public boolean probe() {
+        lastProbe = clock.instant();
         try {
             tx.executeWithoutResult(t -> jdbc.update("update ledger_probe set written_at = ? where id = 1", Timestamp.from(clock.instant())));
             written();

@@ -61,7 +61,7 @@ public class SendQueue {
      * the messages held in memory never exceed one batch, whatever the rate and batch size.
      */
     public List<QueuedMessage> nextBatch() {
-        if (sender.stopping() || !ledger.isUp() && !ledger.probe()) {
+        if (sender.stopping() || !ledger.upOrBack()) {
             return List.of();
         }
         try {

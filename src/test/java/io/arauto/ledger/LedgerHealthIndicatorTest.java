@@ -1,6 +1,7 @@
 package io.arauto.ledger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LedgerHealthIndicatorTest {
 
     private final JdbcTemplate jdbc;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T03:00:00Z"));
     private final LedgerHealthIndicator health;
 
     LedgerHealthIndicatorTest() {
@@ -27,7 +29,7 @@ class LedgerHealthIndicatorTest {
         jdbc.execute("create table ledger_probe (id integer primary key, written_at timestamp with time zone not null)");
         jdbc.execute("insert into ledger_probe values (1, current_timestamp)");
         health = new LedgerHealthIndicator(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                Clock.fixed(Instant.parse("2026-11-29T03:00:00Z"), ZoneOffset.UTC));
+                clock);
     }
 
     @Test
@@ -56,5 +58,44 @@ class LedgerHealthIndicatorTest {
     void theReasonIsTheInnermostMessageOnOneLine() {
         Exception cause = new RuntimeException("outer", new IllegalStateException("Connection to localhost:5432 refused.\nCheck that..."));
         assertThat(LedgerHealthIndicator.describe(cause)).isEqualTo("Connection to localhost:5432 refused.");
+    }
+
+    @Test
+    void whileDownThePollersProbeAtMostOnceASecond() {
+        jdbc.execute("alter table ledger_probe rename to ledger_probe_gone");
+        assertThat(health.probe()).isFalse();
+        jdbc.execute("alter table ledger_probe_gone rename to ledger_probe");
+        clock.advance(Duration.ofMillis(900));
+        assertThat(health.upOrBack()).as("no second probe within the second").isFalse();
+        clock.advance(Duration.ofMillis(100));
+        assertThat(health.upOrBack()).isTrue();
+        assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 }

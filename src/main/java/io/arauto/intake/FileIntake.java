@@ -29,7 +29,8 @@ import io.arauto.read.Row;
 import io.arauto.read.RowSource;
 import io.arauto.read.SpreadsheetReaders;
 import io.arauto.read.UnreadableFileException;
-import io.arauto.report.AuditLog;
+import io.arauto.audit.AuditEvent;
+import io.arauto.audit.AuditLog;
 import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
@@ -96,7 +97,7 @@ public class FileIntake {
         }
         String template = relative.getName(0).toString();
         String sha256 = FileFingerprint.sha256(file);
-        audit.record("file_received", null, details("file", relativePath, "source", source, "sha256", sha256,
+        audit.record(AuditEvent.FILE_RECEIVED, null, details("file", relativePath, "source", source, "sha256", sha256,
                 "bytes", Files.size(file)));
         TemplateCatalog.Lookup lookup = templates.find(template);
         if (lookup.template() == null) {
@@ -196,7 +197,7 @@ public class FileIntake {
         Map<String, Object> details = details("file", intake.template() + "/" + intake.fileName(), "sha256", intake.sha256(),
                 "template", intake.template(), "rows", intake.rowsJudged());
         counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
-        audit.record("campaign_created", intake.campaignId(), details);
+        audit.record(AuditEvent.CAMPAIGN_CREATED, intake.campaignId(), details);
         log.info("{}/{}: campaign {} created, {} rows: {} queued, {} invalid, {} duplicate, {} opted out ({} ms, {} rows/s)",
                 intake.template(), intake.fileName(), intake.campaignId(), intake.rowsJudged(), queued,
                 counts.getOrDefault(MessageStatus.INVALID, 0), counts.getOrDefault(MessageStatus.DUPLICATE, 0),
@@ -245,7 +246,7 @@ public class FileIntake {
             reason = "Campaign " + intake.campaignId() + " was accepted from this file and is being sent; only what came after "
                     + "failed (" + reason + "). Do not drop the file again: its messages are already on their way.";
         }
-        audit.record("file_rejected", intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
+        audit.record(AuditEvent.FILE_REJECTED, intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
         log.warn("{} rejected, moved to error/{}: {}", relativePath, Path.of(errorTarget).getFileName(), reason);
         return String.join(System.lineSeparator(),
                 relativePath + " was not taken.",

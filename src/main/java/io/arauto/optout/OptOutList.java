@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
-import io.arauto.report.AuditLog;
+import io.arauto.audit.AuditEvent;
+import io.arauto.audit.AuditLog;
 import io.arauto.verdict.PhoneNormalizer;
 
 /**
@@ -108,7 +109,7 @@ public class OptOutList {
             details.put("phone", e164);
             details.put("source", source);
             details.put("detail", detail);
-            audit.record(AuditLog.OPT_OUT_RECORDED, null, details);
+            audit.record(AuditEvent.OPT_OUT_RECORDED, null, details);
         }
         return added;
     }

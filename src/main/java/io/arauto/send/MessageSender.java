@@ -22,7 +22,8 @@ import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.LedgerHealthIndicator;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.ledger.QueuedMessage;
-import io.arauto.report.AuditLog;
+import io.arauto.audit.AuditEvent;
+import io.arauto.audit.AuditLog;
 import io.arauto.support.PhoneMask;
 import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
@@ -175,7 +176,7 @@ public class MessageSender {
         details.put("template", binding.template().name());
         details.put("message_id", accepted.messageId());
         details.put("text", binding.render(m.cells()));
-        durably(m, () -> audit.record("message_sent", m.campaignId(), details));
+        durably(m, () -> audit.record(AuditEvent.MESSAGE_SENT, m.campaignId(), details));
         log.debug("Campaign {} row {}: sent to {} as {}", m.campaignId(), m.row(), PhoneMask.mask(m.e164()), accepted.messageId());
     }
 

@@ -19,7 +19,8 @@ import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.LedgerHealthIndicator;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.ledger.QueuedMessage;
-import io.arauto.report.AuditLog;
+import io.arauto.audit.AuditEvent;
+import io.arauto.audit.AuditLog;
 import io.arauto.verdict.MessageStatus;
 
 /**
@@ -148,7 +149,7 @@ public class SendQueue {
             Map<MessageStatus, Integer> counts = campaigns.counts(campaign);
             Map<String, Object> details = new LinkedHashMap<>();
             counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
-            audit.record("campaign_settled", campaign, details);
+            audit.record(AuditEvent.CAMPAIGN_SETTLED, campaign, details);
             log.info("Campaign {} settled, nothing left to send: {}", campaign, summary(counts));
         }
     }

@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 
 import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.MessageLedger;
-import io.arauto.report.AuditLog;
+import io.arauto.audit.AuditEvent;
+import io.arauto.audit.AuditLog;
 
 /**
  * Applies what providers report about sent messages. Duplicates and out-of-order reports are
@@ -40,7 +41,7 @@ public class StatusTracker {
                 details.put("error_code", update.code());
                 details.put("reason", update.reason());
             }
-            audit.record("status_received", campaign, details);
+            audit.record(AuditEvent.STATUS_RECEIVED, campaign, details);
             campaigns.markDirty(campaign);
         }, () -> log.debug("Status {} for {} changed nothing (unknown message or already further along)",
                 update.status(), update.messageId()));

@@ -537,13 +537,13 @@ class PostgresLedgerTest {
     }
 
     /** An audit trail in a temporary folder, written to this test's ledger. */
-    private static io.arauto.report.AuditLog audit(ArautoProperties properties) {
+    private static io.arauto.audit.AuditLog audit(ArautoProperties properties) {
         try {
             properties.setDataDir(Files.createTempDirectory("arauto-audit-"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new io.arauto.report.AuditLog(properties, new ObjectMapper(), clock, jdbc);
+        return new io.arauto.audit.AuditLog(properties, new ObjectMapper(), clock, jdbc);
     }
 
     private static long activeCampaign(String name, List<JudgedRow> rows) {

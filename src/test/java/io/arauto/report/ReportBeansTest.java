@@ -15,6 +15,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
+import io.arauto.audit.AuditEvent;
+import io.arauto.audit.AuditLog;
 import io.arauto.config.ArautoProperties;
 
 /** The beans wire with Spring's own ObjectMapper and the {@code arauto.data-dir} property. */
@@ -36,7 +38,7 @@ class ReportBeansTest {
                 .withPropertyValues("arauto.data-dir=" + dataDir, "spring.jackson.serialization.indent-output=true")
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(StatusReportWriter.class);
-                    context.getBean(AuditLog.class).record(AuditLog.FILE_RECEIVED, null, Map.of("file", "a.csv"));
+                    context.getBean(AuditLog.class).record(AuditEvent.FILE_RECEIVED, null, Map.of("file", "a.csv"));
                     try (var files = Files.list(dataDir.resolve("audit"))) {
                         Path file = files.findFirst().orElseThrow();
                         assertThat(file.getFileName().toString()).matches("audit-\\d{4}-\\d{2}-\\d{2}\\.jsonl");

@@ -1,4 +1,4 @@
-package io.arauto.report;
+package io.arauto.audit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,9 +61,9 @@ class AuditLogTest {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("file", "clientes.csv");
         details.put("sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
-        audit.record(AuditLog.FILE_RECEIVED, null, details);
+        audit.record(AuditEvent.FILE_RECEIVED, null, details);
         clock.set(Instant.parse("2026-11-22T23:59:59.999Z"));
-        audit.record(AuditLog.CAMPAIGN_CREATED, 42L, Map.of("queued", 1000, "invalid", 3));
+        audit.record(AuditEvent.CAMPAIGN_CREATED, 42L, Map.of("queued", 1000, "invalid", 3));
 
         List<String> lines = Files.readAllLines(dataDir.resolve("audit/audit-2026-11-22.jsonl"), UTF_8);
         assertEquals(2, lines.size());
@@ -80,9 +80,9 @@ class AuditLogTest {
 
     @Test
     void theNextUtcDayStartsTheNextFile() throws IOException {
-        audit.record(AuditLog.MESSAGE_SENT, 42L, Map.of("phone", "+5511987654321"));
+        audit.record(AuditEvent.MESSAGE_SENT, 42L, Map.of("phone", "+5511987654321"));
         clock.set(Instant.parse("2026-11-23T00:00:00Z"));
-        audit.record(AuditLog.STATUS_RECEIVED, 42L, Map.of("status", "READ"));
+        audit.record(AuditEvent.STATUS_RECEIVED, 42L, Map.of("status", "READ"));
 
         List<String> first = Files.readAllLines(dataDir.resolve("audit/audit-2026-11-22.jsonl"), UTF_8);
         List<String> next = Files.readAllLines(dataDir.resolve("audit/audit-2026-11-23.jsonl"), UTF_8);
@@ -94,19 +94,19 @@ class AuditLogTest {
 
     @Test
     void appendsToWhatAnEarlierRunWrote() throws IOException {
-        audit.record(AuditLog.FILE_RECEIVED, null, Map.of());
+        audit.record(AuditEvent.FILE_RECEIVED, null, Map.of());
         audit.close();
         ArautoProperties properties = new ArautoProperties();
         properties.setDataDir(dataDir);
         audit = new AuditLog(properties, mapper, Clock.fixed(clock.instant(), ZoneOffset.UTC));
-        audit.record(AuditLog.FILE_REJECTED, null, Map.of("reason", "No phone column"));
+        audit.record(AuditEvent.FILE_REJECTED, null, Map.of("reason", "No phone column"));
 
         assertEquals(2, Files.readAllLines(dataDir.resolve("audit/audit-2026-11-22.jsonl"), UTF_8).size());
     }
 
     @Test
     void detailsCannotOverrideTheFixedFields() {
-        assertThrows(IllegalArgumentException.class, () -> audit.record(AuditLog.OPT_OUT_RECORDED, 1L, Map.of("at", "x")));
+        assertThrows(IllegalArgumentException.class, () -> audit.record(AuditEvent.OPT_OUT_RECORDED, 1L, Map.of("at", "x")));
     }
 
     @Test
@@ -122,7 +122,7 @@ class AuditLogTest {
             done.add(pool.submit(() -> {
                 start.await();
                 for (int i = 0; i < perThread; i++) {
-                    audit.record(AuditLog.STATUS_RECEIVED, (long) thread, Map.of("seq", i, "padding", padding));
+                    audit.record(AuditEvent.STATUS_RECEIVED, (long) thread, Map.of("seq", i, "padding", padding));
                 }
                 return null;
             }));

@@ -1,4 +1,4 @@
-package io.arauto.report;
+package io.arauto.audit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardOpenOption.APPEND;
@@ -42,14 +42,6 @@ import io.arauto.config.ArautoProperties;
 @Component
 public class AuditLog implements Closeable {
 
-    public static final String FILE_RECEIVED = "file_received";
-    public static final String FILE_REJECTED = "file_rejected";
-    public static final String CAMPAIGN_CREATED = "campaign_created";
-    public static final String MESSAGE_SENT = "message_sent";
-    public static final String STATUS_RECEIVED = "status_received";
-    public static final String OPT_OUT_RECORDED = "opt_out_recorded";
-    public static final String CAMPAIGN_SETTLED = "campaign_settled";
-
     private static final Set<String> OWN_FIELDS = Set.of("at", "event", "campaign_id");
     private static final DateTimeFormatter AT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -79,11 +71,11 @@ public class AuditLog implements Closeable {
      * Appends one event. {@code details} add fields after {@code at}, {@code event} and
      * {@code campaign_id}, which they may not override.
      */
-    public void record(String event, Long campaignId, Map<String, Object> details) {
+    public void record(AuditEvent event, Long campaignId, Map<String, Object> details) {
         Instant now = clock.instant();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("at", AT.format(now));
-        fields.put("event", event);
+        fields.put("event", event.wire());
         fields.put("campaign_id", campaignId);
         if (details != null) {
             details.forEach((name, value) -> {
@@ -97,18 +89,18 @@ public class AuditLog implements Closeable {
         // the ledger first: an event the ledger refused is written again by its caller, and must not show twice in the file
         if (ledger != null) { // outside the file's lock: senders don't queue behind each other's database round trip
             ledger.update("insert into audit (at, event, campaign_id, detail) values (?, ?, ?, ?)",
-                    Timestamp.from(now), event, campaignId, new String(line, 0, line.length - 1, UTF_8));
+                    Timestamp.from(now), event.wire(), campaignId, new String(line, 0, line.length - 1, UTF_8));
         }
         append(event, now, line);
     }
 
-    private synchronized void append(String event, Instant now, byte[] line) {
+    private synchronized void append(AuditEvent event, Instant now, byte[] line) {
         try {
             // One write per line, so other processes appending to the same file cannot interleave inside it.
             streamFor(now.atOffset(ZoneOffset.UTC).toLocalDate()).write(line);
             out.flush();
         } catch (IOException e) {
-            UncheckedIOException failure = new UncheckedIOException("Could not write audit event " + event + " to " + dir, e);
+            UncheckedIOException failure = new UncheckedIOException("Could not write audit event " + event.wire() + " to " + dir, e);
             try {
                 close(); // reopen on the next event rather than keep a broken stream
             } catch (IOException closing) {
@@ -118,11 +110,11 @@ public class AuditLog implements Closeable {
         }
     }
 
-    private byte[] toJsonLine(String event, Map<String, Object> fields) {
+    private byte[] toJsonLine(AuditEvent event, Map<String, Object> fields) {
         try {
             return (json.writeValueAsString(fields) + "\n").getBytes(UTF_8);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Audit event " + event + " has details that are not JSON", e);
+            throw new IllegalArgumentException("Audit event " + event.wire() + " has details that are not JSON", e);
         }
     }
 

@@ -1,0 +1,21 @@
+package io.arauto.audit;
+
+import java.util.Locale;
+
+/** What an audit line records. Written as its lowercase name ({@code file_received}), the {@code event} of the trail. */
+public enum AuditEvent {
+    FILE_RECEIVED,
+    FILE_REJECTED,
+    CAMPAIGN_CREATED,
+    MESSAGE_SENT,
+    STATUS_RECEIVED,
+    OPT_OUT_RECORDED,
+    CAMPAIGN_SETTLED;
+
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
+    /** The word in the audit file and table: {@code file_received}. */
+    public String wire() {
+        return wire;
+    }
+}

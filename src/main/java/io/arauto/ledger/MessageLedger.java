@@ -21,7 +21,6 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.arauto.report.StatusLine;
 import io.arauto.verdict.JudgedRow;
 import io.arauto.verdict.MessageStatus;
 

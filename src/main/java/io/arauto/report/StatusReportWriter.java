@@ -35,6 +35,8 @@ import org.springframework.stereotype.Component;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
 
+import io.arauto.ledger.StatusLine;
+
 /**
  * Writes a campaign's status report (SPEC section 6) as a CSV and its XLSX twin, streaming, each
  * under a hidden temporary name and then moved into place atomically.

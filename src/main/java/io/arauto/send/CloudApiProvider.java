@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.arauto.config.ArautoProperties;
+import io.arauto.template.TemplateMessage;
 
 /**
  * Sends template messages through Meta's WhatsApp Cloud API. Thread-safe: one shared HTTP client,

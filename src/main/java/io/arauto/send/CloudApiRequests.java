@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.arauto.send.TemplateMessage.MediaHeader;
-import io.arauto.send.TemplateMessage.TextParameter;
-import io.arauto.send.TemplateMessage.UrlButton;
+import io.arauto.template.TemplateMessage;
+import io.arauto.template.TemplateMessage.MediaHeader;
+import io.arauto.template.TemplateMessage.TextParameter;
+import io.arauto.template.TemplateMessage.UrlButton;
 
 /** Builds the Cloud API's template message JSON for one {@link TemplateMessage}. Thread-safe. */
 public final class CloudApiRequests {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
+import io.arauto.template.TemplateMessage;
 import io.arauto.verdict.MessageStatus;
 
 /**

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import io.arauto.send.TemplateMessage;
 
 /**
  * A template tied to one file's columns: which cell feeds each placeholder, the media header

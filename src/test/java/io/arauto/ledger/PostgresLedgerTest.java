@@ -36,7 +36,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.arauto.config.ArautoProperties;
 import io.arauto.optout.CrmDatabase;
 import io.arauto.optout.OptOutList;
-import io.arauto.report.StatusLine;
 import io.arauto.support.SharedPostgres;
 import io.arauto.verdict.JudgedRow;
 import io.arauto.verdict.MessageStatus;

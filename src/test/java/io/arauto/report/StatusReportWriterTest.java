@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 
+import io.arauto.ledger.StatusLine;
+
 class StatusReportWriterTest {
 
     private static final List<String> INPUT_HEADER = List.of("Telefone", "nome", "=cmd|' /C calc'!A0");

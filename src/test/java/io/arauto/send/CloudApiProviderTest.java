@@ -37,9 +37,10 @@ import io.arauto.send.SendOutcome.Accepted;
 import io.arauto.send.SendOutcome.NotSent;
 import io.arauto.send.SendOutcome.Rejected;
 import io.arauto.send.SendOutcome.Unknown;
-import io.arauto.send.TemplateMessage.MediaHeader;
-import io.arauto.send.TemplateMessage.TextParameter;
-import io.arauto.send.TemplateMessage.UrlButton;
+import io.arauto.template.TemplateMessage;
+import io.arauto.template.TemplateMessage.MediaHeader;
+import io.arauto.template.TemplateMessage.TextParameter;
+import io.arauto.template.TemplateMessage.UrlButton;
 
 class CloudApiProviderTest {
 

@@ -1,6 +1,7 @@
 package io.arauto.send;
 
 import io.arauto.support.PhoneMask;
+import io.arauto.template.TemplateMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

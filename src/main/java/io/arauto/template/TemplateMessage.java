@@ -1,4 +1,4 @@
-package io.arauto.send;
+package io.arauto.template;
 
 import java.util.List;
 

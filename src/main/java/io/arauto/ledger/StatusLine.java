@@ -1,4 +1,4 @@
-package io.arauto.report;
+package io.arauto.ledger;
 
 import java.time.Instant;
 import java.util.List;

@@ -34,6 +34,7 @@ import io.arauto.audit.AuditLog;
 import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
+import io.arauto.verdict.FileVerdicts;
 import io.arauto.verdict.JudgedRow;
 import io.arauto.verdict.MessageStatus;
 
@@ -124,7 +125,7 @@ public class FileIntake {
             OptOutList.Snapshot snapshot = optOuts.snapshot();
             long id = campaigns.create(fileName, template, source, relativePath, sha256, header);
             LedgerWriter writer = new LedgerWriter("ledger-writer-" + id, batch -> messages.insert(id, batch));
-            return new Intake(file, fileName, template, sha256, id, binding, rows, snapshot, writer);
+            return new Intake(file, fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot), writer);
         } catch (TemplateBinder.MissingColumnsException e) {
             rows.close();
             throw new RejectedFileException(e.getMessage());
@@ -176,16 +177,17 @@ public class FileIntake {
                     intake.template(), intake.fileName(), intake.campaignId(), intake.campaignId());
             return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
         }
-        if (intake.rowsJudged() == 0) {
+        FileVerdicts verdicts = intake.verdicts();
+        if (verdicts.rowsJudged() == 0) {
             throw new RejectedFileException("The file has a header but no rows below it.");
         }
-        Map<MessageStatus, Integer> counts = intake.counts();
+        Map<MessageStatus, Integer> counts = verdicts.counts();
         int queued = counts.getOrDefault(MessageStatus.QUEUED, 0);
         Instant since = duplicateWindowStart();
         Optional<Long> twin;
         try {
             twin = campaigns.markReadUnlessTwin(intake.campaignId(), intake.template(), intake.sha256(), since,
-                    intake.rowsJudged(), queued > 0);
+                    verdicts.rowsJudged(), queued > 0);
         } catch (IllegalStateException dropped) {
             throw new RejectedFileException("Campaign " + intake.campaignId() + " was dropped while this file was being read (it "
                     + "looked abandoned to the ledger watchdog). Nothing of it will be sent; drop the file again.");
@@ -195,14 +197,14 @@ public class FileIntake {
                     + " while this one was being read; nothing of this copy is sent, so nobody is messaged twice.");
         }
         Map<String, Object> details = details("file", intake.template() + "/" + intake.fileName(), "sha256", intake.sha256(),
-                "template", intake.template(), "rows", intake.rowsJudged());
+                "template", intake.template(), "rows", verdicts.rowsJudged());
         counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
         audit.record(AuditEvent.CAMPAIGN_CREATED, intake.campaignId(), details);
         log.info("{}/{}: campaign {} created, {} rows: {} queued, {} invalid, {} duplicate, {} opted out ({} ms, {} rows/s)",
-                intake.template(), intake.fileName(), intake.campaignId(), intake.rowsJudged(), queued,
+                intake.template(), intake.fileName(), intake.campaignId(), verdicts.rowsJudged(), queued,
                 counts.getOrDefault(MessageStatus.INVALID, 0), counts.getOrDefault(MessageStatus.DUPLICATE, 0),
-                counts.getOrDefault(MessageStatus.OPTED_OUT, 0), intake.elapsedMillis(),
-                intake.rowsJudged() * 1000L / Math.max(1, intake.elapsedMillis()));
+                counts.getOrDefault(MessageStatus.OPTED_OUT, 0), verdicts.elapsedMillis(),
+                verdicts.rowsJudged() * 1000L / Math.max(1, verdicts.elapsedMillis()));
         return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
     }
 

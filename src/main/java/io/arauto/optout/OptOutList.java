@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 import io.arauto.config.ArautoProperties;
 import io.arauto.audit.AuditEvent;
 import io.arauto.audit.AuditLog;
+import io.arauto.verdict.OptOutCheck;
 import io.arauto.verdict.PhoneNormalizer;
 
 /**
@@ -64,7 +65,8 @@ public class OptOutList {
     }
 
     /** The opt-out lists frozen for one file; {@link #sourceOf} says which list holds a number. */
-    public record Snapshot(LongOpenHashSet own, LongOpenHashSet crm) {
+    public record Snapshot(LongOpenHashSet own, LongOpenHashSet crm) implements OptOutCheck {
+        @Override
         public String sourceOf(long key) {
             if (own.contains(key)) {
                 return ARAUTO;

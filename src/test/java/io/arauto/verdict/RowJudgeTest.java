@@ -1,4 +1,4 @@
-package io.arauto.intake;
+package io.arauto.verdict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

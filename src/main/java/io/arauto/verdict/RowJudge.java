@@ -1,4 +1,4 @@
-package io.arauto.intake;
+package io.arauto.verdict;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +9,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.arauto.read.Row;
-import io.arauto.verdict.JudgedRow;
-import io.arauto.verdict.MessageStatus;
-import io.arauto.verdict.PhoneNormalizer;
 
 /**
  * Gives each row its verdict, in SPEC order: INVALID, DUPLICATE, OPTED_OUT, else QUEUED. Rows
@@ -31,21 +28,21 @@ public class RowJudge {
         this.phones = phones;
     }
 
-    public List<JudgedRow> judge(Intake intake, List<Row> rows) {
+    public List<JudgedRow> judge(FileVerdicts file, List<Row> rows) {
         List<JudgedRow> judged = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            JudgedRow verdict = judge(intake, row);
-            intake.count(verdict.status());
+            JudgedRow verdict = judge(file, row);
+            file.count(verdict.status());
             judged.add(verdict);
         }
-        if (intake.progressDue(PROGRESS_EVERY)) {
-            log.info("{} (campaign {}): {} rows judged so far, {} rows/s", intake.fileName(), intake.campaignId(),
-                    intake.rowsJudged(), intake.rowsJudged() * 1000L / Math.max(1, intake.elapsedMillis()));
+        if (file.progressDue(PROGRESS_EVERY)) {
+            log.info("{} (campaign {}): {} rows judged so far, {} rows/s", file.fileName(), file.campaignId(),
+                    file.rowsJudged(), file.rowsJudged() * 1000L / Math.max(1, file.elapsedMillis()));
         }
         return judged;
     }
 
-    private JudgedRow judge(Intake intake, Row row) {
+    private JudgedRow judge(FileVerdicts file, Row row) {
         int length = storedLength(row.cells());
         if (length > MAX_ROW) { // kept short in the ledger and the report; nothing this long is a real notification row
             return new JudgedRow(row.number(), row.phone(), null, MessageStatus.INVALID, "The row is " + length
@@ -55,16 +52,16 @@ public class RowJudge {
         if (!phone.valid()) {
             return verdict(row, null, MessageStatus.INVALID, phone.problem());
         }
-        String problem = intake.binding().problem(row.cells());
+        String problem = file.binding().problem(row.cells());
         if (problem != null) {
             return verdict(row, phone.e164(), MessageStatus.INVALID, problem);
         }
         long key = PhoneNormalizer.toKey(phone.e164());
-        int first = intake.firstRowOf(key, row.number());
+        int first = file.firstRowOf(key, row.number());
         if (first != 0) {
             return verdict(row, phone.e164(), MessageStatus.DUPLICATE, "The same number is on row " + first + ".");
         }
-        String list = intake.optOuts().sourceOf(key);
+        String list = file.optOuts().sourceOf(key);
         if (list != null) {
             return verdict(row, phone.e164(), MessageStatus.OPTED_OUT, "The number opted out (" + list + " opt-out list).");
         }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.arauto.intake.FileIntake;
-import io.arauto.intake.Intake;
+import io.arauto.intake.CampaignIntake;
+import io.arauto.intake.OpenIntake;
 import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.CampaignStatus;
 
@@ -28,7 +28,7 @@ class FolderIntakeTest extends ArautoTestBase {
     JdbcTemplate jdbc;
 
     @Autowired
-    FileIntake intakes;
+    CampaignIntake intakes;
 
     @Autowired
     CampaignLedger campaigns;
@@ -77,7 +77,7 @@ class FolderIntakeTest extends ArautoTestBase {
     /** A read the ledger watchdog dropped (no progress for stale-after) must tell the sender to drop the file again. */
     @Test
     void aFileWhoseCampaignTheWatchdogDroppedIsToBeDroppedAgain() throws Exception {
-        Intake intake = openOutsideTheInbox("largado.csv");
+        OpenIntake intake = openOutsideTheInbox("largado.csv");
         assertThat(campaigns.rejectIfAbandoned(intake.campaignId(), Instant.now().plus(Duration.ofDays(1)))).isTrue();
 
         String note = intakes.reject(intake, "pedido_enviado/largado.csv", "error/pedido_enviado/largado.csv",
@@ -90,7 +90,7 @@ class FolderIntakeTest extends ArautoTestBase {
     /** A campaign accepted before a later step failed keeps going: the note must not send the sender to drop it again. */
     @Test
     void aFileWhoseCampaignWasAcceptedIsNotToBeDroppedAgain() throws Exception {
-        Intake intake = openOutsideTheInbox("aceito.csv");
+        OpenIntake intake = openOutsideTheInbox("aceito.csv");
         assertThat(campaigns.markReadUnlessTwin(intake.campaignId(), intake.template(), intake.sha256(), Instant.now(), 1, true)).isEmpty();
 
         String note = intakes.reject(intake, "pedido_enviado/aceito.csv", "error/pedido_enviado/aceito.csv",
@@ -101,7 +101,7 @@ class FolderIntakeTest extends ArautoTestBase {
         assertThat(campaigns.find(intake.campaignId()).orElseThrow().status()).isEqualTo(CampaignStatus.ACTIVE);
     }
 
-    private Intake openOutsideTheInbox(String name) throws Exception {
+    private OpenIntake openOutsideTheInbox(String name) throws Exception {
         Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve(name);
         Files.writeString(file, "telefone,nome,pedido,entrega\n5511987654321," + name + ",1,hoje\n");
         return intakes.open(file.toString(), "pedido_enviado/" + name, "folder");

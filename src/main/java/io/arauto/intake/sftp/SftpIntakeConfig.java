@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.arauto.config.ArautoProperties;
-import io.arauto.ledger.CampaignLedger;
+import io.arauto.intake.CampaignIntake;
 import io.arauto.ledger.IntakeClaims;
 
 /** The beans routes/intake-sftp.camel.yaml refers to; there only when {@code arauto.intake.sftp.enabled=true}. */
@@ -27,8 +27,8 @@ public class SftpIntakeConfig {
 
     @Bean
     public SftpReadLockStrategy sftpReadLock(ArautoProperties properties, StableFileWatch sftpStableFiles, IntakeClaims claims,
-                                             CampaignLedger campaigns) {
-        return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, campaigns);
+                                             CampaignIntake intakes) {
+        return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, intakes);
     }
 
     @Bean

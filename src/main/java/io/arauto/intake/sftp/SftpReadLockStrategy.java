@@ -10,35 +10,32 @@ import org.apache.camel.component.file.remote.SftpRemoteFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.arauto.ledger.CampaignLedger;
+import io.arauto.intake.CampaignIntake;
 import io.arauto.ledger.IntakeClaims;
+import io.arauto.support.Exchanges;
 
 /**
  * When the SFTP consumer may take a file: once it has stopped changing ({@link StableFileWatch}),
  * and once this instance holds its claim in the ledger ({@link IntakeClaims}), keyed by server,
  * path, size and modification time, so that a new file under an old name is a new claim. After
- * the route, the claim is let go; on success the campaign is marked archived if the file is
- * really gone from the inbox (a failed move leaves it there, to be archived when read again).
+ * the route, the claim is let go; on success the campaign ({@link Exchanges#CAMPAIGN_ID}) is marked
+ * archived if the file is really gone from the inbox (a failed move leaves it there, to be archived
+ * when read again).
  */
 public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrategy<SftpRemoteFile> {
-
-    /** Exchange property holding the claim this exchange owns. */
-    public static final String CLAIM = "ArautoSftpClaim";
-    /** Header the route sets to the campaign the file went into. */
-    public static final String CAMPAIGN_ID = "ArautoCampaignId";
 
     private static final Logger log = LoggerFactory.getLogger(SftpReadLockStrategy.class);
 
     private final String server;
     private final StableFileWatch stable;
     private final IntakeClaims claims;
-    private final CampaignLedger campaigns;
+    private final CampaignIntake intakes;
 
-    public SftpReadLockStrategy(String server, StableFileWatch stable, IntakeClaims claims, CampaignLedger campaigns) {
+    public SftpReadLockStrategy(String server, StableFileWatch stable, IntakeClaims claims, CampaignIntake intakes) {
         this.server = server;
         this.stable = stable;
         this.claims = claims;
-        this.campaigns = campaigns;
+        this.intakes = intakes;
     }
 
     @Override
@@ -68,7 +65,7 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
             }
         }
         if (unchanged) {
-            exchange.setProperty(CLAIM, key);
+            exchange.setProperty(Exchanges.SFTP_CLAIM, key);
         }
         return unchanged;
     }
@@ -77,10 +74,10 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
     public void releaseExclusiveReadLockOnCommit(GenericFileOperations<SftpRemoteFile> operations, GenericFile<SftpRemoteFile> file,
                                                  Exchange exchange) {
         try {
-            Long campaign = exchange.getMessage().getHeader(CAMPAIGN_ID, Long.class);
+            Long campaign = exchange.getMessage().getHeader(Exchanges.CAMPAIGN_ID, Long.class);
             if (campaign != null) {
                 if (gone(operations, file.getAbsoluteFilePath())) {
-                    campaigns.markArchived(campaign);
+                    intakes.archived(campaign);
                 } else {
                     log.warn("{} could not be moved to archive/; it stays in the inbox and is archived as campaign {} when it is read "
                             + "again, without sending anything twice", file.getAbsoluteFilePath(), campaign);
@@ -107,10 +104,10 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
 
     /** Lets go of the claim an exchange holds, if any; safe to call more than once. */
     public void release(Exchange exchange) {
-        String key = exchange == null ? null : exchange.getProperty(CLAIM, String.class);
+        String key = exchange == null ? null : exchange.getProperty(Exchanges.SFTP_CLAIM, String.class);
         if (key != null) {
             claims.remove(key);
-            exchange.removeProperty(CLAIM);
+            exchange.removeProperty(Exchanges.SFTP_CLAIM);
         }
     }
 

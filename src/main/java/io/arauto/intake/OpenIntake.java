@@ -1,6 +1,5 @@
 package io.arauto.intake;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -8,10 +7,12 @@ import io.arauto.read.Row;
 import io.arauto.read.RowSource;
 import io.arauto.verdict.FileVerdicts;
 
-/** One file on its way into the ledger: where it came from, its campaign, and what its rows came to so far. */
-public final class Intake {
+/**
+ * One file whose campaign is open, on its way into the ledger (the {@code intake} exchange
+ * property): its campaign, its rows still to read, what they came to so far, and their writer.
+ */
+public final class OpenIntake {
 
-    private final Path file;
     private final String fileName;
     private final String template;
     private final String sha256;
@@ -21,9 +22,8 @@ public final class Intake {
     private final boolean acceptedBefore;
     private final LedgerWriter writer;
 
-    Intake(Path file, String fileName, String template, String sha256, long campaignId,
-           RowSource rows, FileVerdicts verdicts, LedgerWriter writer) {
-        this.file = file;
+    OpenIntake(String fileName, String template, String sha256, long campaignId, RowSource rows, FileVerdicts verdicts,
+               LedgerWriter writer) {
         this.fileName = fileName;
         this.template = template;
         this.sha256 = sha256;
@@ -35,8 +35,7 @@ public final class Intake {
     }
 
     /** A file read again whose campaign was already accepted from the same place: it has no rows to judge. */
-    private Intake(Path file, String fileName, String template, String sha256, long campaignId) {
-        this.file = file;
+    private OpenIntake(String fileName, String template, String sha256, long campaignId) {
         this.fileName = fileName;
         this.template = template;
         this.sha256 = sha256;
@@ -47,11 +46,10 @@ public final class Intake {
         this.writer = new LedgerWriter("ledger-writer-unused", batch -> { }); // no rows: its thread never starts
     }
 
-    static Intake acceptedBefore(Path file, String fileName, String template, String sha256, long campaignId) {
-        return new Intake(file, fileName, template, sha256, campaignId);
+    static OpenIntake acceptedBefore(String fileName, String template, String sha256, long campaignId) {
+        return new OpenIntake(fileName, template, sha256, campaignId);
     }
 
-    public Path file() { return file; }
     public String fileName() { return fileName; }
     public String template() { return template; }
     public String sha256() { return sha256; }

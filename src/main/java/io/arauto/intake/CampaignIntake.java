@@ -1,8 +1,6 @@
 package io.arauto.intake;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.arauto.audit.AuditEvent;
+import io.arauto.audit.AuditLog;
 import io.arauto.config.ArautoProperties;
 import io.arauto.ledger.Campaign;
 import io.arauto.ledger.CampaignLedger;
@@ -28,9 +28,7 @@ import io.arauto.optout.OptOutList;
 import io.arauto.read.Row;
 import io.arauto.read.RowSource;
 import io.arauto.read.SpreadsheetReaders;
-import io.arauto.read.UnreadableFileException;
-import io.arauto.audit.AuditEvent;
-import io.arauto.audit.AuditLog;
+import io.arauto.support.Exchanges;
 import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
@@ -39,15 +37,15 @@ import io.arauto.verdict.JudgedRow;
 import io.arauto.verdict.MessageStatus;
 
 /**
- * Takes a dropped file into the ledger: checks where it was dropped and what it is, opens its
- * campaign, hands out its rows in batches, and closes the campaign once every row is in. A file
- * that cannot be taken is rejected with a reason its sender can act on.
+ * A campaign's life as its file comes in, whatever the file's source: checks where the file was
+ * dropped and what it is, opens its campaign, hands out its rows in batches, closes the campaign
+ * once every row is in, and marks it archived once the file has left the inbox. A file that cannot
+ * be taken is rejected, with its campaign, and gets a {@link RejectionNote}.
  */
 @Component
-public class FileIntake {
+public class CampaignIntake {
 
-    private static final Logger log = LoggerFactory.getLogger(FileIntake.class);
-    private static final String SOURCE_FOLDER = "folder";
+    private static final Logger log = LoggerFactory.getLogger(CampaignIntake.class);
 
     private final ArautoProperties properties;
     private final TemplateCatalog templates;
@@ -56,11 +54,14 @@ public class FileIntake {
     private final CampaignLedger campaigns;
     private final MessageLedger messages;
     private final OptOutList optOuts;
+    private final List<SourceArchive> archives;
+    private final RejectionNote notes;
     private final AuditLog audit;
     private final Clock clock;
 
-    public FileIntake(ArautoProperties properties, TemplateCatalog templates, TemplateBinder binder, SpreadsheetReaders readers,
-                      CampaignLedger campaigns, MessageLedger messages, OptOutList optOuts, AuditLog audit, Clock clock) {
+    public CampaignIntake(ArautoProperties properties, TemplateCatalog templates, TemplateBinder binder, SpreadsheetReaders readers,
+                          CampaignLedger campaigns, MessageLedger messages, OptOutList optOuts, List<SourceArchive> archives,
+                          RejectionNote notes, AuditLog audit, Clock clock) {
         this.properties = properties;
         this.templates = templates;
         this.binder = binder;
@@ -68,25 +69,17 @@ public class FileIntake {
         this.campaigns = campaigns;
         this.messages = messages;
         this.optOuts = optOuts;
+        this.archives = archives;
+        this.notes = notes;
         this.audit = audit;
         this.clock = clock;
     }
 
-    /** Where a file goes if it is rejected: error/&lt;name&gt;, or a time-stamped name when that is taken. */
-    public String errorTarget(String fileName) {
-        Path dir = properties.errorDir().toAbsolutePath().normalize();
-        Path target = dir.resolve(fileName);
-        if (Files.exists(target) || Files.exists(dir.resolve(fileName + ".error.txt"))) {
-            target = dir.resolve(FileNames.timeStamped(fileName, clock.instant()));
-        }
-        return target.toString();
-    }
-
     /**
      * Opens the campaign of a file dropped at {@code relativePath} (template folder / file name)
-     * under the intake folder.
+     * under the intake folder of {@code source} ({@link Exchanges#FOLDER}, {@link Exchanges#SFTP}).
      */
-    public Intake open(String path, String relativePath, String source) throws RejectedFileException, IOException {
+    public OpenIntake open(String path, String relativePath, String source) throws RejectedFileException, IOException {
         Path file = Path.of(path);
         Path relative = Path.of(relativePath);
         String fileName = relative.getFileName().toString();
@@ -107,7 +100,7 @@ public class FileIntake {
         Instant since = duplicateWindowStart();
         Optional<Campaign> same = campaigns.findSameFile(template, sha256, since);
         if (same.isPresent() && unarchivedOriginal(same.get(), source, relativePath)) {
-            return Intake.acceptedBefore(file, fileName, template, sha256, same.get().id());
+            return OpenIntake.acceptedBefore(fileName, template, sha256, same.get().id());
         }
         if (same.isPresent()) {
             throw new RejectedFileException("This file is byte-for-byte identical to '" + same.get().name()
@@ -125,7 +118,7 @@ public class FileIntake {
             OptOutList.Snapshot snapshot = optOuts.snapshot();
             long id = campaigns.create(fileName, template, source, relativePath, sha256, header);
             LedgerWriter writer = new LedgerWriter("ledger-writer-" + id, batch -> messages.insert(id, batch));
-            return new Intake(file, fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot), writer);
+            return new OpenIntake(fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot), writer);
         } catch (TemplateBinder.MissingColumnsException e) {
             rows.close();
             throw new RejectedFileException(e.getMessage());
@@ -136,7 +129,7 @@ public class FileIntake {
     }
 
     /** The file's rows in batches of {@code arauto.intake.batch-size}, in file order. */
-    public Iterator<List<Row>> batches(Intake intake) {
+    public Iterator<List<Row>> batches(OpenIntake intake) {
         int size = properties.getIntake().getBatchSize();
         RowSource rows = intake.rows();
         return new Iterator<>() {
@@ -160,7 +153,7 @@ public class FileIntake {
     }
 
     /** Puts a judged batch in the ledger, in file order, while the caller reads and judges the next one. */
-    public void write(Intake intake, List<JudgedRow> rows) {
+    public void write(OpenIntake intake, List<JudgedRow> rows) {
         intake.writer().write(rows);
     }
 
@@ -168,7 +161,7 @@ public class FileIntake {
      * Every row is in the ledger: the campaign may go out. Returns the file's name in the archive,
      * {@code <template>/<name>.<campaign-id>.<ext>}, relative to whichever archive folder its source has.
      */
-    public String close(Intake intake) throws RejectedFileException, IOException {
+    public String close(OpenIntake intake) throws RejectedFileException, IOException {
         intake.writer().finish();
         intake.rows().close();
         if (intake.acceptedBefore()) {
@@ -213,17 +206,23 @@ public class FileIntake {
         return clock.instant().minus(properties.getIntake().getDuplicateWindow());
     }
 
-    /** Where an accepted file of the local inbox goes: {@code archiveName} under the data folder's archive/. */
-    public String localArchivePath(String archiveName) {
-        return properties.archiveDir().toAbsolutePath().normalize().resolve(archiveName).toString();
+    /**
+     * The campaign's file has left its source's inbox for the archive: from now on the same bytes
+     * read again from the same place are a new drop (refused as identical), not this campaign's file
+     * read again. The one place for every source: the folder route says so as it sets the archive
+     * target (a local move does not fail in practice), the SFTP intake once the server no longer
+     * lists the file (SftpReadLockStrategy).
+     */
+    public void archived(long campaignId) {
+        campaigns.markArchived(campaignId);
     }
 
     /**
      * A file that cannot be taken: a campaign it had opened is rejected with all its rows, so
      * nothing of it is ever sent. Returns the note that goes beside the file in error/.
      */
-    public String reject(Intake intake, String relativePath, String errorTarget, Throwable cause) throws IOException {
-        String reason = reasonFor(cause);
+    public String reject(OpenIntake intake, String relativePath, String errorTarget, Throwable cause) throws IOException {
+        String reason = notes.reason(cause);
         boolean accepted = intake != null && intake.acceptedBefore();
         if (intake != null && !accepted) {
             intake.writer().abort(); // no batch may land after the campaign's rows are deleted
@@ -236,37 +235,18 @@ public class FileIntake {
             if (!rejected) { // not READING any more: accepted before the failure, or dropped by the ledger watchdog meanwhile
                 CampaignStatus status = campaigns.find(intake.campaignId()).map(Campaign::status).orElse(CampaignStatus.REJECTED);
                 if (status == CampaignStatus.REJECTED) {
-                    reason = "Campaign " + intake.campaignId() + " was dropped while this file was being read: it made no progress for "
-                            + properties.getLedger().getStaleAfter().toSeconds() + " s (arauto.ledger.stale-after), so the ledger "
-                            + "watchdog took it for a read a crash had interrupted. Nothing of it will be sent; drop the file again.";
+                    reason = notes.droppedByWatchdog(intake.campaignId());
                 } else {
                     accepted = true;
                 }
             }
         }
         if (accepted) {
-            reason = "Campaign " + intake.campaignId() + " was accepted from this file and is being sent; only what came after "
-                    + "failed (" + reason + "). Do not drop the file again: its messages are already on their way.";
+            reason = notes.acceptedBefore(intake.campaignId(), reason);
         }
         audit.record(AuditEvent.FILE_REJECTED, intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
         log.warn("{} rejected, moved to error/{}: {}", relativePath, Path.of(errorTarget).getFileName(), reason);
-        return String.join(System.lineSeparator(),
-                relativePath + " was not taken.",
-                "",
-                "Reason: " + reason,
-                "",
-                "Received: " + clock.instant(),
-                "Moved to: error/" + Path.of(errorTarget).getFileName(),
-                accepted ? "Its campaign's status report is in outbox/."
-                        : "Fix the file and drop it again in <template>/; a rejected file never blocks its corrected copy.",
-                "");
-    }
-
-    /** Writes the rejection note beside a file moved to the local error/ folder. */
-    public void writeLocalNote(String errorTarget, String note) throws IOException {
-        Path file = Path.of(errorTarget + ".error.txt");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, note, StandardCharsets.UTF_8);
+        return notes.text(relativePath, errorTarget, reason, accepted);
     }
 
     /**
@@ -277,26 +257,10 @@ public class FileIntake {
         if (!source.equals(earlier.source()) || !relativePath.equals(earlier.sourceFile())) {
             return false;
         }
-        if (SOURCE_FOLDER.equals(source)) { // a local move leaves no doubt: the archived copy is there or it is not
-            String archived = FileNames.archiveName(earlier.template(), earlier.name(), earlier.id());
-            return !Files.exists(Path.of(localArchivePath(archived)));
-        }
-        return earlier.archivedAt() == null;
-    }
-
-    static String reasonFor(Throwable cause) {
-        Throwable t = cause;
-        while (t != null) {
-            if (t instanceof RejectedFileException || t instanceof UnreadableFileException) {
-                return t.getMessage();
-            }
-            t = t.getCause() == t ? null : t.getCause();
-        }
-        Throwable root = cause instanceof UncheckedIOException u ? u.getCause() : cause;
-        // the class only: a database's message can quote the row it choked on, phone numbers included
-        log.debug("File failed with an unexpected error", cause);
-        return "Arauto could not process the file (" + root.getClass().getSimpleName() + "; the log at DEBUG level has the details). "
-                + "Nothing of it will be sent; drop it again once the problem is fixed.";
+        // a source that can look into its archive itself says; for the others the ledger's archived mark does
+        return archives.stream().filter(a -> a.source().equals(source)).findFirst()
+                .map(archive -> !archive.holds(earlier))
+                .orElse(earlier.archivedAt() == null);
     }
 
     private static Map<String, Object> details(Object... pairs) {

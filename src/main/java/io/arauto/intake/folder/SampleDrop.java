@@ -1,4 +1,4 @@
-package io.arauto.intake;
+package io.arauto.intake.folder;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,53 @@
+package io.arauto.support;
+
+/**
+ * The exchange contract between the routes: every header and exchange property that one route
+ * (or a bean it calls) sets for another to read. The routes' YAML cannot name these constants, so
+ * it spells the same words and its comments point here; ExchangesTest checks that every
+ * {@code Arauto*} name and exchange property in routes/*.camel.yaml is one of them.
+ *
+ * <pre>
+ * name                 kind      set by                                  read by
+ * ArautoSource         header    intake-folder, intake-sftp              campaign-intake (the campaign's source), intake-error-note
+ * ArautoErrorTarget    header    intake-folder, intake-sftp              their consumers' moveFailed; intake-errors, intake-error-note,
+ *                                                                        sftp-error-note
+ * ArautoLocalPath      header    intake-folder, intake-sftp              campaign-intake (the file it reads)
+ * ArautoArchiveName    header    campaign-intake                         intake-folder, intake-sftp (their ArautoArchiveTarget)
+ * ArautoCampaignId     header    campaign-intake, sftp-write-back        intake-folder (archived), SftpReadLockStrategy (archived once moved),
+ *                                                                        sftp-write-back-errors
+ * ArautoArchiveTarget  header    intake-folder, intake-sftp              their consumers' move option
+ * intake               property  campaign-intake (an OpenIntake)         campaign-intake, intake-errors
+ * ArautoCampaign       property  sftp-write-back (the Campaign)          sftp-write-back
+ * ArautoSftpClaim      property  SftpReadLockStrategy                    SftpReadLockStrategy, SftpExceptionHandler
+ * </pre>
+ */
+public final class Exchanges {
+
+    /** Header: where the file came from, {@link #FOLDER} or {@link #SFTP}; kept as the campaign's source. */
+    public static final String SOURCE = "ArautoSource";
+    /** Header: where a rejected file goes (a path for the folder, relative to the server's directory for SFTP). */
+    public static final String ERROR_TARGET = "ArautoErrorTarget";
+    /** Header: the file on local disk that campaign-intake reads (the SFTP consumer's download). */
+    public static final String LOCAL_PATH = "ArautoLocalPath";
+    /** Header: an accepted file's name under archive/, {@code <template>/<name>.<campaign-id>.<ext>}. */
+    public static final String ARCHIVE_NAME = "ArautoArchiveName";
+    /** Header: the campaign the file went into, or whose status files go to the SFTP server. */
+    public static final String CAMPAIGN_ID = "ArautoCampaignId";
+    /** Header: where an accepted file goes, for the consumer's {@code move}. */
+    public static final String ARCHIVE_TARGET = "ArautoArchiveTarget";
+
+    /** Exchange property: the file's {@code io.arauto.intake.OpenIntake} while campaign-intake reads it, and for its error handling. */
+    public static final String INTAKE = "intake";
+    /** Exchange property: the campaign whose status files go to the SFTP server. */
+    public static final String CAMPAIGN = "ArautoCampaign";
+    /** Exchange property: the SFTP claim (SftpReadLockStrategy's key) this exchange holds. */
+    public static final String SFTP_CLAIM = "ArautoSftpClaim";
+
+    /** {@link #SOURCE} of a file from the local inbox. */
+    public static final String FOLDER = "folder";
+    /** {@link #SOURCE} of a file from the SFTP server. */
+    public static final String SFTP = "sftp";
+
+    private Exchanges() {
+    }
+}

@@ -15,12 +15,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code arauto.intake.sftp.*} for the SFTP routes: checks the settings at start when SFTP is on,
- * and gives the routes the endpoint options they need as {@code {{arauto.intake.sftp.camel.*}}}
- * placeholders ({@code enabled} as true/false, timeouts in ms, paths made absolute, the host-key
- * check as yes/no). Secrets are not among them: the password and passphrase are referenced as
- * {@code #property:} and read only when the endpoint is configured, so they never appear in an
- * endpoint URI or a log line. Optional ones ({@code password}, {@code private-key-file},
- * {@code private-key-passphrase}) are absent when not set, for {@code {{?...}}} placeholders.
+ * and gives the routes what they need as {@code {{arauto.intake.sftp.camel.*}}} placeholders
+ * ({@code enabled} as true/false, the directory as Camel takes it, intervals in ms). The
+ * connection itself (login, host key, time-outs) is not among them: SftpConnection sets it on
+ * every sftp endpoint, so no secret ever appears in an endpoint URI or a log line.
  */
 @Component
 public class SftpSettings implements CamelContextConfiguration {
@@ -73,22 +71,8 @@ public class SftpSettings implements CamelContextConfiguration {
             throw new IllegalStateException("SFTP intake is on (arauto.intake.sftp.enabled=true) but " + String.join("; ", problems) + ".");
         }
         Map<String, String> options = new LinkedHashMap<>();
-        if (!blank(sftp.getPassword())) {
-            options.put(CAMEL + "password", "#property:arauto.intake.sftp.password");
-        }
-        if (sftp.getPrivateKeyFile() != null) {
-            options.put(CAMEL + "private-key-file", sftp.getPrivateKeyFile().toAbsolutePath().toString());
-            if (!blank(sftp.getPrivateKeyPassphrase())) {
-                options.put(CAMEL + "private-key-passphrase", "#property:arauto.intake.sftp.private-key-passphrase");
-            }
-        }
         // Camel's SFTP endpoints take the directory relative to the login folder (and warn about a leading /)
         options.put(CAMEL + "directory", sftp.getDirectory().replaceFirst("^/+", ""));
-        options.put(CAMEL + "known-hosts-file", sftp.knownHosts().toAbsolutePath().toString());
-        options.put(CAMEL + "strict-host-key-checking", sftp.isStrictHostKeyChecking() ? "yes" : "no");
-        options.put(CAMEL + "connect-timeout", String.valueOf(sftp.getConnectTimeout().toMillis()));
-        // keep-alives every quarter of the timeout: a dead server is noticed instead of hanging a transfer
-        options.put(CAMEL + "server-alive-interval", String.valueOf(Math.max(1000, sftp.getTimeout().toMillis() / 4)));
         options.put(CAMEL + "poll-delay", String.valueOf(sftp.getPollDelay().toMillis()));
         // claims are renewed four times per lease, so one slow renewal never lets a live claim lapse
         options.put(CAMEL + "claim-renewal", String.valueOf(Math.max(1000, sftp.getClaimLease().toMillis() / 4)));

@@ -16,6 +16,11 @@ import io.arauto.ledger.IntakeClaims;
 public class SftpIntakeConfig {
 
     @Bean
+    public SftpConnection sftpConnection(ArautoProperties properties) {
+        return new SftpConnection(properties.getIntake().getSftp());
+    }
+
+    @Bean
     public SftpHealthIndicator sftpHealthIndicator(ArautoProperties properties, Clock clock) {
         return new SftpHealthIndicator(properties.getIntake().getSftp(), clock);
     }

@@ -48,6 +48,8 @@ public class ArautoProperties {
         private Duration duplicateWindow = Duration.ofDays(7);
         private Duration stableFor = Duration.ofSeconds(2);
         private int batchSize = 1000;
+        private Duration pollDelay = Duration.ofSeconds(1);
+        private Duration readLockCheckInterval = Duration.ofSeconds(1);
         private final Sftp sftp = new Sftp();
 
         public Path getDir() { return dir; }
@@ -60,6 +62,10 @@ public class ArautoProperties {
         public void setStableFor(Duration stableFor) { this.stableFor = stableFor; }
         public int getBatchSize() { return batchSize; }
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public Duration getPollDelay() { return pollDelay; }
+        public void setPollDelay(Duration pollDelay) { this.pollDelay = pollDelay; }
+        public Duration getReadLockCheckInterval() { return readLockCheckInterval; }
+        public void setReadLockCheckInterval(Duration readLockCheckInterval) { this.readLockCheckInterval = readLockCheckInterval; }
         public Sftp getSftp() { return sftp; }
     }
 
@@ -171,11 +177,14 @@ public class ArautoProperties {
     public static class Sandbox {
         private Duration deliveredAfter = Duration.ofMillis(500);
         private Duration readAfter = Duration.ofMillis(1500);
+        private Duration statusInterval = Duration.ofMillis(200);
 
         public Duration getDeliveredAfter() { return deliveredAfter; }
         public void setDeliveredAfter(Duration deliveredAfter) { this.deliveredAfter = deliveredAfter; }
         public Duration getReadAfter() { return readAfter; }
         public void setReadAfter(Duration readAfter) { this.readAfter = readAfter; }
+        public Duration getStatusInterval() { return statusInterval; }
+        public void setStatusInterval(Duration statusInterval) { this.statusInterval = statusInterval; }
     }
 
     public static class Send {
@@ -183,6 +192,7 @@ public class ArautoProperties {
         private int concurrency = 32;
         private int batchSize = 200;
         private int maxAttempts = 5;
+        private Duration pollInterval = Duration.ofMillis(500);
 
         public double getRate() { return rate; }
         public void setRate(double rate) { this.rate = rate; }
@@ -192,6 +202,8 @@ public class ArautoProperties {
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
         public int getMaxAttempts() { return maxAttempts; }
         public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
     }
 
     public static class OptOut {

@@ -14,7 +14,7 @@ package io.arauto.support;
  * ArautoLocalPath      header    intake-folder, intake-sftp              campaign-intake (the file it reads)
  * ArautoArchiveName    header    campaign-intake                         intake-folder, intake-sftp (their ArautoArchiveTarget)
  * ArautoCampaignId     header    campaign-intake, sftp-write-back        intake-folder (archived), SftpReadLockStrategy (archived once moved),
- *                                                                        sftp-write-back-errors
+ *                                                                        sftp-write-back, sftp-write-back-errors
  * ArautoArchiveTarget  header    intake-folder, intake-sftp              their consumers' move option
  * intake               property  campaign-intake (an OpenIntake)         campaign-intake, intake-errors
  * ArautoCampaign       property  sftp-write-back (the Campaign)          sftp-write-back

@@ -111,11 +111,6 @@ public class CampaignLedger {
         jdbc.update("update campaign set archived_at = ? where id = ? and archived_at is null", Timestamp.from(clock.instant()), id);
     }
 
-    /** The source a campaign's file came from ({@code folder}, {@code sftp}), or null for no such campaign. */
-    public String source(long id) {
-        return jdbc.query("select source from campaign where id = ?", rs -> rs.next() ? rs.getString(1) : null, id);
-    }
-
     /** A campaign whose reader stopped renewing it before {@code before}: dropped like {@link #reject}, checked in the same statement. */
     public boolean rejectIfAbandoned(long id, Instant before) {
         return rejectReading(id, before);

@@ -6,8 +6,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.apache.camel.spi.IdempotentRepository;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -19,15 +17,14 @@ import io.arauto.config.ArautoProperties;
 
 /**
  * Which running Arauto is taking which file, in the ledger, so that instances polling the same
- * server never take the same file: a Camel {@link IdempotentRepository} whose {@link #add} is an
- * atomic claim. A claim is a lease: its holder renews it while it works ({@link #renew}), and a
+ * server never take the same file: {@link #add} is an atomic claim. A claim is a lease: its holder renews it while it works ({@link #renew}), and a
  * claim not renewed for {@code arauto.intake.sftp.claim-lease} belongs to an instance that died
  * and may be taken over, so a crash never leaves a file stuck. Claims are removed once the file
  * was archived or rejected; what was taken for good is the campaign ledger's business. Times are
  * the database's, so instances whose clocks disagree still agree on whose lease ran out.
  */
 @Component
-public class IntakeClaims extends ServiceSupport implements IdempotentRepository {
+public class IntakeClaims {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeClaims.class);
 
@@ -47,7 +44,6 @@ public class IntakeClaims extends ServiceSupport implements IdempotentRepository
     }
 
     /** Claims {@code key}; true when this instance holds it now (it may have held it already). */
-    @Override
     public boolean add(String key) {
         Timestamp now = now();
         try {
@@ -67,7 +63,6 @@ public class IntakeClaims extends ServiceSupport implements IdempotentRepository
     }
 
     /** True while someone holds a live claim on {@code key}. */
-    @Override
     public boolean contains(String key) {
         Integer n = jdbc.queryForObject("select count(*) from intake_claim where claim_key = ? and renewed_at >= ?", Integer.class,
                 key, leaseStart(now()));
@@ -75,20 +70,8 @@ public class IntakeClaims extends ServiceSupport implements IdempotentRepository
     }
 
     /** Lets go of this instance's claim on {@code key}. */
-    @Override
     public boolean remove(String key) {
         return jdbc.update("delete from intake_claim where claim_key = ? and owner = ?", key, owner) == 1;
-    }
-
-    @Override
-    public boolean confirm(String key) {
-        return true;
-    }
-
-    /** Lets go of every claim of this instance. */
-    @Override
-    public void clear() {
-        jdbc.update("delete from intake_claim where owner = ?", owner);
     }
 
     /** Keeps this instance's claims alive; called well within the lease. Returns how many it holds. */

@@ -2,8 +2,6 @@ package io.arauto.optout;
 
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -48,10 +46,6 @@ public class CrmDatabase implements DisposableBean {
 
     public Optional<JdbcTemplate> jdbc() {
         return Optional.ofNullable(jdbc);
-    }
-
-    public Optional<DataSource> dataSource() {
-        return Optional.ofNullable(dataSource);
     }
 
     @Override

@@ -96,7 +96,10 @@ public class OptOutList {
         return out;
     }
 
-    /** Adds a number to Arauto's own list; true when it was not there yet. */
+    /**
+     * Adds a number to Arauto's own list; true when it was not there yet. Nothing calls it yet: kept
+     * for the webhook issue, where a reply opts a number out.
+     */
     public boolean record(String e164, String source, String detail) {
         boolean added;
         try {

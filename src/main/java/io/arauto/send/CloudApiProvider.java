@@ -31,7 +31,7 @@ import io.arauto.template.TemplateMessage;
  */
 @Component
 @ConditionalOnProperty(prefix = "arauto.provider", name = "type", havingValue = "cloud-api")
-public class CloudApiProvider implements Provider {
+public class CloudApiProvider implements MessageProvider {
 
     private static final Logger log = LoggerFactory.getLogger(CloudApiProvider.class);
     private static final String PREFIX = "arauto.provider.cloud-api.";

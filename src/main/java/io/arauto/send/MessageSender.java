@@ -43,7 +43,7 @@ public class MessageSender {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     private static final Duration LONGEST_RETRY = Duration.ofMinutes(5);
 
-    private final Provider provider;
+    private final MessageProvider provider;
     private final SendPacer pacer;
     private final MessageLedger messages;
     private final CampaignLedger campaigns;

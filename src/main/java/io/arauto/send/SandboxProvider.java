@@ -20,7 +20,7 @@ import io.arauto.verdict.MessageStatus;
  * delivered, then read, so the whole loop runs without an account.
  */
 @Component
-public class SandboxProvider implements Provider {
+public class SandboxProvider implements MessageProvider {
 
     private final DelayQueue<Pending> pending = new DelayQueue<>();
     private final ArautoProperties.Sandbox settings;

@@ -54,10 +54,6 @@ public final class TemplateBinding {
         return template;
     }
 
-    public List<Column> body() {
-        return body;
-    }
-
     /** The first reason this row's variables cannot be sent, or null when they all can. */
     public String problem(List<String> cells) {
         for (Column c : body) {

@@ -20,24 +20,16 @@ public enum MessageStatus {
     REPLIED(8, false);
 
     private final int rank;
-    private final boolean verdict;
+    /** Nothing can change the status any more. */
+    private final boolean finalStatus;
 
-    MessageStatus(int rank, boolean verdict) {
+    MessageStatus(int rank, boolean finalStatus) {
         this.rank = rank;
-        this.verdict = verdict;
-    }
-
-    public int rank() {
-        return rank;
-    }
-
-    /** True for the statuses nothing can change any more. */
-    public boolean isFinal() {
-        return verdict;
+        this.finalStatus = finalStatus;
     }
 
     /** Whether a message now in this status may move to {@code next}. */
     public boolean canMoveTo(MessageStatus next) {
-        return !verdict && next.rank > rank;
+        return !finalStatus && next.rank > rank;
     }
 }

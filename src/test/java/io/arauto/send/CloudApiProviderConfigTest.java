@@ -24,7 +24,7 @@ class CloudApiProviderConfigTest {
         context.withPropertyValues("arauto.provider.type=cloud-api",
                         "arauto.provider.cloud-api.phone-number-id=1098765432",
                         "arauto.provider.cloud-api.access-token=secret")
-                .run(ctx -> assertThat(ctx).hasSingleBean(Provider.class).hasSingleBean(CloudApiProvider.class));
+                .run(ctx -> assertThat(ctx).hasSingleBean(MessageProvider.class).hasSingleBean(CloudApiProvider.class));
     }
 
     @Test

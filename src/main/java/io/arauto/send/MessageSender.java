@@ -206,7 +206,8 @@ public class MessageSender {
         }
     }
 
-    private static Duration backoff(int attempt) {
+    /** 5 s, doubling with each attempt, at most 5 minutes. */
+    static Duration backoff(int attempt) {
         Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 10));
         return wait.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait;
     }

@@ -46,6 +46,13 @@ public final class ArautoProcess {
      */
     private static final Pattern FULL_PHONE = Pattern.compile("(?<![\\d.])(\\+?55\\d{10,11}|\\+55 \\d{2} \\d{4,5}-\\d{4})(?!\\d)");
 
+    /**
+     * JVM options for the short runs of the kill and outage tests, which start Arauto up to six times each:
+     * the README's collector, and the client compiler only, which roughly halves start-up on a busy 2-core
+     * machine (the C2 compiler threads compete with start-up for the cores). What is sent, and when, does not change.
+     */
+    public static final String[] QUICK_START = {"-XX:+UseParallelGC", "-Xmx512m", "-XX:TieredStopAtLevel=1"};
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 

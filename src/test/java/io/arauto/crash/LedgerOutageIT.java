@@ -60,7 +60,7 @@ class LedgerOutageIT {
 
         RestartablePostgres postgres = arautos.closeAfter(new RestartablePostgres(arautos.dir().resolve("postgres")));
         String url = postgres.createDatabase("arauto");
-        CloudApiStub meta = arautos.closeAfter(new CloudApiStub(75, failing));
+        CloudApiStub meta = arautos.closeAfter(new CloudApiStub(50, failing));
         Path data = arautos.dir().resolve("data");
         ArautoProcess.Options options = postgres.configure(meta.configure(new ArautoProcess.Options()), url)
                 .dataDir(data)
@@ -71,7 +71,7 @@ class LedgerOutageIT {
                 .property("arauto.ledger.stale-after", "5s")
                 .property("arauto.ledger.watchdog-interval", "1s")
                 .property("arauto.reports.interval", "500ms")
-                .jvm("-XX:+UseParallelGC", "-Xmx512m");
+                .jvm(ArautoProcess.QUICK_START);
         ArautoProcess arauto = arautos.start("outage", options).expectProblems(LEDGER_AWAY);
 
         // 1. the ledger goes away in the middle of sending

@@ -191,8 +191,13 @@ public final class ArautoProcess {
 
     /** {@code GET /actuator/health}: Spring answers 200 when UP and 503 when DOWN, with the same JSON. */
     public JsonNode health() throws IOException, InterruptedException {
+        return health(Duration.ofSeconds(10));
+    }
+
+    /** {@link #health()}, waiting up to {@code timeout} for the answer. */
+    public JsonNode health(Duration timeout) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200 && response.statusCode() != 503) {
             throw new AssertionError("GET /actuator/health answered " + response.statusCode() + ": " + response.body());
         }

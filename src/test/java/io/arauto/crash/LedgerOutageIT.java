@@ -165,7 +165,8 @@ class LedgerOutageIT {
                         }
                     });
         } catch (ConditionTimeoutException e) {
-            broken.add("/actuator/health did not say " + what + " within " + atMost.toSeconds() + " s; last answer: " + last.get());
+            broken.add("/actuator/health did not say " + what + " within " + atMost.toSeconds() + " s; last answer: " + last.get()
+                    + (last.get() instanceof JsonNode ? "" : "; " + slowAnswer(arauto)));
             return null;
         }
         JsonNode health = (JsonNode) last.get();
@@ -174,5 +175,16 @@ class LedgerOutageIT {
             return null;
         }
         return health;
+    }
+
+    /** For the failure message when health does not answer in 10 s: how long it does take, and what it says then. */
+    private static String slowAnswer(ArautoProcess arauto) {
+        long start = System.nanoTime();
+        try {
+            JsonNode health = arauto.health(Duration.ofSeconds(60));
+            return "given 60 s, it answered after " + (System.nanoTime() - start) / 1_000_000 + " ms: " + health;
+        } catch (IOException | InterruptedException e) {
+            return "given 60 s, it still did not answer (" + e + ")";
+        }
     }
 }

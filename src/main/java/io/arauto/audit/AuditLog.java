@@ -25,6 +25,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -91,7 +93,17 @@ public class AuditLog implements Closeable {
             ledger.update("insert into audit (at, event, campaign_id, detail) values (?, ?, ?, ?)",
                     Timestamp.from(now), event.wire(), campaignId, new String(line, 0, line.length - 1, UTF_8));
         }
-        append(event, now, line);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // recorded as part of a ledger transaction: the file gets the line once that transaction is committed, never before
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    append(event, now, line);
+                }
+            });
+        } else {
+            append(event, now, line);
+        }
     }
 
     private synchronized void append(AuditEvent event, Instant now, byte[] line) {

@@ -150,12 +150,18 @@ public class MessageLedger {
      * repeated provider id (never from Meta; a stub may answer one) keeps its first message.
      */
     public void markSent(long campaignId, int row, String wamid) throws InterruptedException {
+        markSent(campaignId, row, wamid, () -> { });
+    }
+
+    /** As {@link #markSent(long, int, String)}, with {@code andThen} (e.g. its audit record) in the same commit when the message changed. */
+    public void markSent(long campaignId, int row, String wamid, Runnable andThen) throws InterruptedException {
         outcomes.submit(() -> {
             int sent = jdbc.update("update message set status = 'SENT', wamid = ?, reason = null, error_code = null, "
                     + "next_attempt_at = null, updated_at = ? where id = ? and status in ('SENDING', 'UNCERTAIN')", wamid, now(), key(campaignId, row));
             if (sent > 0) {
                 jdbc.update("insert into sent_message (wamid, message_id) select ?, ? from ledger_probe "
                         + "where not exists (select 1 from sent_message where wamid = ?)", wamid, key(campaignId, row), wamid);
+                andThen.run();
             }
         });
     }

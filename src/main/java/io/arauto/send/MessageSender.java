@@ -169,14 +169,15 @@ public class MessageSender {
     }
 
     private void sent(QueuedMessage m, TemplateBinding binding, SendOutcome.Accepted accepted) throws InterruptedException {
-        durably(m, () -> messages.markSent(m.campaignId(), m.row(), accepted.messageId()));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("row", m.row());
         details.put("phone", m.e164());
         details.put("template", binding.template().name());
         details.put("message_id", accepted.messageId());
         details.put("text", binding.render(m.cells()));
-        durably(m, () -> audit.record(AuditEvent.MESSAGE_SENT, m.campaignId(), details));
+        // the SENT mark and its audit record in one commit (shared with other senders' outcomes)
+        durably(m, () -> messages.markSent(m.campaignId(), m.row(), accepted.messageId(),
+                () -> audit.record(AuditEvent.MESSAGE_SENT, m.campaignId(), details)));
         log.debug("Campaign {} row {}: sent to {} as {}", m.campaignId(), m.row(), PhoneMask.mask(m.e164()), accepted.messageId());
     }
 

@@ -40,10 +40,10 @@ public class SandboxProvider implements MessageProvider {
         return new SendOutcome.Accepted(id);
     }
 
-    /** The status reports that are due by now. */
+    /** The status reports that are due by now, at most 5,000 at a time (one commit). */
     public List<StatusUpdate> dueStatuses() {
         List<Pending> due = new ArrayList<>();
-        pending.drainTo(due);
+        pending.drainTo(due, 5_000);
         Instant at = clock.instant();
         return due.stream().map(p -> new StatusUpdate(p.messageId, p.status, at, null, null)).toList();
     }

@@ -36,7 +36,10 @@ public final class RestartablePostgres implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("PostgreSQL is already running");
         }
-        server = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port).start();
+        server = EmbeddedPostgres.builder()
+                // zonky turns these off for speed; Arauto refuses a ledger that can lose acknowledged commits
+                .setServerConfig("synchronous_commit", "on").setServerConfig("fsync", "on")
+                .setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port).start();
     }
 
     /** Stops the server (fast shutdown: connections are cut, the data stays). */

@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -25,12 +29,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * One running Arauto for the functional tests: the real routes on a temporary data folder, an
  * H2 ledger, WireMock standing in for Meta's Cloud API and an H2 "CRM" with its own opt-out table.
- * Test classes extending this share the context, so each works on its own files.
+ * Test classes extending this share the context, so each works on its own files (and numbers: the
+ * Cloud API stand-in is shared too).
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
@@ -42,6 +48,8 @@ public abstract class ArautoTestBase {
     protected static final String CRM_URL = "jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     protected static final String PHONE_NUMBER_ID = "1098765432";
     protected static final String TOKEN = "test-token-that-must-never-be-logged";
+    protected static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
         try {
@@ -50,11 +58,13 @@ public abstract class ArautoTestBase {
             throw new IllegalStateException(e);
         }
         CLOUD_API.start();
-        // Meta accepts by default and answers with a wamid made of the recipient's number
-        CLOUD_API.stubFor(post(urlEqualTo("/v23.0/" + PHONE_NUMBER_ID + "/messages")).atPriority(5).willReturn(aResponse().withStatus(200)
+        // Meta accepts by default and answers with a new wamid for every message, as it does: one that names the
+        // recipient's number, for reading, and is never the same twice (a number messaged in two campaigns gets two)
+        CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(5).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"{{jsonPath request.body '$.to'}}\","
-                        + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],\"messages\":[{\"id\":\"wamid.{{jsonPath request.body '$.to'}}\"}]}")));
+                        + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],\"messages\":[{\"id\":"
+                        + "\"wamid.{{jsonPath request.body '$.to'}}.{{randomValue type='UUID'}}\"}]}")));
         try (Connection crm = DriverManager.getConnection(CRM_URL, "sa", "")) {
             // the CRM keeps phones the way its users typed them
             crm.createStatement().execute("create table clientes_optout (telefone varchar(40))");
@@ -102,6 +112,27 @@ public abstract class ArautoTestBase {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return new ArrayList<>(files.filter(Files::isRegularFile).toList());
+        }
+    }
+
+    /** The message id the Cloud API stand-in answered to the one message accepted for {@code to} (digits only). */
+    static String wamidAnsweredTo(String to) {
+        List<String> ids = new ArrayList<>();
+        for (ServeEvent event : CLOUD_API.getAllServeEvents()) {
+            if (event.getRequest().getUrl().equals(MESSAGES) && event.getResponse().getStatus() == 200
+                    && to.equals(json(event.getRequest().getBodyAsString()).path("to").asText())) {
+                ids.add(json(event.getResponse().getBodyAsString()).at("/messages/0/id").asText());
+            }
+        }
+        assertThat(ids).as("message ids answered to messages for %s", to).hasSize(1);
+        return ids.get(0);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Not JSON: " + text, e);
         }
     }
 

@@ -34,7 +34,6 @@ import static org.awaitility.Awaitility.await;
  */
 class SendingTest extends ArautoTestBase {
 
-    private static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
     private static final List<String> HEADER = List.of("phone", "name", "code");
 
     @Autowired

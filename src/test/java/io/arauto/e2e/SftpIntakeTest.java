@@ -129,7 +129,7 @@ class SftpIntakeTest {
         assertThat(byRow.keySet()).containsExactly(2, 3, 4, 5);
         assertThat(status(byRow, 4)).isEqualTo("DUPLICATE");
         assertThat(status(byRow, 5)).isEqualTo("INVALID");
-        assertThat(byRow.get(2).getField(6)).isEqualTo("wamid.5511960000001");
+        assertThat(byRow.get(2).getField(6)).isEqualTo(ArautoTestBase.wamidAnsweredTo("5511960000001"));
         assertThat(byRow.get(3).getField(9)).isEqualTo("Bruno");
 
         assertThat(requestsTo("5511960000001")).hasSize(1);
@@ -280,7 +280,7 @@ class SftpIntakeTest {
             assertThat(down.getDetails()).containsEntry("server", EmbeddedSftpServer.HOST + ":" + SFTP.port());
             // while it is away: a file lands on it, and the earlier campaign's statuses change
             SFTP.put("/inbox/pedido_enviado/durante.csv", csv("telefone,nome,pedido,entrega", "5511960000702,Iris,8002,hoje"));
-            statuses.apply(new StatusUpdate("wamid.5511960000701", MessageStatus.DELIVERED, Instant.now(), null, null));
+            statuses.apply(new StatusUpdate(ArautoTestBase.wamidAnsweredTo("5511960000701"), MessageStatus.DELIVERED, Instant.now(), null, null));
             await().atMost(Duration.ofSeconds(20)).until(() -> log.getAll().contains("status files could not be written to outbox/"));
             LockSupport.parkNanos(Duration.ofSeconds(1).toNanos()); // a few more failed polls, which must not be logged again
         } finally {

@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 /** What the SFTP functional tests share: the app's settings for a test server, and ways to look at the server and at Meta's stand-in. */
 final class SftpTestSupport {
 
-    static final String MESSAGES = "/v23.0/" + ArautoTestBase.PHONE_NUMBER_ID + "/messages";
+    static final String MESSAGES = ArautoTestBase.MESSAGES;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SftpTestSupport() { }

@@ -18,12 +18,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
+import io.arauto.support.ErrorLogCheck;
 import io.arauto.support.FastTimings;
+import io.arauto.support.UsesTestTemplates;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -36,8 +39,10 @@ import static org.awaitility.Awaitility.await;
  * One running Arauto for the functional tests: the real routes on a temporary data folder, an
  * H2 ledger, WireMock standing in for Meta's Cloud API and an H2 "CRM" with its own opt-out table.
  * Test classes extending this share the context, so each works on its own files (and numbers: the
- * Cloud API stand-in is shared too).
+ * Cloud API stand-in is shared too). An ERROR or a stack trace a test does not expect fails it.
  */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
+@UsesTestTemplates
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class ArautoTestBase {

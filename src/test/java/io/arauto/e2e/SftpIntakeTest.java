@@ -43,6 +43,8 @@ import io.arauto.report.StatusReportWriter;
 import io.arauto.send.StatusTracker;
 import io.arauto.send.StatusUpdate;
 import io.arauto.support.EmbeddedSftpServer;
+import io.arauto.support.ErrorLogCheck;
+import io.arauto.support.UsesTestTemplates;
 import io.arauto.verdict.MessageStatus;
 
 import static io.arauto.e2e.SftpTestSupport.awaitArchived;
@@ -59,6 +61,8 @@ import static org.awaitility.Awaitility.await;
  * /inbox/&lt;template&gt;/ end as Cloud API requests (WireMock), archived or rejected on the
  * server, with their status files in /inbox/outbox/.
  */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
+@UsesTestTemplates
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its pollers stop once the class is done

@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.arauto.ArautoApplication;
 import io.arauto.support.ErrorLogCheck;
 import io.arauto.support.FastTimings;
+import io.arauto.support.HeldResponses;
 import io.arauto.support.UsesTestTemplates;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -48,8 +49,10 @@ import static org.awaitility.Awaitility.await;
 public abstract class ArautoTestBase {
 
     protected static final Path DATA_DIR;
+    /** Lets a test hold the stand-in's answers (see {@link HeldResponses}). */
+    protected static final HeldResponses HELD_RESPONSES = new HeldResponses();
     protected static final WireMockServer CLOUD_API = new WireMockServer(options().dynamicPort()
-            .globalTemplating(true));
+            .globalTemplating(true).extensions(HELD_RESPONSES));
     protected static final String CRM_URL = "jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     protected static final String PHONE_NUMBER_ID = "1098765432";
     protected static final String TOKEN = "test-token-that-must-never-be-logged";

@@ -16,6 +16,7 @@ import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.LedgerRecovery;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.optout.OptOutList;
+import io.arauto.support.HeldResponses;
 import io.arauto.verdict.JudgedRow;
 import io.arauto.verdict.MessageStatus;
 
@@ -70,16 +71,23 @@ class SendingTest extends ArautoTestBase {
     }
 
     @Test
-    void messageIsSendingInTheLedgerWhileItsRequestIsInFlight() {
+    void messageIsSendingInTheLedgerWhileItsRequestIsInFlight() throws InterruptedException {
         String to = "5511970000008";
+        HeldResponses.Gate answer = HELD_RESPONSES.gateNamed("in-flight");
         CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(to)))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(1_200).withBody("{\"messages\":[{\"id\":\"wamid.slow\"}]}")));
+                .withServeEventListener(HeldResponses.NAME, HeldResponses.gate("in-flight"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"messages\":[{\"id\":\"wamid.slow\"}]}")));
 
         long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> !requestsTo(to).isEmpty());
-        assertThat(status(campaign, 2)).isEqualTo("SENDING");
+        assertThat(answer.awaitRequest(Duration.ofSeconds(20))).as("the request reached the provider").isTrue();
+        try {
+            assertThat(status(campaign, 2)).isEqualTo("SENDING"); // its answer is held back: the request is in flight
+        } finally {
+            answer.open();
+        }
         await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT"));
+        assertThat(requestsTo(to)).hasSize(1);
     }
 
     @Test

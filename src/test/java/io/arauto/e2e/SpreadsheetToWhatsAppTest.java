@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -178,7 +179,14 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
 
         Path xlsx = DATA_DIR.resolve("outbox").resolve(reportName("pedidos").replace(".csv", ".xlsx"));
         try (XSSFWorkbook report = new XSSFWorkbook(Files.newInputStream(xlsx))) {
-            report.getSheetAt(0).forEach(row -> row.forEach(cell -> assertThat(cell.getCellType()).isNotEqualTo(CellType.FORMULA)));
+            Sheet sheet = report.getSheetAt(0);
+            assertThat(sheet.getLastRowNum()).as("the header and a line for each of rows 2 to 5").isEqualTo(4);
+            Row line = StreamSupport.stream(sheet.spliterator(), false)
+                    .filter(r -> r.getCell(0).getCellType() == CellType.NUMERIC && r.getCell(0).getNumericCellValue() == 3)
+                    .findFirst().orElseThrow();
+            // a text cell, which Excel shows and never runs, holding the text exactly as typed (no ' as in the CSV)
+            assertThat(line.getCell(9).getCellType()).isEqualTo(CellType.STRING);
+            assertThat(line.getCell(9).getStringCellValue()).isEqualTo("=HYPERLINK(\"http://evil.example\",\"clique\")");
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
@@ -47,14 +48,22 @@ class FolderIntakeTest extends ArautoTestBase {
         Files.createDirectories(dir);
         Path file = dir.resolve("devagar.csv");
         int rows = 40;
-        // written in place, a row every 50 ms for 2 s: longer than stable-for (300 ms), never still for that long
+        // written in place, a row every 50 ms for 2 s, far longer than stable-for (300 ms). The inbox takes a file whose
+        // time is older than stable-for, so a writer stalled that long rightly loses its file: this one keeps the file's
+        // time a minute ahead while it writes (as a writer that touches its file does), which a loaded machine cannot undo
+        // but in the instant between a write and the touch after it
+        FileTime ahead = FileTime.from(Instant.now().plus(Duration.ofMinutes(1)));
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
             out.write("telefone,nome,pedido,entrega\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
+            Files.setLastModifiedTime(file, ahead);
             for (int i = 0; i < rows; i++) {
                 LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
                 out.write(String.format("55119876%05d,Cliente %d,%d,hoje%n", 10000 + i, i, i).getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                if (i < rows - 1) { // after the last row the file keeps the time of that write, and is taken stable-for later
+                    Files.setLastModifiedTime(file, ahead);
+                }
                 assertThat(file).as("taken while still being written (row %d)", i).exists();
             }
         }

@@ -8,8 +8,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -121,8 +123,44 @@ class FolderIntakeTest extends ArautoTestBase {
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
                 "select status from message where campaign_id = ? and row_num = 2", String.class, intake.campaignId()), "SENT"::equals);
         assertThat(campaigns.find(intake.campaignId()).orElseThrow().status()).isIn(CampaignStatus.ACTIVE, CampaignStatus.DONE);
-        assertThat(CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES)).withRequestBody(matchingJsonPath("$.to", equalTo(phone)))))
-                .hasSize(1);
+        assertThat(requestsTo(phone)).hasSize(1);
+    }
+
+    /**
+     * A stop between accepting a campaign and moving its file to archive/ leaves the file in the inbox: read again, it is
+     * recognised (same bytes, same place, no archived copy) and archived as that campaign, and nothing of it is sent twice.
+     */
+    @Test
+    void fileReadAgainAfterItsCampaignWasAcceptedButBeforeItWasArchivedIsArchivedAsThatCampaign() throws Exception {
+        String phone = "5511987004003";
+        byte[] content = ("telefone,nome,pedido,entrega\n" + phone + ",Rui,1,hoje\n").getBytes(StandardCharsets.UTF_8);
+        Path file = drop("pedido_enviado", "nao-arquivado.csv", content);
+        awaitTaken(file);
+        long campaign = jdbc.queryForObject("select id from campaign where name = 'nao-arquivado.csv'", Long.class);
+        Path archived = DATA_DIR.resolve("archive/pedido_enviado/nao-arquivado." + campaign + ".csv");
+        assertThat(archived).exists();
+        await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo(phone).size() == 1);
+
+        // the state such a stop leaves: the campaign accepted, its file still in the inbox and not in archive/
+        Files.move(archived, file);
+        awaitTaken(file);
+
+        assertThat(archived).as("archived under the campaign it was accepted as").hasBinaryContent(content);
+        assertThat(jdbc.queryForObject("select count(*) from campaign where name = 'nao-arquivado.csv'", Integer.class)).isEqualTo(1);
+        assertThat(filesUnder(DATA_DIR.resolve("error"))).noneMatch(p -> p.getFileName().toString().startsWith("nao-arquivado"));
+
+        // once archived, the same bytes dropped again are a duplicate, as ever
+        Path again = drop("pedido_enviado", "nao-arquivado.csv", content);
+        awaitTaken(again);
+        Path note = await().atMost(Duration.ofSeconds(10)).until(() -> filesUnder(DATA_DIR.resolve("error")).stream()
+                .filter(p -> p.getFileName().toString().startsWith("nao-arquivado") && p.toString().endsWith(".error.txt"))
+                .findFirst().orElse(null), p -> p != null);
+        assertThat(Files.readString(note)).contains("byte-for-byte identical", "campaign " + campaign);
+        assertThat(requestsTo(phone)).as("messages to the file's one number").hasSize(1);
+    }
+
+    private static List<LoggedRequest> requestsTo(String phone) {
+        return CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES)).withRequestBody(matchingJsonPath("$.to", equalTo(phone))));
     }
 
     private Intake openOutsideTheInbox(String name, String phone) throws Exception {

@@ -84,7 +84,17 @@ public abstract class ArautoTestBase {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("arauto.data-dir", DATA_DIR::toString);
+        appOn(DATA_DIR, registry);
+        registry.add("arauto.crm.datasource.url", () -> CRM_URL);
+        registry.add("arauto.crm.datasource.username", () -> "sa");
+        registry.add("arauto.crm.datasource.password", () -> "");
+        registry.add("arauto.optout.query", () -> "select telefone from clientes_optout");
+        registry.add("arauto.optout.crm-refresh", () -> "0s");
+    }
+
+    /** An Arauto of its own on {@code dataDir}: test templates, fast timings, sending to the Cloud API stand-in; no CRM. */
+    static void appOn(Path dataDir, DynamicPropertyRegistry registry) {
+        registry.add("arauto.data-dir", dataDir::toString);
         registry.add("arauto.templates-file", () -> "src/test/resources/templates-test.yml");
         FastTimings.register(registry);
         registry.add("arauto.send.rate", () -> "500");
@@ -94,11 +104,6 @@ public abstract class ArautoTestBase {
         registry.add("arauto.provider.cloud-api.phone-number-id", () -> PHONE_NUMBER_ID);
         registry.add("arauto.provider.cloud-api.access-token", () -> TOKEN);
         registry.add("arauto.provider.cloud-api.read-timeout", () -> "2s");
-        registry.add("arauto.crm.datasource.url", () -> CRM_URL);
-        registry.add("arauto.crm.datasource.username", () -> "sa");
-        registry.add("arauto.crm.datasource.password", () -> "");
-        registry.add("arauto.optout.query", () -> "select telefone from clientes_optout");
-        registry.add("arauto.optout.crm-refresh", () -> "0s");
     }
 
     protected static Path inbox() {
@@ -107,7 +112,12 @@ public abstract class ArautoTestBase {
 
     /** Drops a file the way a careful user does: written under a temporary name, then renamed. */
     protected static Path drop(String template, String name, byte[] content) throws IOException {
-        Path dir = template == null ? inbox() : inbox().resolve(template);
+        return dropInto(inbox(), template, name, content);
+    }
+
+    /** {@link #drop} into another Arauto's inbox. */
+    static Path dropInto(Path inbox, String template, String name, byte[] content) throws IOException {
+        Path dir = template == null ? inbox : inbox.resolve(template);
         Files.createDirectories(dir);
         Path tmp = dir.resolve(name + ".tmp");
         Files.write(tmp, content);

@@ -1,7 +1,6 @@
 package io.arauto.intake;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import io.arauto.ledger.Campaign;
 import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.CampaignStatus;
 import io.arauto.ledger.MessageLedger;
+import io.arauto.optout.CrmUnavailableException;
 import io.arauto.optout.OptOutList;
 import io.arauto.read.Row;
 import io.arauto.read.RowSource;
@@ -287,9 +287,16 @@ public class FileIntake {
             if (t instanceof RejectedFileException || t instanceof UnreadableFileException) {
                 return t.getMessage();
             }
+            if (t instanceof CrmUnavailableException) {
+                return t.getMessage() + ", so it cannot tell who opted out: nothing of this file was judged or sent. "
+                        + "Drop it again once the CRM can be read.";
+            }
             t = t.getCause() == t ? null : t.getCause();
         }
-        Throwable root = cause instanceof UncheckedIOException u ? u.getCause() : cause;
+        Throwable root = cause; // what failed, not what wrapped it on the way (Camel's expression exceptions, UncheckedIOException)
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
         // the class only: a database's message can quote the row it choked on, phone numbers included
         log.debug("File failed with an unexpected error", cause);
         return "Arauto could not process the file (" + root.getClass().getSimpleName() + "; the log at DEBUG level has the details). "

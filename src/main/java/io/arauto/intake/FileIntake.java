@@ -16,6 +16,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
@@ -293,10 +294,8 @@ public class FileIntake {
             }
             t = t.getCause() == t ? null : t.getCause();
         }
-        Throwable root = cause; // what failed, not what wrapped it on the way (Camel's expression exceptions, UncheckedIOException)
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        // what failed, not what wrapped it on the way (Camel's expression exceptions, UncheckedIOException)
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(cause);
         // the class only: a database's message can quote the row it choked on, phone numbers included
         log.debug("File failed with an unexpected error", cause);
         return "Arauto could not process the file (" + root.getClass().getSimpleName() + "; the log at DEBUG level has the details). "

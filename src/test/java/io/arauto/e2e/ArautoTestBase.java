@@ -57,6 +57,11 @@ public abstract class ArautoTestBase {
     protected static final String PHONE_NUMBER_ID = "1098765432";
     protected static final String TOKEN = "test-token-that-must-never-be-logged";
     protected static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
+    /**
+     * Long enough that a loaded machine never makes a plain answer late (2 s did, at a load of 9 on 2 cores); the test of
+     * a late answer holds it back until Arauto gives up instead of racing a delay against this.
+     */
+    protected static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
@@ -103,7 +108,7 @@ public abstract class ArautoTestBase {
         registry.add("arauto.provider.cloud-api.api-version", () -> "v23.0");
         registry.add("arauto.provider.cloud-api.phone-number-id", () -> PHONE_NUMBER_ID);
         registry.add("arauto.provider.cloud-api.access-token", () -> TOKEN);
-        registry.add("arauto.provider.cloud-api.read-timeout", () -> "2s");
+        registry.add("arauto.provider.cloud-api.read-timeout", () -> READ_TIMEOUT.toSeconds() + "s");
     }
 
     protected static Path inbox() {

@@ -128,14 +128,22 @@ class SendingTest extends ArautoTestBase {
     }
 
     @Test
-    void unansweredRequestMakesTheMessageUncertainAndItIsNotSentAgain() {
+    void unansweredRequestMakesTheMessageUncertainAndItIsNotSentAgain() throws InterruptedException {
         String to = "5511970000004";
+        HeldResponses.Gate answer = HELD_RESPONSES.gateNamed("unanswered");
         CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(to)))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(3_000).withBody("{\"messages\":[{\"id\":\"wamid.late\"}]}")));
+                .withServeEventListener(HeldResponses.NAME, HeldResponses.gate("unanswered"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"messages\":[{\"id\":\"wamid.late\"}]}")));
 
         long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("UNCERTAIN"));
+        assertThat(answer.awaitRequest(Duration.ofSeconds(20))).as("the request reached the provider").isTrue();
+        try {
+            // no answer comes: Arauto gives up after the read timeout
+            await().atMost(READ_TIMEOUT.plusSeconds(20)).until(() -> status(campaign, 2).equals("UNCERTAIN"));
+        } finally {
+            answer.open(); // too late to change anything
+        }
         await().atMost(Duration.ofSeconds(20)).until(() -> campaigns.find(campaign).orElseThrow().settledAt() != null);
         assertThat(reason(campaign, 2)).contains("may have arrived");
         assertThat(requestsTo(to)).hasSize(1);

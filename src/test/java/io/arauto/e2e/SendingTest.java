@@ -189,8 +189,10 @@ class SendingTest extends ArautoTestBase {
         String to = "5511970000007";
         long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
         await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT"));
-        List<Map<String, Object>> events = jdbc.queryForList("select event, detail from audit where campaign_id = ? order by id", campaign);
-        assertThat(events).extracting(e -> e.get("EVENT") != null ? e.get("EVENT") : e.get("event")).contains("message_sent");
+        // the event is recorded just after the message is marked SENT, so it may land a moment later
+        List<Map<String, Object>> events = await().atMost(Duration.ofSeconds(10)).until(
+                () -> jdbc.queryForList("select event, detail from audit where campaign_id = ? order by id", campaign),
+                rows -> rows.stream().anyMatch(e -> "message_sent".equals(e.get("event"))));
         assertThat(events.toString()).contains("Hello Name, your code is C-2.");
     }
 

@@ -58,8 +58,8 @@ public abstract class ArautoTestBase {
     protected static final String TOKEN = "test-token-that-must-never-be-logged";
     protected static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
     /**
-     * Long enough that a loaded machine never makes a plain answer late (2 s did, at a load of 9 on 2 cores); the test of
-     * a late answer holds it back until Arauto gives up instead of racing a delay against this.
+     * Far more than a plain answer takes even on a loaded machine (2 s was not, at a load of 9 on 2 cores); the test of a
+     * late answer holds it back until Arauto gives up instead of racing a delay against this.
      */
     protected static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -24,6 +24,7 @@ import io.arauto.ledger.Campaign;
 import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.CampaignStatus;
 import io.arauto.ledger.MessageLedger;
+import io.arauto.optout.CrmUnavailableException;
 import io.arauto.optout.OptOutList;
 import io.arauto.read.Row;
 import io.arauto.read.RowSource;

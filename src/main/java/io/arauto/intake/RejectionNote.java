@@ -1,14 +1,17 @@
 package io.arauto.intake;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 import io.arauto.config.ArautoProperties;
+import io.arauto.ledger.LedgerHealthIndicator;
+import io.arauto.optout.CrmUnavailableException;
 import io.arauto.read.UnreadableFileException;
 
 /**
@@ -34,17 +37,26 @@ public class RejectionNote {
      * database's own message can quote the row it choked on, phone numbers included.
      */
     public String reason(Throwable cause) {
-        Throwable t = cause;
-        while (t != null) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof RejectedFileException || t instanceof UnreadableFileException) {
                 return t.getMessage();
             }
-            t = t.getCause() == t ? null : t.getCause();
+            if (t instanceof CrmUnavailableException) {
+                return t.getMessage() + ", so it cannot tell who opted out: nothing of this file was judged or sent. "
+                        + "Drop it again once the CRM can be read.";
+            }
         }
-        Throwable root = cause instanceof UncheckedIOException u ? u.getCause() : cause;
-        log.debug("File failed with an unexpected error", cause);
-        return "Arauto could not process the file (" + root.getClass().getSimpleName() + "; the log at DEBUG level has the details). "
-                + "Nothing of it will be sent; drop it again once the problem is fixed.";
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DataAccessException || t instanceof TransactionException) {
+                log.warn("A file failed because the ledger could not be written: {}", LedgerHealthIndicator.describe(t));
+                return "Arauto's ledger (the database where it keeps every campaign and message) could not be written while "
+                        + "this file was read: nothing of it will be sent. Drop it again once the ledger is back (the health "
+                        + "page at /actuator/health says when).";
+            }
+        }
+        log.warn("A file failed with an unexpected error", cause);
+        return "Arauto could not process the file because of an unexpected error on its side, not in the file's content. "
+                + "Nothing of it will be sent; drop it again, and if it is refused the same way, ask whoever runs Arauto.";
     }
 
     /** The file's campaign was dropped by the ledger watchdog while the file was read. */

@@ -116,7 +116,7 @@ public class LedgerHealthIndicator implements HealthIndicator {
     }
 
     /** The innermost message, which is the one that names what went wrong (refused connection, closed database, full disk). */
-    static String describe(Throwable cause) {
+    public static String describe(Throwable cause) {
         Throwable inner = cause;
         String text = null;
         for (int depth = 0; inner != null && depth < 20; inner = inner.getCause(), depth++) {

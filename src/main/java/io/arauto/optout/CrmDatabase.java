@@ -2,6 +2,8 @@ package io.arauto.optout;
 
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -42,6 +44,11 @@ public class CrmDatabase implements DisposableBean {
         dataSource.setAutoCommit(false);
         jdbc = new JdbcTemplate(dataSource);
         jdbc.setFetchSize(10_000);
+    }
+
+    /** The pool itself, for tests that shorten its time-outs. */
+    public Optional<DataSource> dataSource() {
+        return Optional.ofNullable(dataSource);
     }
 
     public Optional<JdbcTemplate> jdbc() {

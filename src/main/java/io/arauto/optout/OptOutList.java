@@ -10,6 +10,7 @@ import java.util.Map;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -158,14 +159,18 @@ public class OptOutList {
                 "arauto.optout.query is set but arauto.crm.datasource.url is not: cannot read the CRM's opt-out list"));
         long started = System.nanoTime();
         int[] unreadable = {0};
-        jdbc.query(query, rs -> {
-            String e164 = normalizer.canonical(rs.getString(1));
-            if (e164 == null) {
-                unreadable[0]++;
-            } else {
-                set.add(PhoneNormalizer.toKey(e164));
-            }
-        });
+        try {
+            jdbc.query(query, rs -> {
+                String e164 = normalizer.canonical(rs.getString(1));
+                if (e164 == null) {
+                    unreadable[0]++;
+                } else {
+                    set.add(PhoneNormalizer.toKey(e164));
+                }
+            });
+        } catch (DataAccessException e) {
+            throw new CrmUnavailableException(e);
+        }
         log.info("CRM opt-out list loaded: {} numbers ({} unreadable entries ignored) in {} ms",
                 set.size(), unreadable[0], (System.nanoTime() - started) / 1_000_000);
         return set;

@@ -28,6 +28,7 @@ import io.arauto.support.PhoneMask;
 import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
+import io.arauto.template.TemplateDefinition;
 
 /**
  * Sends one queued message: waits for its slot, marks it SENDING in the ledger (committed), and
@@ -102,7 +103,7 @@ public class MessageSender {
         }
         Bound bound;
         try {
-            bound = bindings.computeIfAbsent(m.campaignId(), this::bind);
+            bound = current(m.campaignId());
         } catch (DataAccessException | TransactionException e) {
             ledger.failed(e);
             return;
@@ -218,14 +219,24 @@ public class MessageSender {
         Campaign campaign = campaigns.find(campaignId).orElseThrow();
         TemplateCatalog.Lookup lookup = templates.find(campaign.template());
         if (lookup.template() == null) {
-            return new Bound(null, lookup.problem());
+            return new Bound(null, lookup.problem(), campaign.template(), null);
         }
         try {
-            return new Bound(binder.bind(lookup.template(), campaign.inputHeader()), null);
+            return new Bound(binder.bind(lookup.template(), campaign.inputHeader()), null, campaign.template(), lookup.template());
         } catch (TemplateBinder.MissingColumnsException e) {
-            return new Bound(null, "The template changed since the file was read: " + e.getMessage());
+            return new Bound(null, "The template changed since the file was read: " + e.getMessage(), campaign.template(), lookup.template());
         }
     }
 
-    private record Bound(TemplateBinding binding, String problem) { }
+    /** The campaign's binding, bound again when its template was edited, removed or put back since (config/templates.yml). */
+    private Bound current(long campaignId) {
+        Bound bound = bindings.computeIfAbsent(campaignId, this::bind);
+        if (templates.find(bound.templateName).template() != bound.definition) {
+            bound = bind(campaignId);
+            bindings.put(campaignId, bound);
+        }
+        return bound;
+    }
+
+    private record Bound(TemplateBinding binding, String problem, String templateName, TemplateDefinition definition) { }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,6 +33,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.arauto.config.ArautoProperties;
+import io.arauto.support.SettableClock;
 
 class AuditLogTest {
 
@@ -140,34 +140,6 @@ class AuditLogTest {
             JsonNode node = mapper.readTree(line);
             assertEquals(padding, node.get("padding").asText());
             assertTrue(seen.add(node.get("campaign_id").asLong() + "/" + node.get("seq").asInt()), line);
-        }
-    }
-
-    /** A clock the test moves forward, so one AuditLog sees the date change. */
-    private static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }

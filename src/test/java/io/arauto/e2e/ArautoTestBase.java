@@ -12,36 +12,57 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
+import io.arauto.support.ErrorLogCheck;
 import io.arauto.support.FastTimings;
+import io.arauto.support.HeldResponses;
+import io.arauto.support.UsesTestTemplates;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * One running Arauto for the functional tests: the real routes on a temporary data folder, an
  * H2 ledger, WireMock standing in for Meta's Cloud API and an H2 "CRM" with its own opt-out table.
- * Test classes extending this share the context, so each works on its own files.
+ * Test classes extending this share the context, so each works on its own files (and numbers: the
+ * Cloud API stand-in is shared too). An ERROR or a stack trace a test does not expect fails it.
  */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
+@UsesTestTemplates
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class ArautoTestBase {
 
     protected static final Path DATA_DIR;
+    /** Lets a test hold the stand-in's answers (see {@link HeldResponses}). */
+    protected static final HeldResponses HELD_RESPONSES = new HeldResponses();
     protected static final WireMockServer CLOUD_API = new WireMockServer(options().dynamicPort()
-            .globalTemplating(true));
+            .globalTemplating(true).extensions(HELD_RESPONSES));
     protected static final String CRM_URL = "jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     protected static final String PHONE_NUMBER_ID = "1098765432";
     protected static final String TOKEN = "test-token-that-must-never-be-logged";
+    protected static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
+    /**
+     * Far more than a plain answer takes even on a loaded machine (2 s was not, at a load of 9 on 2 cores); the test of a
+     * late answer holds it back until Arauto gives up instead of racing a delay against this.
+     */
+    protected static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
         try {
@@ -50,11 +71,13 @@ public abstract class ArautoTestBase {
             throw new IllegalStateException(e);
         }
         CLOUD_API.start();
-        // Meta accepts by default and answers with a wamid made of the recipient's number
-        CLOUD_API.stubFor(post(urlEqualTo("/v23.0/" + PHONE_NUMBER_ID + "/messages")).atPriority(5).willReturn(aResponse().withStatus(200)
+        // Meta accepts by default and answers with a new wamid for every message, as it does: one that names the
+        // recipient's number, for reading, and is never the same twice (a number messaged in two campaigns gets two)
+        CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(5).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"{{jsonPath request.body '$.to'}}\","
-                        + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],\"messages\":[{\"id\":\"wamid.{{jsonPath request.body '$.to'}}\"}]}")));
+                        + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],\"messages\":[{\"id\":"
+                        + "\"wamid.{{jsonPath request.body '$.to'}}.{{randomValue type='UUID'}}\"}]}")));
         try (Connection crm = DriverManager.getConnection(CRM_URL, "sa", "")) {
             // the CRM keeps phones the way its users typed them
             crm.createStatement().execute("create table clientes_optout (telefone varchar(40))");
@@ -66,7 +89,17 @@ public abstract class ArautoTestBase {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("arauto.data-dir", DATA_DIR::toString);
+        appOn(DATA_DIR, registry);
+        registry.add("arauto.crm.datasource.url", () -> CRM_URL);
+        registry.add("arauto.crm.datasource.username", () -> "sa");
+        registry.add("arauto.crm.datasource.password", () -> "");
+        registry.add("arauto.optout.query", () -> "select telefone from clientes_optout");
+        registry.add("arauto.optout.crm-refresh", () -> "0s");
+    }
+
+    /** An Arauto of its own on {@code dataDir}: test templates, fast timings, sending to the Cloud API stand-in; no CRM. */
+    static void appOn(Path dataDir, DynamicPropertyRegistry registry) {
+        registry.add("arauto.data-dir", dataDir::toString);
         registry.add("arauto.templates-file", () -> "src/test/resources/templates-test.yml");
         FastTimings.register(registry);
         registry.add("arauto.send.rate", () -> "500");
@@ -75,12 +108,7 @@ public abstract class ArautoTestBase {
         registry.add("arauto.provider.cloud-api.api-version", () -> "v23.0");
         registry.add("arauto.provider.cloud-api.phone-number-id", () -> PHONE_NUMBER_ID);
         registry.add("arauto.provider.cloud-api.access-token", () -> TOKEN);
-        registry.add("arauto.provider.cloud-api.read-timeout", () -> "2s");
-        registry.add("arauto.crm.datasource.url", () -> CRM_URL);
-        registry.add("arauto.crm.datasource.username", () -> "sa");
-        registry.add("arauto.crm.datasource.password", () -> "");
-        registry.add("arauto.optout.query", () -> "select telefone from clientes_optout");
-        registry.add("arauto.optout.crm-refresh", () -> "0s");
+        registry.add("arauto.provider.cloud-api.read-timeout", () -> READ_TIMEOUT.toSeconds() + "s");
     }
 
     protected static Path inbox() {
@@ -89,7 +117,12 @@ public abstract class ArautoTestBase {
 
     /** Drops a file the way a careful user does: written under a temporary name, then renamed. */
     protected static Path drop(String template, String name, byte[] content) throws IOException {
-        Path dir = template == null ? inbox() : inbox().resolve(template);
+        return dropInto(inbox(), template, name, content);
+    }
+
+    /** {@link #drop} into another Arauto's inbox. */
+    static Path dropInto(Path inbox, String template, String name, byte[] content) throws IOException {
+        Path dir = template == null ? inbox : inbox.resolve(template);
         Files.createDirectories(dir);
         Path tmp = dir.resolve(name + ".tmp");
         Files.write(tmp, content);
@@ -102,6 +135,27 @@ public abstract class ArautoTestBase {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return new ArrayList<>(files.filter(Files::isRegularFile).toList());
+        }
+    }
+
+    /** The message id the Cloud API stand-in answered to the one message accepted for {@code to} (digits only). */
+    static String wamidAnsweredTo(String to) {
+        List<String> ids = new ArrayList<>();
+        for (ServeEvent event : CLOUD_API.getAllServeEvents()) {
+            if (event.getRequest().getUrl().equals(MESSAGES) && event.getResponse().getStatus() == 200
+                    && to.equals(json(event.getRequest().getBodyAsString()).path("to").asText())) {
+                ids.add(json(event.getResponse().getBodyAsString()).at("/messages/0/id").asText());
+            }
+        }
+        assertThat(ids).as("message ids answered to messages for %s", to).hasSize(1);
+        return ids.get(0);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Not JSON: " + text, e);
         }
     }
 

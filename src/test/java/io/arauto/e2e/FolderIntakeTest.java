@@ -5,19 +5,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.arauto.intake.CampaignIntake;
 import io.arauto.intake.OpenIntake;
+import io.arauto.verdict.RowJudge;
 import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.CampaignStatus;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,6 +39,9 @@ class FolderIntakeTest extends ArautoTestBase {
     CampaignIntake intakes;
 
     @Autowired
+    RowJudge judge;
+
+    @Autowired
     CampaignLedger campaigns;
 
     @Test
@@ -39,14 +50,22 @@ class FolderIntakeTest extends ArautoTestBase {
         Files.createDirectories(dir);
         Path file = dir.resolve("devagar.csv");
         int rows = 40;
-        // written in place, a row every 50 ms for 2 s: longer than stable-for (300 ms), never still for that long
+        // written in place, a row every 50 ms for 2 s, far longer than stable-for (300 ms). The inbox takes a file whose
+        // time is older than stable-for, so a writer stalled that long rightly loses its file: this one keeps the file's
+        // time a minute ahead while it writes (as a writer that touches its file does), which a loaded machine cannot undo
+        // but in the instant between a write and the touch after it
+        FileTime ahead = FileTime.from(Instant.now().plus(Duration.ofMinutes(1)));
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
             out.write("telefone,nome,pedido,entrega\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
+            Files.setLastModifiedTime(file, ahead);
             for (int i = 0; i < rows; i++) {
                 LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
                 out.write(String.format("55119876%05d,Cliente %d,%d,hoje%n", 10000 + i, i, i).getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                if (i < rows - 1) { // after the last row the file keeps the time of that write, and is taken stable-for later
+                    Files.setLastModifiedTime(file, ahead);
+                }
                 assertThat(file).as("taken while still being written (row %d)", i).exists();
             }
         }
@@ -77,7 +96,7 @@ class FolderIntakeTest extends ArautoTestBase {
     /** A read the ledger watchdog dropped (no progress for stale-after) must tell the sender to drop the file again. */
     @Test
     void aFileWhoseCampaignTheWatchdogDroppedIsToBeDroppedAgain() throws Exception {
-        OpenIntake intake = openOutsideTheInbox("largado.csv");
+        OpenIntake intake = openOutsideTheInbox("largado.csv", "5511987004001");
         assertThat(campaigns.rejectIfAbandoned(intake.campaignId(), Instant.now().plus(Duration.ofDays(1)))).isTrue();
 
         String note = intakes.reject(intake, "pedido_enviado/largado.csv", "error/pedido_enviado/largado.csv",
@@ -90,20 +109,63 @@ class FolderIntakeTest extends ArautoTestBase {
     /** A campaign accepted before a later step failed keeps going: the note must not send the sender to drop it again. */
     @Test
     void aFileWhoseCampaignWasAcceptedIsNotToBeDroppedAgain() throws Exception {
-        OpenIntake intake = openOutsideTheInbox("aceito.csv");
-        assertThat(campaigns.markReadUnlessTwin(intake.campaignId(), intake.template(), intake.sha256(), Instant.now(), 1, true)).isEmpty();
+        String phone = "5511987004002";
+        OpenIntake intake = openOutsideTheInbox("aceito.csv", phone);
+        intakes.batches(intake).forEachRemaining(rows -> intakes.write(intake, judge.judge(intake.verdicts(), rows)));
+        intakes.close(intake); // every row in: accepted, its message may go out from now on
 
         String note = intakes.reject(intake, "pedido_enviado/aceito.csv", "error/pedido_enviado/aceito.csv",
                 new java.io.IOException("archive move failed"));
 
         assertThat(note).contains("was accepted from this file and is being sent", "Do not drop the file again")
                 .doesNotContain("Fix the file and drop it again");
-        assertThat(campaigns.find(intake.campaignId()).orElseThrow().status()).isEqualTo(CampaignStatus.ACTIVE);
+        // it keeps going: its message is sent (the send loop may settle it at any moment, so not "still ACTIVE")
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "select status from message where campaign_id = ? and row_num = 2", String.class, intake.campaignId()), "SENT"::equals);
+        assertThat(campaigns.find(intake.campaignId()).orElseThrow().status()).isIn(CampaignStatus.ACTIVE, CampaignStatus.DONE);
+        assertThat(requestsTo(phone)).hasSize(1);
     }
 
-    private OpenIntake openOutsideTheInbox(String name) throws Exception {
+    /**
+     * A stop between accepting a campaign and moving its file to archive/ leaves the file in the inbox: read again, it is
+     * recognised (same bytes, same place, no archived copy) and archived as that campaign, and nothing of it is sent twice.
+     */
+    @Test
+    void fileReadAgainAfterItsCampaignWasAcceptedButBeforeItWasArchivedIsArchivedAsThatCampaign() throws Exception {
+        String phone = "5511987004003";
+        byte[] content = ("telefone,nome,pedido,entrega\n" + phone + ",Rui,1,hoje\n").getBytes(StandardCharsets.UTF_8);
+        Path file = drop("pedido_enviado", "nao-arquivado.csv", content);
+        awaitTaken(file);
+        long campaign = jdbc.queryForObject("select id from campaign where name = 'nao-arquivado.csv'", Long.class);
+        Path archived = DATA_DIR.resolve("archive/pedido_enviado/nao-arquivado." + campaign + ".csv");
+        assertThat(archived).exists();
+        await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo(phone).size() == 1);
+
+        // the state such a stop leaves: the campaign accepted, its file still in the inbox and not in archive/
+        Files.move(archived, file);
+        awaitTaken(file);
+
+        assertThat(archived).as("archived under the campaign it was accepted as").hasBinaryContent(content);
+        assertThat(jdbc.queryForObject("select count(*) from campaign where name = 'nao-arquivado.csv'", Integer.class)).isEqualTo(1);
+        assertThat(filesUnder(DATA_DIR.resolve("error"))).noneMatch(p -> p.getFileName().toString().startsWith("nao-arquivado"));
+
+        // once archived, the same bytes dropped again are a duplicate, as ever
+        Path again = drop("pedido_enviado", "nao-arquivado.csv", content);
+        awaitTaken(again);
+        Path note = await().atMost(Duration.ofSeconds(10)).until(() -> filesUnder(DATA_DIR.resolve("error")).stream()
+                .filter(p -> p.getFileName().toString().startsWith("nao-arquivado") && p.toString().endsWith(".error.txt"))
+                .findFirst().orElse(null), p -> p != null);
+        assertThat(Files.readString(note)).contains("byte-for-byte identical", "campaign " + campaign);
+        assertThat(requestsTo(phone)).as("messages to the file's one number").hasSize(1);
+    }
+
+    private static List<LoggedRequest> requestsTo(String phone) {
+        return CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES)).withRequestBody(matchingJsonPath("$.to", equalTo(phone))));
+    }
+
+    private OpenIntake openOutsideTheInbox(String name, String phone) throws Exception {
         Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve(name);
-        Files.writeString(file, "telefone,nome,pedido,entrega\n5511987654321," + name + ",1,hoje\n");
+        Files.writeString(file, "telefone,nome,pedido,entrega\n" + phone + "," + name + ",1,hoje\n");
         return intakes.open(file.toString(), "pedido_enviado/" + name, "folder");
     }
 }

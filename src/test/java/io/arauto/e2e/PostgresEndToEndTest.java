@@ -16,6 +16,7 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,10 +25,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
-import io.arauto.support.FastTimings;
 import io.arauto.optout.OptOutList;
 import io.arauto.report.StatusReportWriter;
+import io.arauto.support.ErrorLogCheck;
+import io.arauto.support.FastTimings;
 import io.arauto.support.SharedPostgres;
+import io.arauto.support.UsesTestTemplates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,6 +40,8 @@ import static org.awaitility.Awaitility.await;
  * is judged into it, the sandbox provider sends and reports delivered and read, and the status
  * file in the outbox shows every row; the ledger rows are then checked in PostgreSQL itself.
  */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
+@UsesTestTemplates
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its timers stop polling PostgreSQL once the class is done

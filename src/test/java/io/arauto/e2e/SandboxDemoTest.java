@@ -9,12 +9,15 @@ import java.util.List;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
+import io.arauto.support.ErrorLogCheck;
 import io.arauto.support.FastTimings;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +28,11 @@ import static org.awaitility.Awaitility.await;
  * provider takes every message and reports it delivered and read, and the status file says so.
  * Done-files are on here, so a file without its .done waits in the inbox.
  */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @ActiveProfiles("demo")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its timers stop polling once the class is done
 class SandboxDemoTest {
 
     static final Path DATA_DIR = createTempDir();

@@ -16,11 +16,13 @@ import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.LedgerRecovery;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.optout.OptOutList;
+import io.arauto.support.HeldResponses;
 import io.arauto.verdict.JudgedRow;
 import io.arauto.verdict.MessageStatus;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -34,7 +36,6 @@ import static org.awaitility.Awaitility.await;
  */
 class SendingTest extends ArautoTestBase {
 
-    private static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
     private static final List<String> HEADER = List.of("phone", "name", "code");
 
     @Autowired
@@ -71,16 +72,40 @@ class SendingTest extends ArautoTestBase {
     }
 
     @Test
-    void messageIsSendingInTheLedgerWhileItsRequestIsInFlight() {
+    void messageIsSendingInTheLedgerWhileItsRequestIsInFlight() throws InterruptedException {
         String to = "5511970000008";
+        HeldResponses.Gate answer = HELD_RESPONSES.gateNamed("in-flight");
         CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(to)))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(1_200).withBody("{\"messages\":[{\"id\":\"wamid.slow\"}]}")));
+                .withServeEventListener(HeldResponses.NAME, HeldResponses.gate("in-flight"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"messages\":[{\"id\":\"wamid.slow\"}]}")));
 
         long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> !requestsTo(to).isEmpty());
-        assertThat(status(campaign, 2)).isEqualTo("SENDING");
+        assertThat(answer.awaitRequest(Duration.ofSeconds(20))).as("the request reached the provider").isTrue();
+        try {
+            assertThat(status(campaign, 2)).isEqualTo("SENDING"); // its answer is held back: the request is in flight
+        } finally {
+            answer.open();
+        }
         await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT"));
+        assertThat(requestsTo(to)).hasSize(1);
+    }
+
+    /** Meta's ids are unique, but a message it accepted is sent whatever id it gave: it must never be left SENDING. */
+    @Test
+    void aMessageIdTheProviderAnswersTwiceStillLeavesBothMessagesSent() {
+        String first = "5511970000011";
+        String second = "5511970000012";
+        CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", matching(first + "|" + second)))
+                .willReturn(aResponse().withStatus(200).withBody("{\"messages\":[{\"id\":\"wamid.same-twice\"}]}")));
+
+        long campaign = campaign(row(2, "+" + first, MessageStatus.QUEUED), row(3, "+" + second, MessageStatus.QUEUED));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> campaigns.find(campaign).orElseThrow().settledAt() != null);
+        assertThat(status(campaign, 2)).isEqualTo("SENT");
+        assertThat(status(campaign, 3)).isEqualTo("SENT");
+        assertThat(requestsTo(first)).hasSize(1);
+        assertThat(requestsTo(second)).hasSize(1);
     }
 
     @Test
@@ -100,14 +125,22 @@ class SendingTest extends ArautoTestBase {
     }
 
     @Test
-    void unansweredRequestMakesTheMessageUncertainAndItIsNotSentAgain() {
+    void unansweredRequestMakesTheMessageUncertainAndItIsNotSentAgain() throws InterruptedException {
         String to = "5511970000004";
+        HeldResponses.Gate answer = HELD_RESPONSES.gateNamed("unanswered");
         CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(to)))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(3_000).withBody("{\"messages\":[{\"id\":\"wamid.late\"}]}")));
+                .withServeEventListener(HeldResponses.NAME, HeldResponses.gate("unanswered"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"messages\":[{\"id\":\"wamid.late\"}]}")));
 
         long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("UNCERTAIN"));
+        assertThat(answer.awaitRequest(Duration.ofSeconds(20))).as("the request reached the provider").isTrue();
+        try {
+            // no answer comes: Arauto gives up after the read timeout
+            await().atMost(READ_TIMEOUT.plusSeconds(20)).until(() -> status(campaign, 2).equals("UNCERTAIN"));
+        } finally {
+            answer.open(); // too late to change anything
+        }
         await().atMost(Duration.ofSeconds(20)).until(() -> campaigns.find(campaign).orElseThrow().settledAt() != null);
         assertThat(reason(campaign, 2)).contains("may have arrived");
         assertThat(requestsTo(to)).hasSize(1);
@@ -153,8 +186,10 @@ class SendingTest extends ArautoTestBase {
         String to = "5511970000007";
         long campaign = campaign(row(2, "+" + to, MessageStatus.QUEUED));
         await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT"));
-        List<Map<String, Object>> events = jdbc.queryForList("select event, detail from audit where campaign_id = ? order by id", campaign);
-        assertThat(events).extracting(e -> e.get("EVENT") != null ? e.get("EVENT") : e.get("event")).contains("message_sent");
+        // the event is recorded just after the message is marked SENT, so it may land a moment later
+        List<Map<String, Object>> events = await().atMost(Duration.ofSeconds(10)).until(
+                () -> jdbc.queryForList("select event, detail from audit where campaign_id = ? order by id", campaign),
+                rows -> rows.stream().anyMatch(e -> "message_sent".equals(e.get("event"))));
         assertThat(events.toString()).contains("Hello Name, your code is C-2.");
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -13,6 +14,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
 import io.arauto.support.EmbeddedSftpServer;
+import io.arauto.support.ErrorLogCheck;
+import io.arauto.support.UsesTestTemplates;
 
 import static io.arauto.e2e.SftpTestSupport.awaitArchived;
 import static io.arauto.e2e.SftpTestSupport.csv;
@@ -21,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** With done-files on, a file on the SFTP server waits for its &lt;file&gt;.done, which goes with it. */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
+@UsesTestTemplates
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)

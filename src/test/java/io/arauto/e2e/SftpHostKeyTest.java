@@ -24,6 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
 import io.arauto.support.EmbeddedSftpServer;
+import io.arauto.support.ErrorLogCheck;
+import io.arauto.support.UsesTestTemplates;
 
 import static io.arauto.e2e.SftpTestSupport.awaitArchived;
 import static io.arauto.e2e.SftpTestSupport.csv;
@@ -37,6 +39,8 @@ import static org.awaitility.Awaitility.await;
  * nothing taken from it, and the log (once) and /actuator/health say why and what to do. Once
  * known_hosts has the right key, the waiting file is taken. Password login.
  */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
+@UsesTestTemplates
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)

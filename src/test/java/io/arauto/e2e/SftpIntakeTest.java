@@ -30,7 +30,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,10 +43,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
+import io.arauto.intake.sftp.SteppedStableFileWatch;
 import io.arauto.report.StatusReportWriter;
 import io.arauto.send.StatusTracker;
 import io.arauto.send.StatusUpdate;
 import io.arauto.support.EmbeddedSftpServer;
+import io.arauto.support.ErrorLogCheck;
+import io.arauto.support.UsesTestTemplates;
 import io.arauto.verdict.MessageStatus;
 
 import static io.arauto.e2e.SftpTestSupport.awaitArchived;
@@ -59,10 +66,13 @@ import static org.awaitility.Awaitility.await;
  * /inbox/&lt;template&gt;/ end as Cloud API requests (WireMock), archived or rejected on the
  * server, with their status files in /inbox/outbox/.
  */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
+@UsesTestTemplates
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its pollers stop once the class is done
 @ExtendWith(OutputCaptureExtension.class)
+@Import(SftpIntakeTest.SteppedClockForStability.class)
 class SftpIntakeTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -95,6 +105,23 @@ class SftpIntakeTest {
 
     @Autowired
     StatusReportWriter reportWriter;
+
+    @Autowired
+    SteppedStableFileWatch stableFiles;
+
+    /** The intake's stability watch runs on a clock the stall test holds and steps. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class SteppedClockForStability {
+        @Bean
+        static BeanPostProcessor steppedStableFiles() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    return name.equals("sftpStableFiles") ? new SteppedStableFileWatch(SftpTestSupport.SFTP_STABLE_FOR) : bean;
+                }
+            };
+        }
+    }
 
     private static boolean warm;
 
@@ -129,7 +156,7 @@ class SftpIntakeTest {
         assertThat(byRow.keySet()).containsExactly(2, 3, 4, 5);
         assertThat(status(byRow, 4)).isEqualTo("DUPLICATE");
         assertThat(status(byRow, 5)).isEqualTo("INVALID");
-        assertThat(byRow.get(2).getField(6)).isEqualTo("wamid.5511960000001");
+        assertThat(byRow.get(2).getField(6)).isEqualTo(ArautoTestBase.wamidAnsweredTo("5511960000001"));
         assertThat(byRow.get(3).getField(9)).isEqualTo("Bruno");
 
         assertThat(requestsTo("5511960000001")).hasSize(1);
@@ -202,15 +229,30 @@ class SftpIntakeTest {
         Path file = SFTP.local("/inbox/pedido_enviado/devagar-sftp.csv");
         Files.createDirectories(file.getParent());
         int rows = 30;
-        // rows every 40 ms with a 1 s stall half-way: the stall is shorter than stable-for (1.5 s) but many polls long
+        String name = "pedido_enviado/devagar-sftp.csv";
+        // Arauto's clock for stability stands still while the file is written, so only the stall below counts
+        stableFiles.hold();
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
             out.write("telefone,nome,pedido,entrega\n".getBytes(StandardCharsets.UTF_8));
             for (int i = 0; i < rows; i++) {
-                LockSupport.parkNanos(Duration.ofMillis(i == rows / 2 ? 1000 : 40).toNanos());
+                if (i == rows / 2) {
+                    // the upload stalls for just under stable-for, while Arauto looks at the file again and again: first it
+                    // sees the file as it now is (the second look after the last write listed it after that write), ...
+                    int written = stableFiles.looksAt(name);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> stableFiles.looksAt(name) >= written + 2);
+                    // ... then the clock moves on by a whisker less than stable-for, and it looks a few more times
+                    stableFiles.step(SftpTestSupport.SFTP_STABLE_FOR.minusMillis(1));
+                    int stepped = stableFiles.looksAt(name);
+                    await("looks at the stalled file, which must not be taken").atMost(Duration.ofSeconds(10))
+                            .until(() -> stableFiles.looksAt(name) >= stepped + 3);
+                }
+                LockSupport.parkNanos(Duration.ofMillis(40).toNanos());
                 out.write(String.format("55119600%05d,Cliente %d,%d,hoje%n", 300 + i, i, i).getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 assertThat(file).as("taken while still being written (row %d)", i).exists();
             }
+        } finally {
+            stableFiles.release();
         }
         long campaign = awaitArchived(SFTP, "pedido_enviado", "devagar-sftp", ".csv");
         assertThat(ledger.queryForObject("select total_rows from campaign where id = ?", Integer.class, campaign)).isEqualTo(rows);
@@ -280,7 +322,7 @@ class SftpIntakeTest {
             assertThat(down.getDetails()).containsEntry("server", EmbeddedSftpServer.HOST + ":" + SFTP.port());
             // while it is away: a file lands on it, and the earlier campaign's statuses change
             SFTP.put("/inbox/pedido_enviado/durante.csv", csv("telefone,nome,pedido,entrega", "5511960000702,Iris,8002,hoje"));
-            statuses.apply(new StatusUpdate("wamid.5511960000701", MessageStatus.DELIVERED, Instant.now(), null, null));
+            statuses.apply(new StatusUpdate(ArautoTestBase.wamidAnsweredTo("5511960000701"), MessageStatus.DELIVERED, Instant.now(), null, null));
             await().atMost(Duration.ofSeconds(20)).until(() -> log.getAll().contains("status files could not be written to outbox/"));
             LockSupport.parkNanos(Duration.ofSeconds(1).toNanos()); // a few more failed polls, which must not be logged again
         } finally {

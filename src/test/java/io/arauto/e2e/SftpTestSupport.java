@@ -28,7 +28,9 @@ import static org.awaitility.Awaitility.await;
 /** What the SFTP functional tests share: the app's settings for a test server, and ways to look at the server and at Meta's stand-in. */
 final class SftpTestSupport {
 
-    static final String MESSAGES = "/v23.0/" + ArautoTestBase.PHONE_NUMBER_ID + "/messages";
+    static final String MESSAGES = ArautoTestBase.MESSAGES;
+    /** A pause shorter than this in an upload is not taken for its end (the default is 30s). */
+    static final Duration SFTP_STABLE_FOR = Duration.ofMillis(1500);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SftpTestSupport() { }
@@ -52,8 +54,7 @@ final class SftpTestSupport {
         p.put("arauto.intake.sftp.port", String.valueOf(server.port()));
         p.put("arauto.intake.sftp.username", EmbeddedSftpServer.USER);
         p.put("arauto.intake.sftp.known-hosts-file", knownHosts.toString());
-        // a pause shorter than this in an upload is not taken for its end (the default is 30s)
-        p.put("arauto.intake.sftp.stable-for", "1500ms");
+        p.put("arauto.intake.sftp.stable-for", SFTP_STABLE_FOR.toMillis() + "ms");
         p.put("arauto.intake.sftp.poll-delay", "200ms");
         p.put("arauto.intake.sftp.backoff-multiplier", "2");
         p.put("arauto.intake.sftp.connect-timeout", "2s");

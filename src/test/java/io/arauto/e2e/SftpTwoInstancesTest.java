@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -17,7 +18,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.arauto.ArautoApplication;
 import io.arauto.support.EmbeddedSftpServer;
+import io.arauto.support.ErrorLogCheck;
 import io.arauto.support.SharedPostgres;
+import io.arauto.support.UsesTestTemplates;
 
 import static io.arauto.e2e.SftpTestSupport.awaitArchived;
 import static io.arauto.e2e.SftpTestSupport.csv;
@@ -31,6 +34,8 @@ import static org.awaitility.Awaitility.await;
  * start: once it is up, every file is taken by one of them, once, every number gets one message,
  * and every campaign's status files are complete in outbox/.
  */
+@ExtendWith(ErrorLogCheck.class) // its last check runs after @AfterAll closed both instances
+@UsesTestTemplates
 class SftpTwoInstancesTest {
 
     static final int FILES = 6;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,7 +48,6 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class SpreadsheetToWhatsAppTest extends ArautoTestBase {
 
-    private static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired
@@ -85,7 +85,7 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
                 "message_id", "updated_at", "Telefone", "Nome", "Pedido", "Entrega", "Cidade");
         Map<Integer, CsvRecord> byRow = byRow(lines);
         assertThat(byRow).hasSize(8);
-        assertLine(byRow.get(2), "+5511987654321", "SENT", "", "wamid.5511987654321");
+        assertLine(byRow.get(2), "+5511987654321", "SENT", "", wamidAnsweredTo("5511987654321"));
         assertThat(byRow.get(2).getField(9)).isEqualTo("João Conceição");
         assertThat(byRow.get(2).getField(12)).isEqualTo("São Paulo");
         assertLine(byRow.get(3), "+5511987654321", "DUPLICATE", "The same number is on row 2.", "");
@@ -133,13 +133,13 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
         assertThat(lines.get(0).getField(8)).isEqualTo("phone"); // the BOM is not part of the first header
         Map<Integer, CsvRecord> byRow = byRow(lines);
         assertThat(byRow.keySet()).containsExactlyInAnyOrder(2, 3, 4, 6, 7);
-        assertLine(byRow.get(2), "+5511912345678", "SENT", "", "wamid.5511912345678");
+        assertLine(byRow.get(2), "+5511912345678", "SENT", "", wamidAnsweredTo("5511912345678"));
         assertThat(byRow.get(2).getField(9)).isEqualTo("Ana \"Aninha\" Souza");
         assertLine(byRow.get(3), "+5511923456789", "INVALID", "line break", "");
         assertThat(byRow.get(3).getField(9)).isEqualTo("Bruno\nLima");
         assertLine(byRow.get(4), "+5511934567890", "INVALID", "https://", "");
         assertLine(byRow.get(6), "+5511945678901", "INVALID", "more than 4 spaces", "");
-        assertLine(byRow.get(7), "+5511956789012", "SENT", "", "wamid.5511956789012");
+        assertLine(byRow.get(7), "+5511956789012", "SENT", "", wamidAnsweredTo("5511956789012"));
 
         Map<String, JsonNode> sent = requestsByRecipient();
         assertThat(sent.get("5511912345678")).isEqualTo(JSON.readTree("""
@@ -163,9 +163,9 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
         List<CsvRecord> lines = settledReport("pedidos");
         Map<Integer, CsvRecord> byRow = byRow(lines);
         assertThat(byRow.keySet()).containsExactlyInAnyOrder(2, 3, 4, 5);
-        assertLine(byRow.get(2), "+5511987650001", "SENT", "", "wamid.5511987650001");
+        assertLine(byRow.get(2), "+5511987650001", "SENT", "", wamidAnsweredTo("5511987650001"));
         assertThat(byRow.get(2).getField(1)).isEqualTo("5511987650001");
-        assertLine(byRow.get(3), "+5511987650002", "SENT", "", "wamid.5511987650002");
+        assertLine(byRow.get(3), "+5511987650002", "SENT", "", wamidAnsweredTo("5511987650002"));
         assertThat(byRow.get(3).getField(9)).isEqualTo("'=HYPERLINK(\"http://evil.example\",\"clique\")"); // inert in the report
         assertLine(byRow.get(4), "", "INVALID", "scientific notation", "");
         assertLine(byRow.get(5), "+5511987650001", "DUPLICATE", "row 2", "");
@@ -179,7 +179,14 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
 
         Path xlsx = DATA_DIR.resolve("outbox").resolve(reportName("pedidos").replace(".csv", ".xlsx"));
         try (XSSFWorkbook report = new XSSFWorkbook(Files.newInputStream(xlsx))) {
-            report.getSheetAt(0).forEach(row -> row.forEach(cell -> assertThat(cell.getCellType()).isNotEqualTo(CellType.FORMULA)));
+            Sheet sheet = report.getSheetAt(0);
+            assertThat(sheet.getLastRowNum()).as("the header and a line for each of rows 2 to 5").isEqualTo(4);
+            Row line = StreamSupport.stream(sheet.spliterator(), false)
+                    .filter(r -> r.getCell(0).getCellType() == CellType.NUMERIC && r.getCell(0).getNumericCellValue() == 3)
+                    .findFirst().orElseThrow();
+            // a text cell, which Excel shows and never runs, holding the text exactly as typed (no ' as in the CSV)
+            assertThat(line.getCell(9).getCellType()).isEqualTo(CellType.STRING);
+            assertThat(line.getCell(9).getStringCellValue()).isEqualTo("=HYPERLINK(\"http://evil.example\",\"clique\")");
         }
     }
 

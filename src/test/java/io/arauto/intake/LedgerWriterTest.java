@@ -3,13 +3,16 @@ package io.arauto.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.arauto.verdict.JudgedRow;
@@ -65,15 +68,22 @@ class LedgerWriterTest {
         writer.write(batch(2, 10));
         writer.write(batch(12, 10));
         assertThat(inFirstInsert.await(5, TimeUnit.SECONDS)).isTrue();
-        Thread releaser = new Thread(() -> {
-            sleep(200);
-            release.countDown();
-        });
-        releaser.start();
-        writer.abort();
+        Thread aborter = new Thread(writer::abort, "aborter");
+        aborter.start();
+        // the first insert goes on only once abort() is waiting for it: then the batch behind it must be dropped
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> waitingForTheWriter(aborter));
+        assertThat(written).as("abort() waits while a batch is being written").isEmpty();
+        release.countDown();
+        aborter.join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(aborter.isAlive()).as("abort() returned once the batch being written was in").isFalse();
         assertThat(written).as("the batch being written when abort was called, and nothing after it")
                 .containsExactlyElementsOf(IntStream.range(2, 12).boxed().toList());
-        releaser.join();
+    }
+
+    /** True once {@code thread} is inside abort(), waiting for the writer thread to end. */
+    private static boolean waitingForTheWriter(Thread thread) {
+        return thread.getState() == Thread.State.TIMED_WAITING
+                && Arrays.stream(thread.getStackTrace()).anyMatch(f -> f.getMethodName().equals("awaitTermination"));
     }
 
     private static List<JudgedRow> batch(int firstRow, int size) {

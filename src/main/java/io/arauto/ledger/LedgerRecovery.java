@@ -51,6 +51,7 @@ public class LedgerRecovery {
         for (long id : campaigns.active()) {
             int uncertain = messages.uncertainIfStale(id, staleBefore);
             if (uncertain > 0) {
+                campaigns.markDirty(id); // the status file must show them UNCERTAIN, not SENDING
                 log.warn("Campaign {}: {} message(s) were being sent when an Arauto stopped; they are now UNCERTAIN and will not be "
                         + "sent again on their own", id, uncertain);
             }

@@ -54,7 +54,10 @@ public class RejectionNote {
                         + "page at /actuator/health says when).";
             }
         }
-        log.warn("A file failed with an unexpected error", cause);
+        // the kind only at WARN (a database's message can quote a row, phone numbers included); the whole of it at DEBUG
+        log.warn("A file failed with an unexpected error ({})", org.springframework.core.NestedExceptionUtils.getMostSpecificCause(cause)
+                .getClass().getName());
+        log.debug("The unexpected error", cause);
         return "Arauto could not process the file because of an unexpected error on its side, not in the file's content. "
                 + "Nothing of it will be sent; drop it again, and if it is refused the same way, ask whoever runs Arauto.";
     }

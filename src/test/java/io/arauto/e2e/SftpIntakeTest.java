@@ -284,7 +284,9 @@ class SftpIntakeTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !SFTP.exists("/inbox/pedido_enviado/sem-arquivar.csv"));
         assertThat(SFTP.exists("/inbox/archive/pedido_enviado/sem-arquivar." + campaign + ".csv")).isTrue();
         assertThat(ledger.queryForObject("select count(*) from campaign where name = 'sem-arquivar.csv'", Integer.class)).isEqualTo(1);
-        assertThat(ledger.queryForObject("select archived_at from campaign where id = ?", Timestamp.class, campaign)).isNotNull();
+        // the archived mark follows the move (SftpReadLockStrategy records it once the file is seen gone): wait for it
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                ledger.queryForObject("select archived_at from campaign where id = ?", Timestamp.class, campaign) != null);
         assertThat(SFTP.filesUnder("/inbox/error")).noneMatch(p -> p.contains("sem-arquivar"));
 
         // once archived, the same bytes dropped again are a duplicate, as ever

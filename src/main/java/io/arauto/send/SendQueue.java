@@ -96,6 +96,9 @@ public class SendQueue {
 
     /** After a batch went out: reports need rewriting, and on long campaigns the operator hears how far it got. */
     public void batchDone(List<QueuedMessage> batch) {
+        if (sender.stopping() || !ledger.isUp()) {
+            return; // nothing to mark that the next batch that goes through will not mark again
+        }
         try {
             reportProgress(batch);
         } catch (DataAccessException | TransactionException e) {

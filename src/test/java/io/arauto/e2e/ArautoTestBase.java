@@ -57,6 +57,13 @@ public abstract class ArautoTestBase {
     protected static final String PHONE_NUMBER_ID = "1098765432";
     protected static final String TOKEN = "test-token-that-must-never-be-logged";
     protected static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
+
+    /** The requests the Cloud API stand-in received for one recipient, in order. */
+    static List<com.github.tomakehurst.wiremock.verification.LoggedRequest> requestsTo(String phone) {
+        return CLOUD_API.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(MESSAGES))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.to",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo(phone))));
+    }
     /**
      * Far more than a plain answer takes even on a loaded machine (2 s was not, at a load of 9 on 2 cores); the test of a
      * late answer holds it back until Arauto gives up instead of racing a delay against this.

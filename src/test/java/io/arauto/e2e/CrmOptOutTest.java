@@ -162,8 +162,8 @@ class CrmOptOutTest {
         assertThat(status(campaign, 2)).isEqualTo("SENT");
         assertThat(status(campaign, 3)).isEqualTo("OPTED_OUT");
         assertThat(reason(campaign, 3)).contains("CRM opt-out list");
-        assertThat(requestsTo(kept)).hasSize(1);
-        assertThat(requestsTo(leaving)).isEmpty();
+        assertThat(ArautoTestBase.requestsTo(kept)).hasSize(1);
+        assertThat(ArautoTestBase.requestsTo(leaving)).isEmpty();
     }
 
     @Test
@@ -180,7 +180,7 @@ class CrmOptOutTest {
         assertThat(status(campaign, 4)).isEqualTo("OPTED_OUT");
         assertThat(reason(campaign, 4)).contains("CRM opt-out list");
         assertThat(List.of(2, 3, 5, 6)).allSatisfy(row -> assertThat(status(campaign, row)).isEqualTo("SENT"));
-        assertThat(requestsTo("5511971000013")).isEmpty();
+        assertThat(ArautoTestBase.requestsTo("5511971000013")).isEmpty();
         assertThat(crmReads(log)).as("reads of the CRM while the campaign went out").isEqualTo(reads);
     }
 
@@ -206,12 +206,12 @@ class CrmOptOutTest {
         // sending waits: round after round finds the CRM away and sends nothing
         await().atMost(Duration.ofSeconds(30)).until(() -> count(log, "Sending waits") >= 2);
         assertThat(status(campaign, 2)).isEqualTo("QUEUED");
-        assertThat(requestsTo(waiting)).isEmpty();
+        assertThat(ArautoTestBase.requestsTo(waiting)).isEmpty();
 
         crmUp();
         await().atMost(Duration.ofSeconds(30)).until(() -> status(campaign, 2).equals("SENT"));
-        assertThat(requestsTo(waiting)).hasSize(1);
-        assertThat(requestsTo(inTheFile)).isEmpty();
+        assertThat(ArautoTestBase.requestsTo(waiting)).hasSize(1);
+        assertThat(ArautoTestBase.requestsTo(inTheFile)).isEmpty();
     }
 
     private static JudgedRow row(int number, String phone) {
@@ -230,10 +230,6 @@ class CrmOptOutTest {
         return ledger.queryForObject("select reason from message where campaign_id = ? and row_num = ?", String.class, campaign, row);
     }
 
-    private static List<LoggedRequest> requestsTo(String phone) {
-        return ArautoTestBase.CLOUD_API.findAll(postRequestedFor(urlEqualTo(ArautoTestBase.MESSAGES))
-                .withRequestBody(matchingJsonPath("$.to", equalTo(phone))));
-    }
 
     private static int crmReads(CapturedOutput log) {
         return count(log, "CRM opt-out list loaded");

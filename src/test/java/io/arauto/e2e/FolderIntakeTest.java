@@ -159,9 +159,6 @@ class FolderIntakeTest extends ArautoTestBase {
         assertThat(requestsTo(phone)).as("messages to the file's one number").hasSize(1);
     }
 
-    private static List<LoggedRequest> requestsTo(String phone) {
-        return CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES)).withRequestBody(matchingJsonPath("$.to", equalTo(phone))));
-    }
 
     private OpenIntake openOutsideTheInbox(String name, String phone) throws Exception {
         Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve(name);

@@ -17,15 +17,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A provider that keeps answering "try again" gets exactly arauto.send.max-attempts requests, then the message is FAILED. */
 class RetriesTest extends ArautoTestBase {
-
-    private static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
 
     @Autowired
     CampaignLedger campaigns;
@@ -46,8 +43,7 @@ class RetriesTest extends ArautoTestBase {
         campaigns.markRead(campaign, 1, true);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "FAILED".equals(status(campaign)));
-        List<LoggedRequest> requests = CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES))
-                .withRequestBody(matchingJsonPath("$.to", equalTo(to))));
+        List<LoggedRequest> requests = requestsTo(to);
         assertThat(requests).hasSize(5); // arauto.send.max-attempts' default
         for (int i = 1; i < requests.size(); i++) {
             assertThat(Duration.between(requests.get(i - 1).getLoggedDate().toInstant(), requests.get(i).getLoggedDate().toInstant()))

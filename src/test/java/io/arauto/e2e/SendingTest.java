@@ -212,7 +212,4 @@ class SendingTest extends ArautoTestBase {
         return jdbc.queryForObject("select reason from message where campaign_id = ? and row_num = ?", String.class, campaign, row);
     }
 
-    private static List<LoggedRequest> requestsTo(String to) {
-        return CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES)).withRequestBody(matchingJsonPath("$.to", equalTo(to))));
-    }
 }

@@ -96,8 +96,8 @@ class TemplateChangesTest {
             assertThat(status(campaign, row)).isEqualTo("FAILED");
             assertThat(reason(campaign, row)).contains("There is no template named 'lembrete'");
         }
-        assertThat(requestsTo("5511972000001")).isEmpty();
-        assertThat(requestsTo("5511972000002")).isEmpty();
+        assertThat(ArautoTestBase.requestsTo("5511972000001")).isEmpty();
+        assertThat(ArautoTestBase.requestsTo("5511972000002")).isEmpty();
     }
 
     @Test
@@ -133,8 +133,8 @@ class TemplateChangesTest {
             assertThat(status(campaign, row)).isEqualTo("FAILED");
             assertThat(reason(campaign, row)).contains("There is no template named 'lembrete'");
         }
-        assertThat(requestsTo("5511972000022")).isEmpty();
-        assertThat(requestsTo("5511972000023")).isEmpty();
+        assertThat(ArautoTestBase.requestsTo("5511972000022")).isEmpty();
+        assertThat(ArautoTestBase.requestsTo("5511972000023")).isEmpty();
     }
 
     @Test
@@ -198,12 +198,9 @@ class TemplateChangesTest {
         return ledger.queryForObject("select reason from message where campaign_id = ? and row_num = ?", String.class, campaign, row);
     }
 
-    private static List<LoggedRequest> requestsTo(String phone) {
-        return CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES)).withRequestBody(matchingJsonPath("$.to", equalTo(phone))));
-    }
 
     private static String languageSentTo(String phone) throws IOException {
-        List<LoggedRequest> requests = requestsTo(phone);
+        List<LoggedRequest> requests = ArautoTestBase.requestsTo(phone);
         assertThat(requests).as("messages to %s", phone).hasSize(1);
         JsonNode body = JSON.readTree(requests.get(0).getBodyAsString());
         return body.at("/template/language/code").asText();

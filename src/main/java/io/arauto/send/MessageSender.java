@@ -1,9 +1,5 @@
 package io.arauto.send;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,9 +18,6 @@ import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.LedgerHealthIndicator;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.ledger.QueuedMessage;
-import io.arauto.audit.AuditEvent;
-import io.arauto.audit.AuditLog;
-import io.arauto.support.PhoneMask;
 import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
@@ -41,8 +34,6 @@ import io.arauto.template.TemplateDefinition;
 public class MessageSender {
 
     private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    private static final Duration LONGEST_RETRY = Duration.ofMinutes(5);
 
     private final MessageProvider provider;
     private final SendPacer pacer;
@@ -50,16 +41,14 @@ public class MessageSender {
     private final CampaignLedger campaigns;
     private final TemplateCatalog templates;
     private final TemplateBinder binder;
-    private final AuditLog audit;
-    private final Clock clock;
-    private final int maxAttempts;
+    private final OutcomeRecorder outcomes;
     private final Map<Long, Bound> bindings = new ConcurrentHashMap<>();
     private final LedgerHealthIndicator ledger;
     private volatile boolean stopping;
 
     public MessageSender(ArautoProperties properties, SandboxProvider sandbox, ObjectProvider<CloudApiProvider> cloudApi,
                          SendPacer pacer, MessageLedger messages, CampaignLedger campaigns, TemplateCatalog templates,
-                         TemplateBinder binder, AuditLog audit, Clock clock,
+                         TemplateBinder binder, OutcomeRecorder outcomes,
                          LedgerHealthIndicator ledger) {
         String type = properties.getProvider().getType();
         this.provider = switch (type) {
@@ -73,9 +62,7 @@ public class MessageSender {
         this.campaigns = campaigns;
         this.templates = templates;
         this.binder = binder;
-        this.audit = audit;
-        this.clock = clock;
-        this.maxAttempts = properties.getSend().getMaxAttempts();
+        this.outcomes = outcomes;
         this.ledger = ledger;
     }
 
@@ -113,22 +100,10 @@ public class MessageSender {
             return; // the ledger is away, Arauto is stopping, or a cancel or another sender got there first
         }
         if (bound.binding == null) {
-            durably(m, () -> messages.markFailed(m.campaignId(), m.row(), null, bound.problem));
+            outcomes.unsendable(m, bound.problem);
             return;
         }
-        SendOutcome outcome = provider.send(bound.binding.message(m.e164(), m.cells()));
-        int attempt = m.attempts() + 1;
-        if (outcome instanceof SendOutcome.Accepted accepted) {
-            sent(m, bound.binding, accepted);
-        } else if (outcome instanceof SendOutcome.Rejected rejected) {
-            rejected(m, attempt, rejected);
-        } else if (outcome instanceof SendOutcome.Unknown unknown) {
-            durably(m, () -> messages.markUncertain(m.campaignId(), m.row(), "No answer from the provider (" + unknown.detail()
-                    + "); the message may have arrived, so it is not sent again unless someone asks."));
-            log.warn("Campaign {} row {}: outcome unknown for {}: {}", m.campaignId(), m.row(), PhoneMask.mask(m.e164()), unknown.detail());
-        } else if (outcome instanceof SendOutcome.NotSent notSent) {
-            notSent(m, attempt, notSent);
-        }
+        outcomes.record(m, bound.binding, provider.send(bound.binding.message(m.e164(), m.cells())));
     }
 
     /** The committed SENDING mark, or false when the message is not ours to send (or the ledger failed: nothing leaves). */
@@ -141,77 +116,6 @@ public class MessageSender {
             ledger.failed(e);
             return false;
         }
-    }
-
-    /** What the provider answered, written until the ledger takes it: the request is gone, its outcome must not be. */
-    private void durably(QueuedMessage m, LedgerWrite write) throws InterruptedException {
-        long pause = 250;
-        while (true) {
-            try {
-                write.run();
-                ledger.written();
-                return;
-            } catch (DataAccessException | TransactionException e) {
-                ledger.failed(e);
-                if (stopping) {
-                    log.warn("Campaign {} row {}: Arauto stopped before the outcome could be written; the message will show UNCERTAIN",
-                            m.campaignId(), m.row());
-                    return;
-                }
-                Thread.sleep(pause);
-                pause = Math.min(pause * 2, 5_000);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface LedgerWrite {
-        void run() throws InterruptedException;
-    }
-
-    private void sent(QueuedMessage m, TemplateBinding binding, SendOutcome.Accepted accepted) throws InterruptedException {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("row", m.row());
-        details.put("phone", m.e164());
-        details.put("template", binding.template().name());
-        details.put("message_id", accepted.messageId());
-        details.put("text", binding.render(m.cells()));
-        // the SENT mark and its audit record in one commit (shared with other senders' outcomes)
-        durably(m, () -> messages.markSent(m.campaignId(), m.row(), accepted.messageId(),
-                () -> audit.record(AuditEvent.MESSAGE_SENT, m.campaignId(), details)));
-        log.debug("Campaign {} row {}: sent to {} as {}", m.campaignId(), m.row(), PhoneMask.mask(m.e164()), accepted.messageId());
-    }
-
-    private void rejected(QueuedMessage m, int attempt, SendOutcome.Rejected rejected) throws InterruptedException {
-        if (rejected.retryable() && attempt < maxAttempts) {
-            Instant next = clock.instant().plus(rejected.retryAfter() != null ? rejected.retryAfter() : backoff(attempt));
-            durably(m, () -> messages.retryLater(m.campaignId(), m.row(), next, rejected.code(), "Attempt " + attempt + " failed ("
-                    + rejected.message() + "); trying again at " + next + "."));
-            log.warn("Campaign {} row {}: {} answered {} {}, retrying at {}", m.campaignId(), m.row(),
-                    PhoneMask.mask(m.e164()), rejected.code(), rejected.message(), next);
-        } else {
-            durably(m, () -> messages.markFailed(m.campaignId(), m.row(), rejected.code(), rejected.message()));
-            log.warn("Campaign {} row {}: message to {} failed: {} {}", m.campaignId(), m.row(),
-                    PhoneMask.mask(m.e164()), rejected.code(), rejected.message());
-        }
-    }
-
-    private void notSent(QueuedMessage m, int attempt, SendOutcome.NotSent notSent) throws InterruptedException {
-        if (attempt < maxAttempts) {
-            Instant next = clock.instant().plus(backoff(attempt));
-            durably(m, () -> messages.retryLater(m.campaignId(), m.row(), next, null, "The provider could not be reached ("
-                    + notSent.detail() + "); trying again at " + next + "."));
-            log.warn("Campaign {} row {}: provider unreachable ({}), retrying at {}", m.campaignId(), m.row(), notSent.detail(), next);
-        } else {
-            durably(m, () -> messages.markFailed(m.campaignId(), m.row(), null,
-                    "The provider could not be reached after " + attempt + " attempts (" + notSent.detail() + ")."));
-        }
-    }
-
-    /** 5 s, doubling with each attempt, at most 5 minutes. */
-    static Duration backoff(int attempt) {
-        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 10));
-        return wait.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait;
     }
 
     /** The template as the campaign's file was bound to it, or why it no longer can be. */

@@ -188,14 +188,14 @@ public class ArautoProperties {
     }
 
     public static class Send {
-        private double rate = 80;
+        private int rate = 80;
         private int concurrency = 32;
         private int batchSize = 200;
         private int maxAttempts = 5;
         private Duration pollInterval = Duration.ofMillis(500);
 
-        public double getRate() { return rate; }
-        public void setRate(double rate) { this.rate = rate; }
+        public int getRate() { return rate; }
+        public void setRate(int rate) { this.rate = rate; }
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
         public int getBatchSize() { return batchSize; }

@@ -1,113 +1,132 @@
 package io.arauto.send;
 
-import io.arauto.support.PhoneMask;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.URI;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.util.DeadlineTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.arauto.config.ArautoProperties;
-import io.arauto.template.TemplateMessage;
+import io.arauto.support.PhoneMask;
 
 /**
- * Sends template messages through Meta's WhatsApp Cloud API. Thread-safe: one shared HTTP client,
- * no mutable state.
+ * What the {@code send-cloud-api} route needs to talk to Meta's WhatsApp Cloud API: the request's
+ * body and token, and the meaning of the answer (or of the failure when none came). The request
+ * itself goes through camel-http (routes/send-cloud-api.camel.yaml). Thread-safe, no mutable state.
  */
-@Component
-@ConditionalOnProperty(prefix = "arauto.provider", name = "type", havingValue = "cloud-api")
-public class CloudApiProvider implements MessageProvider {
+@Component("cloudApi")
+public class CloudApiProvider {
 
     private static final Logger log = LoggerFactory.getLogger(CloudApiProvider.class);
     private static final String PREFIX = "arauto.provider.cloud-api.";
 
-    private final URI endpoint;
     private final String authorization;
     private final Duration readTimeout;
-    private final HttpClient http;
     private final CloudApiRequests requests;
     private final CloudApiResponses responses;
 
     public CloudApiProvider(ArautoProperties properties) {
         ArautoProperties.CloudApi config = properties.getProvider().getCloudApi();
-        require("phone-number-id", config.getPhoneNumberId());
-        require("access-token", config.getAccessToken());
-        String baseUrl = config.getBaseUrl().replaceAll("/+$", "");
-        this.endpoint = URI.create(baseUrl + "/" + config.getApiVersion() + "/" + config.getPhoneNumberId().trim() + "/messages");
-        this.authorization = "Bearer " + config.getAccessToken().trim();
+        boolean active = "cloud-api".equals(properties.getProvider().getType());
+        if (active) {
+            require("phone-number-id", config.getPhoneNumberId());
+            require("access-token", config.getAccessToken());
+            if (config.getBaseUrl().endsWith("/")) {
+                throw new InvalidConfigurationPropertyValueException(PREFIX + "base-url", config.getBaseUrl(),
+                        "write it without the trailing slash, e.g. https://graph.facebook.com");
+            }
+        }
+        this.authorization = "Bearer " + (config.getAccessToken() == null ? "" : config.getAccessToken().trim());
         this.readTimeout = config.getReadTimeout();
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.getConnectTimeout())
-                .version(HttpClient.Version.HTTP_1_1) // one request per connection: a failure belongs to one message
-                .build();
         ObjectMapper mapper = new ObjectMapper();
         this.requests = new CloudApiRequests(mapper);
         this.responses = new CloudApiResponses(mapper, Clock.systemUTC());
-        log.info("Cloud API provider ready: POST {}", endpoint);
+        if (active) {
+            log.info("Cloud API provider ready: POST {}/{}/{}/messages", config.getBaseUrl(), config.getApiVersion(),
+                    config.getPhoneNumberId().trim());
+        }
     }
 
-    @Override
-    public SendOutcome send(TemplateMessage message) {
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(readTimeout)
-                .header("Authorization", authorization)
-                .header("Content-Type", "application/json")
-                // JsonNode.toString() is Jackson serialising the tree (valid JSON since 2.10)
-                .POST(HttpRequest.BodyPublishers.ofString(requests.templateMessage(message).toString()))
-                .build();
-        long start = System.nanoTime();
-        SendOutcome outcome = exchange(request);
+    /** The Authorization header's value. */
+    public String authorization() {
+        return authorization;
+    }
+
+    /** The JSON body of {@code POST /{phone-number-id}/messages} for a claimed message. */
+    public String body(Claimed claimed) {
+        // JsonNode.toString() is Jackson serialising the tree (valid JSON since 2.10)
+        return requests.templateMessage(claimed.request()).toString();
+    }
+
+    /** What an answer means; {@code retryAfter} is the Retry-After header, or null. */
+    public SendOutcome outcome(Claimed claimed, int status, String retryAfter, String body) {
+        SendOutcome outcome = responses.outcome(status, retryAfter, body);
         if (log.isDebugEnabled()) {
-            log.debug("Cloud API template={} to={} -> {} in {} ms", message.template(), PhoneMask.mask(message.to()),
-                    outcome, Duration.ofNanos(System.nanoTime() - start).toMillis());
+            log.debug("Cloud API template={} to={} -> {}", claimed.request().template(), PhoneMask.mask(claimed.request().to()), outcome);
         }
         return outcome;
     }
 
-    private SendOutcome exchange(HttpRequest request) {
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return responses.outcome(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null), response.body());
-        } catch (HttpConnectTimeoutException e) {
-            return new SendOutcome.NotSent("connect timeout");
-        } catch (HttpTimeoutException e) { // the request left; Meta may have taken it
-            return new SendOutcome.Unknown("no answer within " + readTimeout);
-        } catch (ConnectException e) { // refused or unresolved host: nothing was written
-            return new SendOutcome.NotSent((unresolved(e) ? "unknown host " : "cannot connect to ") + endpoint.getAuthority());
-        } catch (IOException e) {
-            return new SendOutcome.Unknown("connection failed after the request was sent: " + describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new SendOutcome.Unknown("interrupted while waiting for the answer");
+    /**
+     * What a failure without an answer means: {@link SendOutcome.NotSent} when the request
+     * certainly did not leave (no connection was made), else {@link SendOutcome.Unknown}.
+     */
+    public SendOutcome failure(Claimed claimed, Exception e) {
+        SendOutcome outcome = failure(e);
+        if (log.isDebugEnabled()) {
+            log.debug("Cloud API template={} to={} -> {}", claimed.request().template(), PhoneMask.mask(claimed.request().to()), outcome);
         }
+        return outcome;
     }
 
-    private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    private static boolean unresolved(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-                return true;
+    private SendOutcome failure(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) { // any sign that no connection was made
+            if (t instanceof ConnectTimeoutException) {
+                return new SendOutcome.NotSent("no connection within the connect timeout");
+            }
+            if (t instanceof UnknownHostException) {
+                return new SendOutcome.NotSent("unknown host");
+            }
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) { // refused: nothing was written
+                return new SendOutcome.NotSent("the connection was refused");
+            }
+            if (t instanceof DeadlineTimeoutException) { // no free connection in the pool: nothing was written
+                return new SendOutcome.NotSent("no free connection to the provider");
             }
         }
-        return false;
+        for (Throwable t = e; t != null; t = t.getCause()) { // the request may have left: Meta may have taken it
+            if (t instanceof SocketTimeoutException) {
+                return new SendOutcome.Unknown("no answer within " + readTimeout.toSeconds() + " s");
+            }
+            if (t instanceof NoHttpResponseException) {
+                return new SendOutcome.Unknown("the provider closed the connection without answering");
+            }
+            if (t instanceof SocketException) {
+                return new SendOutcome.Unknown("the connection broke after the request was sent");
+            }
+            if (t instanceof InterruptedIOException) {
+                return new SendOutcome.Unknown("interrupted while waiting for the answer");
+            }
+        }
+        if (e instanceof IOException) {
+            return new SendOutcome.Unknown("the connection failed after the request was sent");
+        }
+        log.error("Unexpected failure while sending through the Cloud API; the message may have left", e);
+        return new SendOutcome.Unknown("an unexpected failure while sending");
     }
 
     private static void require(String key, String value) {
@@ -119,6 +138,6 @@ public class CloudApiProvider implements MessageProvider {
 
     @Override
     public String toString() { // the token never reaches a log line
-        return "CloudApiProvider[POST " + endpoint + "]";
+        return "CloudApiProvider";
     }
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
@@ -24,19 +24,17 @@ import io.arauto.template.TemplateCatalog;
 import io.arauto.template.TemplateDefinition;
 
 /**
- * Sends one queued message: waits for its slot, marks it SENDING in the ledger (committed), and
- * only then lets the request leave; records what the provider answered. Called from several
- * threads, at most {@code arauto.send.concurrency} at once, so at most that many messages are
- * SENDING at any moment: what a crash can leave UNCERTAIN. While the ledger cannot be written
- * nothing leaves, and once Arauto is stopping no new message is claimed.
+ * Claims the message whose turn has come (routes/send.camel.yaml: after the throttle, before the
+ * provider's request): marks it SENDING in the ledger (committed) and renders its request. Called
+ * from the send pool's threads, at most {@code arauto.send.concurrency} at once, so at most that
+ * many messages are SENDING at any moment: what a crash can leave UNCERTAIN. While the ledger
+ * cannot be written nothing is claimed, and once Arauto is stopping no new message is.
  */
 @Component
 public class MessageSender {
 
     private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
 
-    private final MessageProvider provider;
-    private final SendPacer pacer;
     private final MessageLedger messages;
     private final CampaignLedger campaigns;
     private final TemplateCatalog templates;
@@ -46,18 +44,17 @@ public class MessageSender {
     private final LedgerHealthIndicator ledger;
     private volatile boolean stopping;
 
-    public MessageSender(ArautoProperties properties, SandboxProvider sandbox, ObjectProvider<CloudApiProvider> cloudApi,
-                         SendPacer pacer, MessageLedger messages, CampaignLedger campaigns, TemplateCatalog templates,
-                         TemplateBinder binder, OutcomeRecorder outcomes,
-                         LedgerHealthIndicator ledger) {
+    public MessageSender(ArautoProperties properties, MessageLedger messages, CampaignLedger campaigns, TemplateCatalog templates,
+                         TemplateBinder binder, OutcomeRecorder outcomes, LedgerHealthIndicator ledger) {
         String type = properties.getProvider().getType();
-        this.provider = switch (type) {
-            case "sandbox" -> sandbox;
-            case "cloud-api" -> cloudApi.getObject();
-            default -> throw new IllegalStateException("arauto.provider.type must be sandbox or cloud-api, not '" + type + "'");
-        };
+        if (!type.equals("sandbox") && !type.equals("cloud-api")) {
+            throw new InvalidConfigurationPropertyValueException("arauto.provider.type", type, "it must be sandbox or cloud-api");
+        }
+        if (properties.getSend().getRate() < 1) {
+            throw new InvalidConfigurationPropertyValueException("arauto.send.rate", properties.getSend().getRate(),
+                    "it must be a whole number of messages per second, 1 or more");
+        }
         log.info("Sending through the {} provider at up to {} messages/s", type, properties.getSend().getRate());
-        this.pacer = pacer;
         this.messages = messages;
         this.campaigns = campaigns;
         this.templates = templates;
@@ -81,9 +78,15 @@ public class MessageSender {
         return !stopping && ledger.isUp();
     }
 
-    public void send(QueuedMessage m) throws InterruptedException {
+    /**
+     * Claims a message whose turn has come (the route's throttle let it through): the SENDING mark
+     * is committed when this returns, and only then may its request leave. Null when it is not
+     * ours to send: the ledger is away, Arauto is stopping, a cancel, an opt-out or another sender
+     * got there first, or it cannot be sent at all (then it is FAILED with the reason here).
+     */
+    public Claimed claim(QueuedMessage m) throws InterruptedException {
         if (!mayClaim()) {
-            return; // stays QUEUED
+            return null; // stays QUEUED
         }
         if (bindings.size() > 1_000) {
             bindings.clear(); // settled campaigns' bindings go; the active ones are bound again on their next message
@@ -93,21 +96,23 @@ public class MessageSender {
             bound = current(m.campaignId());
         } catch (DataAccessException | TransactionException e) {
             ledger.failed(e);
-            return;
+            return null;
         }
-        pacer.acquire();
-        if (!mayClaim() || !claim(m)) {
-            return; // the ledger is away, Arauto is stopping, or a cancel or another sender got there first
+        if (!claim0(m)) {
+            return null;
         }
         if (bound.binding == null) {
             outcomes.unsendable(m, bound.problem);
-            return;
+            return null;
         }
-        outcomes.record(m, bound.binding, provider.send(bound.binding.message(m.e164(), m.cells())));
+        return new Claimed(m, bound.binding, bound.binding.message(m.e164(), m.cells()));
     }
 
     /** The committed SENDING mark, or false when the message is not ours to send (or the ledger failed: nothing leaves). */
-    private boolean claim(QueuedMessage m) throws InterruptedException {
+    private boolean claim0(QueuedMessage m) throws InterruptedException {
+        if (!mayClaim()) {
+            return false;
+        }
         try {
             boolean claimed = messages.markSending(m.campaignId(), m.row());
             ledger.written();

@@ -56,8 +56,10 @@ public class OutcomeRecorder {
         stopping = true;
     }
 
-    /** What the provider answered for a message claimed and sent with {@code binding}. */
-    public void record(QueuedMessage m, TemplateBinding binding, SendOutcome outcome) throws InterruptedException {
+    /** What the provider answered for a claimed message. */
+    public void record(Claimed claimed, SendOutcome outcome) throws InterruptedException {
+        QueuedMessage m = claimed.message();
+        TemplateBinding binding = claimed.binding();
         int attempt = m.attempts() + 1;
         if (outcome instanceof SendOutcome.Accepted accepted) {
             sent(m, binding, accepted);
@@ -70,6 +72,17 @@ public class OutcomeRecorder {
         } else if (outcome instanceof SendOutcome.NotSent notSent) {
             notSent(m, attempt, notSent);
         }
+    }
+
+    /**
+     * Something failed between the claim and the outcome (a defect, not an answer): the request may
+     * have left, so the message is UNCERTAIN rather than left SENDING or sent again.
+     */
+    public void broken(Claimed claimed, Exception e) throws InterruptedException {
+        QueuedMessage m = claimed.message();
+        log.error("Campaign {} row {}: sending failed unexpectedly; the message is marked UNCERTAIN", m.campaignId(), m.row(), e);
+        durably(m, () -> messages.markUncertain(m.campaignId(), m.row(),
+                "Sending failed unexpectedly after the message was claimed; it may have arrived, so it is not sent again unless someone asks."));
     }
 
     /** A claimed message that cannot be sent at all (its template is gone or no longer fits the file). */

@@ -20,7 +20,7 @@ import io.arauto.verdict.MessageStatus;
  * delivered, then read, so the whole loop runs without an account.
  */
 @Component
-public class SandboxProvider implements MessageProvider {
+public class SandboxProvider {
 
     private final DelayQueue<Pending> pending = new DelayQueue<>();
     private final ArautoProperties.Sandbox settings;
@@ -31,7 +31,7 @@ public class SandboxProvider implements MessageProvider {
         this.clock = clock;
     }
 
-    @Override
+    /** Takes the message: the route send-sandbox calls this where the Cloud API route makes its request. */
     public SendOutcome send(TemplateMessage message) {
         String id = "wamid.SANDBOX." + UUID.randomUUID();
         long now = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.arauto.send;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +43,8 @@ public class SendQueue {
     /** The last row handed out per campaign, so each batch reads on instead of scanning from the top. */
     private final Map<Long, Integer> cursors = new ConcurrentHashMap<>();
     private final Map<Long, Long> progressLoggedAt = new ConcurrentHashMap<>();
+    /** The campaign that got the last share of the last batch: the next batch begins after it. */
+    private volatile long lastServed;
     private static final long PROGRESS_EVERY = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     public SendQueue(CampaignLedger campaigns, MessageLedger messages, io.arauto.optout.OptOutList optOuts,
@@ -73,25 +76,66 @@ public class SendQueue {
         }
     }
 
+    /**
+     * Fills the batch across the active campaigns in turns: each campaign with work takes an equal
+     * share, what one cannot use goes to the others, and the next batch starts with the campaign
+     * after the last one served, so a small file behind a big campaign goes within a batch or two.
+     */
     private List<QueuedMessage> takeBatch() {
-        for (long campaign : campaigns.active()) {
-            int cursor = cursors.getOrDefault(campaign, 0);
-            List<QueuedMessage> batch = messages.queued(campaign, cursor, batchSize);
-            if (batch.isEmpty() && cursor > 0) {
-                cursors.remove(campaign); // back to the top for messages waiting for a retry
-                batch = messages.queued(campaign, 0, batchSize);
-            }
-            if (batch.isEmpty()) {
-                settle(campaign);
-                continue;
-            }
-            cursors.put(campaign, batch.get(batch.size() - 1).row());
-            List<QueuedMessage> allowed = withoutOptedOut(batch);
-            if (!allowed.isEmpty()) {
-                return allowed;
+        List<Long> active = inTurn(campaigns.active());
+        List<Long> withWork = new ArrayList<>(active);
+        List<QueuedMessage> batch = new ArrayList<>(batchSize);
+        while (batch.size() < batchSize && !withWork.isEmpty()) {
+            int share = Math.max(1, (batchSize - batch.size()) / withWork.size());
+            for (Iterator<Long> it = withWork.iterator(); it.hasNext() && batch.size() < batchSize; ) {
+                long campaign = it.next();
+                List<QueuedMessage> slice = next(campaign, Math.min(share, batchSize - batch.size()));
+                if (slice.isEmpty()) {
+                    it.remove();
+                    if (!sentFrom(batch, campaign)) {
+                        settle(campaign);
+                    }
+                    continue;
+                }
+                batch.addAll(slice);
+                lastServed = campaign;
+                if (slice.size() < share) {
+                    it.remove(); // nothing more of it is due now
+                }
             }
         }
-        return List.of();
+        return batch.isEmpty() ? batch : withoutOptedOut(batch);
+    }
+
+    /** The active campaigns starting after the one served last, then round again. */
+    private List<Long> inTurn(List<Long> active) {
+        List<Long> turn = new ArrayList<>(active.size());
+        active.stream().filter(id -> id > lastServed).forEach(turn::add);
+        active.stream().filter(id -> id <= lastServed).forEach(turn::add);
+        return turn;
+    }
+
+    /** Up to {@code limit} due messages of one campaign, reading on from its cursor, then from the top for retries that came due. */
+    private List<QueuedMessage> next(long campaign, int limit) {
+        int cursor = cursors.getOrDefault(campaign, 0);
+        List<QueuedMessage> slice = messages.queued(campaign, cursor, limit);
+        if (slice.isEmpty() && cursor > 0) {
+            cursors.remove(campaign); // back to the top for messages waiting for a retry
+            slice = messages.queued(campaign, 0, limit);
+        }
+        if (!slice.isEmpty()) {
+            cursors.put(campaign, slice.get(slice.size() - 1).row());
+        }
+        return slice;
+    }
+
+    private static boolean sentFrom(List<QueuedMessage> batch, long campaign) {
+        for (QueuedMessage m : batch) {
+            if (m.campaignId() == campaign) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** After a batch went out: reports need rewriting, and on long campaigns the operator hears how far it got. */
@@ -134,7 +178,8 @@ public class SendQueue {
                 log.info("Campaign {} row {}: not sent, the number opted out after the file was read ({} list)", m.campaignId(), m.row(), list);
             }
         }
-        campaigns.markDirty(batch.get(0).campaignId());
+        batch.stream().filter(m -> optedOut.containsKey(m.e164())).map(QueuedMessage::campaignId).distinct()
+                .forEach(campaigns::markDirty);
         return allowed;
     }
 

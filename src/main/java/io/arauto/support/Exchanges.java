@@ -19,6 +19,7 @@ package io.arauto.support;
  * intake               property  campaign-intake (an OpenIntake)         campaign-intake, intake-errors
  * ArautoCampaign       property  sftp-write-back (the Campaign)          sftp-write-back
  * ArautoSftpClaim      property  SftpReadLockStrategy                    SftpReadLockStrategy, SftpExceptionHandler
+ * ArautoClaimed        property  send-dispatch, send-cloud-api           send-dispatch, send-cloud-api (the io.arauto.send.Claimed message)
  * </pre>
  */
 public final class Exchanges {
@@ -35,6 +36,9 @@ public final class Exchanges {
     public static final String CAMPAIGN_ID = "ArautoCampaignId";
     /** Header: where an accepted file goes, for the consumer's {@code move}. */
     public static final String ARCHIVE_TARGET = "ArautoArchiveTarget";
+
+    /** Exchange property: the message being sent ({@code io.arauto.send.Claimed}), while its request is out. */
+    public static final String CLAIMED = "ArautoClaimed";
 
     /** Exchange property: the file's {@code io.arauto.intake.OpenIntake} while campaign-intake reads it, and for its error handling. */
     public static final String INTAKE = "intake";

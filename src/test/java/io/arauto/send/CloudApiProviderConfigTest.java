@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.arauto.config.ArautoProperties;
 
-/** The bean exists only for arauto.provider.type=cloud-api, and refuses to start half-configured. */
+/** With arauto.provider.type=cloud-api the bean refuses to start half-configured; with the sandbox it asks for nothing. */
 class CloudApiProviderConfigTest {
 
     @Configuration
@@ -24,12 +24,21 @@ class CloudApiProviderConfigTest {
         context.withPropertyValues("arauto.provider.type=cloud-api",
                         "arauto.provider.cloud-api.phone-number-id=1098765432",
                         "arauto.provider.cloud-api.access-token=secret")
-                .run(ctx -> assertThat(ctx).hasSingleBean(MessageProvider.class).hasSingleBean(CloudApiProvider.class));
+                .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(CloudApiProvider.class));
     }
 
     @Test
-    void absentForTheSandboxDefault() {
-        context.run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(CloudApiProvider.class));
+    void asksForNothingWithTheSandboxDefault() {
+        context.run(ctx -> assertThat(ctx).hasNotFailed());
+    }
+
+    @Test
+    void baseUrlWithATrailingSlashFailsStartupNamingTheKey() {
+        context.withPropertyValues("arauto.provider.type=cloud-api", "arauto.provider.cloud-api.phone-number-id=1098765432",
+                        "arauto.provider.cloud-api.access-token=secret", "arauto.provider.cloud-api.base-url=https://graph.facebook.com/")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("arauto.provider.cloud-api.base-url")
+                        .hasMessageContaining("without the trailing slash"));
     }
 
     @Test

@@ -52,17 +52,27 @@ class CloudApiProviderTest {
              "messages":[{"id":"%s","message_status":"accepted"}]}""".formatted(WAMID);
 
     private WireMockServer meta;
-    private CloudApiProvider provider;
+    private CloudApiRoute provider;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         meta = new WireMockServer(options().dynamicPort());
         meta.start();
-        provider = new CloudApiProvider(properties(meta.baseUrl(), Duration.ofSeconds(2)));
+        provider = new CloudApiRoute(properties(meta.baseUrl(), Duration.ofSeconds(2)));
+    }
+
+    private final List<CloudApiRoute> others = new ArrayList<>();
+
+    private CloudApiRoute route(ArautoProperties properties) throws Exception {
+        CloudApiRoute route = new CloudApiRoute(properties);
+        others.add(route);
+        return route;
     }
 
     @AfterEach
     void stop() {
+        others.forEach(CloudApiRoute::close);
+        provider.close();
         meta.stop();
     }
 
@@ -82,6 +92,18 @@ class CloudApiProviderTest {
                          "template":{"name":"pedido_enviado","language":{"code":"pt_BR"},"components":[
                            {"type":"body","parameters":[{"type":"text","text":"Ana"},{"type":"text","text":"A-1001"},{"type":"text","text":"sexta"}]}
                          ]}}""")));
+    }
+
+    @Test
+    void onlyTheTokenAndTheContentTypeGoAlongNothingOfArautosExchange() {
+        meta.stubFor(post(PATH).willReturn(okJson()));
+
+        provider.sendWithHeaders(message(), java.util.Map.of("ArautoCampaignId", 7L, "firedTime", "now", "CamelHttpUri", "http://elsewhere.invalid/x"));
+
+        meta.verify(1, postRequestedFor(urlEqualTo(PATH)));
+        assertThat(meta.getAllServeEvents().get(0).getRequest().getAllHeaderKeys())
+                .doesNotContain("ArautoCampaignId", "firedTime", "CamelHttpUri")
+                .contains("Authorization", "Content-Type");
     }
 
     @Test
@@ -183,8 +205,8 @@ class CloudApiProviderTest {
     }
 
     @Test
-    void answerSlowerThanTheReadTimeoutIsUnknown() {
-        CloudApiProvider impatient = new CloudApiProvider(properties(meta.baseUrl(), Duration.ofMillis(300)));
+    void answerSlowerThanTheReadTimeoutIsUnknown() throws Exception {
+        CloudApiRoute impatient = route(properties(meta.baseUrl(), Duration.ofMillis(300)));
         meta.stubFor(post(PATH).willReturn(okJson().withFixedDelay(2_000)));
 
         assertThat(impatient.send(message())).isInstanceOf(Unknown.class);
@@ -195,6 +217,8 @@ class CloudApiProviderTest {
         meta.stubFor(post(PATH).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
         assertThat(provider.send(message())).isInstanceOf(Unknown.class);
+        // the HTTP client never sends it again on its own: only the ledger decides that
+        meta.verify(1, postRequestedFor(urlEqualTo(PATH)));
     }
 
     @Test
@@ -202,6 +226,7 @@ class CloudApiProviderTest {
         meta.stubFor(post(PATH).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
 
         assertThat(provider.send(message())).isInstanceOf(Unknown.class);
+        meta.verify(1, postRequestedFor(urlEqualTo(PATH)));
     }
 
     @Test
@@ -214,21 +239,21 @@ class CloudApiProviderTest {
     }
 
     @Test
-    void closedPortIsNotSent() throws IOException {
+    void closedPortIsNotSent() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        CloudApiProvider nowhere = new CloudApiProvider(properties("http://127.0.0.1:" + closedPort, Duration.ofSeconds(2)));
+        CloudApiRoute nowhere = route(properties("http://127.0.0.1:" + closedPort, Duration.ofSeconds(2)));
 
-        assertThat(nowhere.send(message())).isEqualTo(new NotSent("cannot connect to 127.0.0.1:" + closedPort));
+        assertThat(nowhere.send(message())).isEqualTo(new NotSent("the connection was refused"));
     }
 
     @Test
-    void unknownHostIsNotSent() {
-        CloudApiProvider nowhere = new CloudApiProvider(properties("http://graph.arauto.invalid", Duration.ofSeconds(2)));
+    void unknownHostIsNotSent() throws Exception {
+        CloudApiRoute nowhere = route(properties("http://graph.arauto.invalid", Duration.ofSeconds(2)));
 
-        assertThat(nowhere.send(message())).isEqualTo(new NotSent("unknown host graph.arauto.invalid"));
+        assertThat(nowhere.send(message())).isEqualTo(new NotSent("unknown host"));
     }
 
     @Test
@@ -250,7 +275,7 @@ class CloudApiProviderTest {
     }
 
     @Test
-    void tokenAndFullPhoneNeverReachToStringOrLogs() {
+    void tokenAndFullPhoneNeverReachToStringOrLogs() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(CloudApiProvider.class);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
@@ -258,7 +283,7 @@ class CloudApiProviderTest {
         logger.setLevel(Level.DEBUG);
         logger.addAppender(logs);
         try {
-            CloudApiProvider logged = new CloudApiProvider(properties(meta.baseUrl(), Duration.ofMillis(300)));
+            CloudApiRoute logged = route(properties(meta.baseUrl(), Duration.ofMillis(300)));
             meta.stubFor(post(PATH).inScenario("s").willReturn(okJson()).willSetStateTo("rejected"));
             meta.stubFor(post(PATH).inScenario("s").whenScenarioStateIs("rejected")
                     .willReturn(aResponse().withStatus(400).withBody("{\"error\":{\"message\":\"bad\",\"code\":100}}")).willSetStateTo("slow"));
@@ -267,7 +292,7 @@ class CloudApiProviderTest {
                 logged.send(message());
             }
 
-            assertThat(logged.toString()).doesNotContain(TOKEN).contains("/v23.0/1098765432/messages");
+            assertThat(new CloudApiProvider(properties(meta.baseUrl(), Duration.ofMillis(300))).toString()).doesNotContain(TOKEN);
             assertThat(logs.list).isNotEmpty().allSatisfy(event -> {
                 assertThat(event.getFormattedMessage()).doesNotContain(TOKEN).doesNotContain("5511987654321");
                 assertThat(event.getThrowableProxy()).isNull();

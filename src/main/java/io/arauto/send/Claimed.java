@@ -1,0 +1,23 @@
+package io.arauto.send;
+
+import io.arauto.ledger.QueuedMessage;
+import io.arauto.template.TemplateBinding;
+import io.arauto.template.TemplateMessage;
+
+/**
+ * A message this Arauto has claimed (committed SENDING) and may now send: the ledger's row, the
+ * template binding it was rendered with, and the request for the provider.
+ */
+public record Claimed(QueuedMessage message, TemplateBinding binding, TemplateMessage request) {
+
+    /** The ledger's key of the message, sent along so a status report can be matched even without the provider's id. */
+    public String key() {
+        return message.campaignId() + "-" + message.row();
+    }
+
+    /** Masked, without the cells or the rendered text: whatever prints it never shows a full number. */
+    @Override
+    public String toString() {
+        return "Claimed[" + message + ", template=" + request.template() + "]";
+    }
+}

@@ -1,0 +1,36 @@
+package io.arauto.send;
+
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.ComponentCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.arauto.config.ArautoProperties;
+
+/**
+ * The camel-http component that carries the Cloud API requests: Arauto's timeouts, one pooled
+ * connection per sender thread, and never a request sent again by the HTTP client on its own
+ * (WhatsApp has no idempotency key: the ledger alone decides whether a message is sent again).
+ */
+@Configuration(proxyBeanMethods = false)
+public class CloudApiHttp {
+
+    @Bean
+    public ComponentCustomizer cloudApiHttpComponent(ArautoProperties properties) {
+        return ComponentCustomizer.forType(HttpComponent.class, http -> configure(http, properties));
+    }
+
+    /** Also used by tests that run the send-cloud-api route on a plain CamelContext. */
+    public static void configure(HttpComponent http, ArautoProperties properties) {
+        ArautoProperties.CloudApi api = properties.getProvider().getCloudApi();
+        int connections = properties.getSend().getConcurrency();
+        http.setAutomaticRetriesDisabled(true);
+        http.setFollowRedirects(false);
+        http.setMaxTotalConnections(connections);
+        http.setConnectionsPerRoute(connections);
+        http.setConnectTimeout(api.getConnectTimeout().toMillis());
+        http.setConnectionRequestTimeout(api.getConnectTimeout().toMillis());
+        http.setResponseTimeout(api.getReadTimeout().toMillis());
+        http.setSoTimeout(api.getReadTimeout().toMillis());
+    }
+}

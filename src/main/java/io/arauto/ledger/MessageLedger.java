@@ -177,6 +177,12 @@ public class MessageLedger {
                 + "where id = ? and status = 'SENDING'", truncate(reason, 1000), now(), key(campaignId, row)));
     }
 
+    /** A claimed message whose request certainly never left: QUEUED again as it was, the attempt not counted. */
+    public void release(long campaignId, int row) throws InterruptedException {
+        outcomes.submit(() -> jdbc.update("update message set status = 'QUEUED', attempts = attempts - 1, updated_at = ? "
+                + "where id = ? and status = 'SENDING'", now(), key(campaignId, row)));
+    }
+
     /** Back to QUEUED for another attempt at {@code notBefore}; the error is kept as the reason meanwhile. */
     public void retryLater(long campaignId, int row, Instant notBefore, String code, String reason) throws InterruptedException {
         outcomes.submit(() -> jdbc.update("update message set status = 'QUEUED', next_attempt_at = ?, error_code = ?, reason = ?, "

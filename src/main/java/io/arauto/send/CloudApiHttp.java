@@ -1,7 +1,8 @@
 package io.arauto.send;
 
 import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.spi.ComponentCustomizer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,9 +16,20 @@ import io.arauto.config.ArautoProperties;
 @Configuration(proxyBeanMethods = false)
 public class CloudApiHttp {
 
+    /** Before the routes (and so the endpoints, each with its HTTP client) are made. */
     @Bean
-    public ComponentCustomizer cloudApiHttpComponent(ArautoProperties properties) {
-        return ComponentCustomizer.forType(HttpComponent.class, http -> configure(http, properties));
+    public CamelContextConfiguration cloudApiHttpComponent(ArautoProperties properties) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                configure(camel.getComponent("http", HttpComponent.class), properties);
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+                // nothing to do
+            }
+        };
     }
 
     /** Also used by tests that run the send-cloud-api route on a plain CamelContext. */

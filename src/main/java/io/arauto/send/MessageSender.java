@@ -24,8 +24,8 @@ import io.arauto.template.TemplateCatalog;
 import io.arauto.template.TemplateDefinition;
 
 /**
- * Claims the message whose turn has come (routes/send.camel.yaml: after the throttle, before the
- * provider's request): marks it SENDING in the ledger (committed) and renders its request. Called
+ * Claims the messages of a batch (routes/send.camel.yaml: before the throttle and the provider's
+ * request): marks it SENDING in the ledger (committed) and renders its request. Called
  * from the send pool's threads, at most {@code arauto.send.concurrency} at once, so at most that
  * many messages are SENDING at any moment: what a crash can leave UNCERTAIN. While the ledger
  * cannot be written nothing is claimed, and once Arauto is stopping no new message is.
@@ -40,12 +40,13 @@ public class MessageSender {
     private final TemplateCatalog templates;
     private final TemplateBinder binder;
     private final OutcomeRecorder outcomes;
+    private final SendsInFlight inFlight;
     private final Map<Long, Bound> bindings = new ConcurrentHashMap<>();
     private final LedgerHealthIndicator ledger;
     private volatile boolean stopping;
 
     public MessageSender(ArautoProperties properties, MessageLedger messages, CampaignLedger campaigns, TemplateCatalog templates,
-                         TemplateBinder binder, OutcomeRecorder outcomes, LedgerHealthIndicator ledger) {
+                         TemplateBinder binder, OutcomeRecorder outcomes, SendsInFlight inFlight, LedgerHealthIndicator ledger) {
         String type = properties.getProvider().getType();
         if (!type.equals("sandbox") && !type.equals("cloud-api")) {
             throw new InvalidConfigurationPropertyValueException("arauto.provider.type", type, "it must be sandbox or cloud-api");
@@ -60,6 +61,7 @@ public class MessageSender {
         this.templates = templates;
         this.binder = binder;
         this.outcomes = outcomes;
+        this.inFlight = inFlight;
         this.ledger = ledger;
     }
 
@@ -79,8 +81,8 @@ public class MessageSender {
     }
 
     /**
-     * Claims a message whose turn has come (the route's throttle let it through): the SENDING mark
-     * is committed when this returns, and only then may its request leave. Null when it is not
+     * Claims a message of the batch: the SENDING mark is committed when this returns, and only then
+     * may its request leave (after the route's throttle). Null when it is not
      * ours to send: the ledger is away, Arauto is stopping, a cancel, an opt-out or another sender
      * got there first, or it cannot be sent at all (then it is FAILED with the reason here).
      */
@@ -105,6 +107,7 @@ public class MessageSender {
             outcomes.unsendable(m, bound.problem);
             return null;
         }
+        inFlight.claimed();
         return new Claimed(m, bound.binding, bound.binding.message(m.e164(), m.cells()));
     }
 

@@ -75,14 +75,28 @@ public class OutcomeRecorder {
     }
 
     /**
-     * Something failed between the claim and the outcome (a defect, not an answer): the request may
-     * have left, so the message is UNCERTAIN rather than left SENDING or sent again.
+     * Something failed between the claim and the outcome (a defect, not an answer). When the
+     * request may have left the message is UNCERTAIN, never sent again on its own; when it
+     * certainly did not ({@code requestOut} not set) it is QUEUED again.
      */
-    public void broken(Claimed claimed, Exception e) throws InterruptedException {
+    public void broken(Claimed claimed, Exception e, Boolean requestOut) throws InterruptedException {
         QueuedMessage m = claimed.message();
-        log.error("Campaign {} row {}: sending failed unexpectedly; the message is marked UNCERTAIN", m.campaignId(), m.row(), e);
-        durably(m, () -> messages.markUncertain(m.campaignId(), m.row(),
-                "Sending failed unexpectedly after the message was claimed; it may have arrived, so it is not sent again unless someone asks."));
+        if (Boolean.TRUE.equals(requestOut)) {
+            log.error("Campaign {} row {}: sending failed unexpectedly after the request left; the message is marked UNCERTAIN",
+                    m.campaignId(), m.row(), e);
+            durably(m, () -> messages.markUncertain(m.campaignId(), m.row(), "Sending failed unexpectedly after the request left;"
+                    + " the message may have arrived, so it is not sent again unless someone asks."));
+        } else {
+            log.error("Campaign {} row {}: sending failed unexpectedly before the request left; the message is queued again",
+                    m.campaignId(), m.row(), e);
+            durably(m, () -> messages.release(m.campaignId(), m.row()));
+        }
+    }
+
+    /** A claimed message whose request never left (Arauto is stopping): QUEUED again, the attempt not counted. */
+    public void release(Claimed claimed) throws InterruptedException {
+        QueuedMessage m = claimed.message();
+        durably(m, () -> messages.release(m.campaignId(), m.row()));
     }
 
     /** A claimed message that cannot be sent at all (its template is gone or no longer fits the file). */

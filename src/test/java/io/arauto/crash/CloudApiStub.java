@@ -77,6 +77,24 @@ public final class CloudApiStub implements AutoCloseable {
         return server.countRequestsMatching(RequestPattern.everything()).getCount();
     }
 
+    /** When each request arrived (the stub's clock, milliseconds), in order. */
+    public List<Long> arrivals() {
+        return server.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+    }
+
+    /** The most requests that arrived within any {@code window}: the rolling-window view of the pace. */
+    public static int busiestWindow(List<Long> arrivals, java.time.Duration window) {
+        int most = 0;
+        int first = 0;
+        for (int last = 0; last < arrivals.size(); last++) {
+            while (arrivals.get(last) - arrivals.get(first) >= window.toMillis()) {
+                first++;
+            }
+            most = Math.max(most, last - first + 1);
+        }
+        return most;
+    }
+
     /** The requests per recipient ({@code to}, E.164 without '+'), in the order received. */
     public Map<String, List<Request>> requestsByRecipient() {
         List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());

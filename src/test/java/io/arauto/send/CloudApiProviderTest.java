@@ -170,6 +170,8 @@ class CloudApiProviderTest {
         SendOutcome outcome = provider.send(message());
 
         assertThat(outcome).isEqualTo(new Rejected("130429", "(#130429) Rate limit hit", true, Duration.ofSeconds(7)));
+        // Apache HttpClient would wait and post it again by itself on a 429 or 503 with Retry-After: Arauto turns that off
+        meta.verify(1, postRequestedFor(urlEqualTo(PATH)));
     }
 
     @Test

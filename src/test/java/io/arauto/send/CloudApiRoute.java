@@ -42,6 +42,7 @@ final class CloudApiRoute implements AutoCloseable {
                 routeConfiguration("inner-route").errorHandler(noErrorHandler());
             }
         });
+        // as CloudApiHttp does it in the application, and with a test that fails if this is left out
         PluginHelper.getRoutesLoader(camel).loadRoutes(
                 ResourceHelper.fromString("send-cloud-api.camel.yaml",
                         java.nio.file.Files.readString(Path.of("routes/send-cloud-api.camel.yaml"))));

@@ -95,6 +95,28 @@ public final class CloudApiStub implements AutoCloseable {
         return most;
     }
 
+    /** Where the busiest window lies: its arrivals, in milliseconds after the first request of the run. */
+    public static String describeBusiest(List<Long> arrivals, java.time.Duration window) {
+        int most = 0;
+        int bestFirst = 0;
+        int first = 0;
+        for (int last = 0; last < arrivals.size(); last++) {
+            while (arrivals.get(last) - arrivals.get(first) >= window.toMillis()) {
+                first++;
+            }
+            if (last - first + 1 > most) {
+                most = last - first + 1;
+                bestFirst = first;
+            }
+        }
+        long t0 = arrivals.get(0);
+        StringBuilder text = new StringBuilder(most + " requests from request " + bestFirst + ":");
+        for (int i = Math.max(0, bestFirst - 5); i < Math.min(arrivals.size(), bestFirst + most + 5); i++) {
+            text.append(' ').append(arrivals.get(i) - t0);
+        }
+        return text.toString();
+    }
+
     /** The requests per recipient ({@code to}, E.164 without '+'), in the order received. */
     public Map<String, List<Request>> requestsByRecipient() {
         List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());

@@ -61,15 +61,25 @@ public class CloudApiProvider implements MessageProvider {
         log.info("Cloud API provider ready: POST {}", endpoint);
     }
 
-    @Override
+    /** Without callback data (tests, tools). */
     public SendOutcome send(TemplateMessage message) {
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(readTimeout)
-                .header("Authorization", authorization)
-                .header("Content-Type", "application/json")
-                // JsonNode.toString() is Jackson serialising the tree (valid JSON since 2.10)
-                .POST(HttpRequest.BodyPublishers.ofString(requests.templateMessage(message).toString()))
-                .build();
+        return send(message, null);
+    }
+
+    @Override
+    public SendOutcome send(TemplateMessage message, String callbackData) {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(endpoint)
+                    .timeout(readTimeout)
+                    .header("Authorization", authorization)
+                    .header("Content-Type", "application/json")
+                    // JsonNode.toString() is Jackson serialising the tree (valid JSON since 2.10)
+                    .POST(HttpRequest.BodyPublishers.ofString(requests.templateMessage(message, callbackData).toString()))
+                    .build();
+        } catch (IllegalArgumentException unbuildable) { // nothing left: safe to try again, and FAILED after the last attempt
+            return new SendOutcome.NotSent("the request could not be built: " + unbuildable.getMessage());
+        }
         long start = System.nanoTime();
         SendOutcome outcome = exchange(request);
         if (log.isDebugEnabled()) {

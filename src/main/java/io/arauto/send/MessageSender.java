@@ -22,6 +22,7 @@ import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
 import io.arauto.template.TemplateDefinition;
+import io.arauto.template.TemplateMessage;
 
 /**
  * Sends one queued message: waits for its slot, marks it SENDING in the ledger (committed), and
@@ -44,12 +45,13 @@ public class MessageSender {
     private final OutcomeRecorder outcomes;
     private final Map<Long, Bound> bindings = new ConcurrentHashMap<>();
     private final LedgerHealthIndicator ledger;
+    private final SendBrake brake;
     private volatile boolean stopping;
 
     public MessageSender(ArautoProperties properties, SandboxProvider sandbox, ObjectProvider<CloudApiProvider> cloudApi,
                          SendPacer pacer, MessageLedger messages, CampaignLedger campaigns, TemplateCatalog templates,
                          TemplateBinder binder, OutcomeRecorder outcomes,
-                         LedgerHealthIndicator ledger) {
+                         LedgerHealthIndicator ledger, SendBrake brake) {
         String type = properties.getProvider().getType();
         this.provider = switch (type) {
             case "sandbox" -> sandbox;
@@ -64,6 +66,7 @@ public class MessageSender {
         this.binder = binder;
         this.outcomes = outcomes;
         this.ledger = ledger;
+        this.brake = brake;
     }
 
     /** Arauto is stopping: messages not yet claimed stay QUEUED for the next start. */
@@ -82,7 +85,7 @@ public class MessageSender {
     }
 
     public void send(QueuedMessage m) throws InterruptedException {
-        if (!mayClaim()) {
+        if (!mayClaim() || !brake.mayTakeBatch()) {
             return; // stays QUEUED
         }
         if (bindings.size() > 1_000) {
@@ -96,14 +99,33 @@ public class MessageSender {
             return;
         }
         pacer.acquire();
-        if (!mayClaim() || !claim(m)) {
-            return; // the ledger is away, Arauto is stopping, or a cancel or another sender got there first
+        if (!mayClaim() || !brake.mayClaim(m.campaignId()) || !claim(m)) {
+            return; // the ledger is away, Arauto is stopping, Meta's limits or an account error hold sending, or a cancel or another sender got there first
         }
         if (bound.binding == null) {
             outcomes.unsendable(m, bound.problem);
             return;
         }
-        outcomes.record(m, bound.binding, provider.send(bound.binding.message(m.e164(), m.cells())));
+        sendClaimed(m, bound.binding);
+    }
+
+    /** The request for a claimed message, and its outcome recorded whatever fails: the message never stays SENDING. */
+    private void sendClaimed(QueuedMessage m, TemplateBinding binding) throws InterruptedException {
+        TemplateMessage message;
+        try {
+            message = binding.message(m.e164(), m.cells());
+        } catch (RuntimeException e) { // nothing left
+            outcomes.notSent(m, e);
+            return;
+        }
+        SendOutcome outcome;
+        try {
+            outcome = provider.send(message, String.valueOf(MessageLedger.key(m.campaignId(), m.row())));
+        } catch (RuntimeException e) { // the request may have left
+            outcomes.failedInFlight(m, e);
+            return;
+        }
+        outcomes.record(m, binding, outcome);
     }
 
     /** The committed SENDING mark, or false when the message is not ours to send (or the ledger failed: nothing leaves). */

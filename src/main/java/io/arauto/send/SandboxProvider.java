@@ -32,7 +32,7 @@ public class SandboxProvider implements MessageProvider {
     }
 
     @Override
-    public SendOutcome send(TemplateMessage message) {
+    public SendOutcome send(TemplateMessage message, String callbackData) {
         String id = "wamid.SANDBOX." + UUID.randomUUID();
         long now = System.nanoTime();
         pending.add(new Pending(id, MessageStatus.DELIVERED, now + settings.getDeliveredAfter().toNanos()));

@@ -93,7 +93,7 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(4);
+        assertThat(migration.migrationsExecuted).isEqualTo(5);
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3
         assertThat(columnType("campaign", "archived_at")).isEqualTo("timestamp with time zone");

@@ -137,17 +137,17 @@ class CloudApiProviderTest {
                  "error_data":{"messaging_product":"whatsapp","details":"Unable to deliver message."},"fbtrace_id":"Az8or2"}}""")));
 
         assertThat(provider.send(message())).isEqualTo(
-                new Rejected("131026", "(#131026) Message Undeliverable - Unable to deliver message.", false, null));
+                new Rejected("131026", "Message Undeliverable", "Unable to deliver message.", MetaErrors.Action.FAIL, null));
     }
 
     @Test
-    void http429WithRetryAfterIsRetryableAfterThatManySeconds() {
+    void http429WithRetryAfterThrottlesForThatManySeconds() {
         meta.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7").withBody("""
                 {"error":{"message":"(#130429) Rate limit hit","type":"OAuthException","code":130429}}""")));
 
         SendOutcome outcome = provider.send(message());
 
-        assertThat(outcome).isEqualTo(new Rejected("130429", "(#130429) Rate limit hit", true, Duration.ofSeconds(7)));
+        assertThat(outcome).isEqualTo(new Rejected("130429", "Rate limit hit", "", MetaErrors.Action.THROTTLE_ALL, Duration.ofSeconds(7)));
     }
 
     @Test
@@ -157,20 +157,20 @@ class CloudApiProviderTest {
 
         assertThat(provider.send(message())).isInstanceOfSatisfying(Rejected.class, r -> {
             assertThat(r.code()).isEqualTo("2");
-            assertThat(r.retryable()).isTrue();
+            assertThat(r.action()).isEqualTo(MetaErrors.Action.RETRY);
             assertThat(r.retryAfter()).isNull();
         });
     }
 
     @Test
-    void throughputCode130429IsRetryableEvenInA400() {
+    void throughputCode130429ThrottlesEvenInA400() {
         meta.stubFor(post(PATH).willReturn(aResponse().withStatus(400).withBody("""
                 {"error":{"message":"(#130429) Rate limit hit","type":"OAuthException","code":130429,
                  "error_data":{"messaging_product":"whatsapp","details":"Cloud API message throughput has been reached."}}}""")));
 
         assertThat(provider.send(message())).isInstanceOfSatisfying(Rejected.class, r -> {
             assertThat(r.code()).isEqualTo("130429");
-            assertThat(r.retryable()).isTrue();
+            assertThat(r.action()).isEqualTo(MetaErrors.Action.THROTTLE_ALL);
         });
     }
 
@@ -179,7 +179,7 @@ class CloudApiProviderTest {
         String html = "<html><head><title>502 Bad Gateway</title></head><body>" + "x".repeat(400) + "</body></html>";
         meta.stubFor(post(PATH).willReturn(aResponse().withStatus(502).withHeader("Content-Type", "text/html").withBody(html)));
 
-        assertThat(provider.send(message())).isEqualTo(new Rejected("HTTP 502", html.substring(0, 200), true, null));
+        assertThat(provider.send(message())).isEqualTo(new Rejected("HTTP 502", html.substring(0, 200), "", MetaErrors.Action.RETRY, null));
     }
 
     @Test

@@ -96,14 +96,24 @@ public class OutcomeRecorder {
     public void notSent(QueuedMessage m, Throwable cause) throws InterruptedException {
         log.error("Campaign {} row {}: the message could not be sent ({}); it goes back in the queue", m.campaignId(), m.row(),
                 LedgerHealthIndicator.describe(cause), cause);
-        record(m, null, new SendOutcome.NotSent("Arauto failed before the request left: " + LedgerHealthIndicator.describe(cause)));
+        String what = "Arauto could not send the request (" + LedgerHealthIndicator.describe(cause) + ")";
+        try {
+            retry(m, null, what, null);
+        } catch (RuntimeException e) {
+            lastResort(m, new SendOutcome.NotSent(what), e);
+        }
     }
 
     /** The send path failed once the request may have left (the provider's code threw): UNCERTAIN. */
     public void failedInFlight(QueuedMessage m, Throwable cause) throws InterruptedException {
         log.error("Campaign {} row {}: sending failed after the request may have left ({})", m.campaignId(), m.row(),
                 LedgerHealthIndicator.describe(cause), cause);
-        record(m, null, new SendOutcome.Unknown("Arauto failed while the request was on its way: " + LedgerHealthIndicator.describe(cause)));
+        String what = "Arauto failed while the request was on its way (" + LedgerHealthIndicator.describe(cause) + ")";
+        try {
+            uncertain(m, what);
+        } catch (RuntimeException e) {
+            lastResort(m, new SendOutcome.Unknown(what), e);
+        }
     }
 
     /** A claimed message that cannot be sent at all (its template is gone or no longer fits the file). */

@@ -119,8 +119,8 @@ public class SendBrake {
         Halt before = halt;
         halt = new Halt(reason, before == null ? now : before.since(), now.plus(probeEvery));
         if (before == null) {
-            log.warn("All sending is halted: {}. Every {} one message is tried; sending goes on by itself once Meta takes it, "
-                    + "or after a restart.", reason, probeEvery);
+            log.warn("All sending is halted: {}. Every {} s one message is tried; sending goes on by itself once Meta takes it, "
+                    + "or after a restart.", reason, probeEvery.toSeconds());
         }
     }
 

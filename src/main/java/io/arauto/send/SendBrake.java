@@ -137,11 +137,12 @@ public class SendBrake {
         }
     }
 
-    private synchronized void resume() {
+    /** Ends a halt: a probe was answered normally (or, later, an operator says the account is fixed). */
+    public synchronized void resume() {
         Halt h = halt;
         if (h != null) {
             halt = null;
-            log.info("Sending goes on: Meta answered a probe normally (it was halted since {}: {})", h.since(), h.reason());
+            log.info("Sending goes on: Meta answered normally (sending was halted since {}: {})", h.since(), h.reason());
         }
     }
 

@@ -193,6 +193,12 @@ public class ArautoProperties {
         private int batchSize = 200;
         private int maxAttempts = 5;
         private Duration pollInterval = Duration.ofMillis(500);
+        /** The first wait before a message's next attempt (when the provider named none); it doubles with each attempt. */
+        private Duration retryBackoff = Duration.ofSeconds(5);
+        /** The longest such wait. */
+        private Duration retryBackoffMax = Duration.ofMinutes(5);
+        /** While all sending is halted by an account error, one message is let through this often to see whether it still is. */
+        private Duration haltProbeEvery = Duration.ofMinutes(1);
 
         public int getRate() { return rate; }
         public void setRate(int rate) { this.rate = rate; }
@@ -204,6 +210,12 @@ public class ArautoProperties {
         public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
         public Duration getPollInterval() { return pollInterval; }
         public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+        public Duration getRetryBackoff() { return retryBackoff; }
+        public void setRetryBackoff(Duration retryBackoff) { this.retryBackoff = retryBackoff; }
+        public Duration getRetryBackoffMax() { return retryBackoffMax; }
+        public void setRetryBackoffMax(Duration retryBackoffMax) { this.retryBackoffMax = retryBackoffMax; }
+        public Duration getHaltProbeEvery() { return haltProbeEvery; }
+        public void setHaltProbeEvery(Duration haltProbeEvery) { this.haltProbeEvery = haltProbeEvery; }
     }
 
     public static class OptOut {

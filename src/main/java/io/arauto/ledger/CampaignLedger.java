@@ -65,7 +65,7 @@ public class CampaignLedger {
     /** An accepted campaign of the same template whose file had the same bytes, received since {@code since}. */
     public Optional<Campaign> findSameFile(String template, String sha256, Instant since) {
         return jdbc.query("select " + COLUMNS + " from campaign where template = ? and file_sha256 = ? and created_at >= ? "
-                        + "and status in ('ACTIVE', 'DONE', 'CANCELLED') order by id", this::map,
+                        + "and status in ('ACTIVE', 'PAUSED', 'DONE', 'CANCELLED') order by id", this::map,
                 template, sha256, Timestamp.from(since)).stream().findFirst();
     }
 
@@ -118,7 +118,7 @@ public class CampaignLedger {
 
     /** Reports of campaigns still sending or settled since {@code since} are written again (a writer may have died mid-way). */
     public int markRecentDirty(Instant since) {
-        return jdbc.update("update campaign set report_dirty = true where status = 'ACTIVE' or (status = 'DONE' and settled_at >= ?)",
+        return jdbc.update("update campaign set report_dirty = true where status in ('ACTIVE', 'PAUSED') or (status = 'DONE' and settled_at >= ?)",
                 Timestamp.from(since));
     }
 
@@ -153,8 +153,87 @@ public class CampaignLedger {
                 CampaignStatus.READING.name(), Timestamp.from(before));
     }
 
+    /** Campaigns whose messages may be sent now: a PAUSED campaign is not among them. */
     public List<Long> active() {
         return jdbc.queryForList("select id from campaign where status = ? order by id", Long.class, CampaignStatus.ACTIVE.name());
+    }
+
+    /** Campaigns not settled yet, paused or not: those that may hold messages being sent. */
+    public List<Long> unsettled() {
+        return jdbc.queryForList("select id from campaign where status in (?, ?) order by id", Long.class,
+                CampaignStatus.ACTIVE.name(), CampaignStatus.PAUSED.name());
+    }
+
+    /**
+     * Pauses an ACTIVE campaign with {@code reason}, which its QUEUED rows show as theirs meanwhile
+     * (so the status file says why they wait); true when it was active and now is paused.
+     */
+    public boolean pause(long id, String reason) {
+        return Boolean.TRUE.equals(tx.execute(t -> {
+            Timestamp now = Timestamp.from(clock.instant());
+            if (jdbc.update("update campaign set status = ?, paused_reason = ?, paused_at = ?, report_dirty = true where id = ? and status = ?",
+                    CampaignStatus.PAUSED.name(), truncate(reason), now, id, CampaignStatus.ACTIVE.name()) == 0) {
+                return false;
+            }
+            jdbc.update("update message set reason = ?, updated_at = ? where id >= ? and id < ? and status = 'QUEUED'",
+                    truncate(reason), now, MessageLedger.first(id), MessageLedger.first(id + 1));
+            return true;
+        }));
+    }
+
+    /**
+     * Lets a PAUSED campaign send again (an operator fixed its template at Meta or in the templates
+     * file); its QUEUED rows lose the pause's reason. True when it was paused.
+     */
+    public boolean resume(long id) {
+        return Boolean.TRUE.equals(tx.execute(t -> {
+            List<String> reasons = jdbc.queryForList("select paused_reason from campaign where id = ? and status = ? for update",
+                    String.class, id, CampaignStatus.PAUSED.name());
+            if (reasons.isEmpty()) {
+                return false;
+            }
+            jdbc.update("update campaign set status = ?, paused_reason = null, paused_at = null, report_dirty = true where id = ?",
+                    CampaignStatus.ACTIVE.name(), id);
+            jdbc.update("update message set reason = null, error_code = null, updated_at = ? where id >= ? and id < ? "
+                    + "and status = 'QUEUED' and reason = ?", Timestamp.from(clock.instant()), MessageLedger.first(id),
+                    MessageLedger.first(id + 1), reasons.get(0));
+            return true;
+        }));
+    }
+
+    /** Paused campaigns and why, oldest first. */
+    public Map<Long, String> paused() {
+        Map<Long, String> paused = new java.util.LinkedHashMap<>();
+        jdbc.query("select id, paused_reason from campaign where status = ? order by id",
+                rs -> { paused.put(rs.getLong(1), rs.getString(2)); }, CampaignStatus.PAUSED.name());
+        return paused;
+    }
+
+    /**
+     * Puts the campaign's UNCERTAIN messages back in the queue, because someone asked (they may
+     * have arrived: Meta has no idempotency key, so this can message a number twice). A settled
+     * campaign becomes ACTIVE again. Returns how many messages were queued again.
+     */
+    public int requeueUncertain(long id) {
+        Integer requeued = tx.execute(t -> {
+            List<String> status = jdbc.queryForList("select status from campaign where id = ? for update", String.class, id);
+            if (status.isEmpty() || !List.of("ACTIVE", "PAUSED", "DONE").contains(status.get(0))) {
+                return 0; // a cancelled or rejected campaign sends nothing more
+            }
+            Timestamp now = Timestamp.from(clock.instant());
+            int n = jdbc.update("update message set status = 'QUEUED', reason = null, error_code = null, next_attempt_at = null, "
+                    + "updated_at = ? where id >= ? and id < ? and status = 'UNCERTAIN'", now, MessageLedger.first(id), MessageLedger.first(id + 1));
+            if (n > 0) {
+                jdbc.update("update campaign set status = ?, settled_at = null, report_dirty = true where id = ?",
+                        "DONE".equals(status.get(0)) ? CampaignStatus.ACTIVE.name() : status.get(0), id);
+            }
+            return n;
+        });
+        return requeued == null ? 0 : requeued;
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 1000 ? text : text.substring(0, 999) + "…";
     }
 
     /** Marks the campaign DONE when no message is waiting or on its way; true when it just settled. */
@@ -171,7 +250,7 @@ public class CampaignLedger {
 
     /** Campaigns whose report is out of date. */
     public List<Long> dirtyReports() {
-        return jdbc.queryForList("select id from campaign where report_dirty = true and status in ('ACTIVE', 'DONE', 'CANCELLED') "
+        return jdbc.queryForList("select id from campaign where report_dirty = true and status in ('ACTIVE', 'PAUSED', 'DONE', 'CANCELLED') "
                 + "order by id", Long.class);
     }
 

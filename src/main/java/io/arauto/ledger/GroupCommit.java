@@ -5,14 +5,17 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Puts the ledger writes of many threads into one transaction, so one commit (one write to disk)
  * makes a whole group durable. A thread hands in its item and waits; whichever waiting thread gets
  * the turn first writes every item handed in so far, in one transaction, and the others find
- * theirs done. A caller returns only once the commit holding its item returned (or failed, and
- * then every item of that group failed with it). Nothing waits for a timer: a lone thread commits
+ * theirs done. A caller returns only once the commit holding its item returned (or failed: when
+ * the write itself threw, each item is written again alone, so an item the database refuses fails
+ * only itself; when the commit or the database failed, every item of the group failed). Nothing waits for a timer: a lone thread commits
  * at once, and under load the groups grow by themselves while the previous commit is on its way.
  *
  * @param <T> what a caller hands in
@@ -66,17 +69,33 @@ public final class GroupCommit<T, R> {
     }
 
     private void commit(List<Waiting<T, R>> group) {
+        boolean[] writing = {false, false}; // the write began; the write returned
         try {
-            List<R> results = tx.execute(t -> write.apply(group.stream().map(w -> w.item).toList()));
+            List<R> results = tx.execute(t -> {
+                writing[0] = true;
+                List<R> written = write.apply(group.stream().map(w -> w.item).toList());
+                writing[1] = true;
+                return written;
+            });
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).result = results.get(i);
             }
         } catch (RuntimeException | Error e) {
+            if (group.size() > 1 && writing[0] && !writing[1] && ownFault(e)) {
+                // one item the database refuses (a value it cannot take, a failing callback) fails only itself
+                group.forEach(w -> commit(List.of(w)));
+                return;
+            }
             RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
             group.forEach(w -> w.failure = failure);
         } finally {
             group.forEach(w -> w.done = true); // read by each waiter after it takes the turn: the lock orders it
         }
+    }
+
+    /** Not the database going away (then every item would fail alone as well, each after its own wait). */
+    private static boolean ownFault(Throwable e) {
+        return !(e instanceof DataAccessResourceFailureException) && !(e instanceof TransientDataAccessException);
     }
 
     private static final class Waiting<T, R> {

@@ -48,7 +48,7 @@ public class LedgerRecovery {
             }
             log.warn("Campaign {} was being read when an Arauto stopped; it is dropped, and its file, still in the inbox, is read again", id);
         }
-        for (long id : campaigns.active()) {
+        for (long id : campaigns.unsettled()) {
             int uncertain = messages.uncertainIfStale(id, staleBefore);
             if (uncertain > 0) {
                 campaigns.markDirty(id); // the status file must show them UNCERTAIN, not SENDING

@@ -3,6 +3,7 @@ package io.arauto.ledger;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -179,8 +181,10 @@ public class MessageLedger {
 
     /** A claimed message whose request certainly never left: QUEUED again as it was, the attempt not counted. */
     public void release(long campaignId, int row) throws InterruptedException {
-        outcomes.submit(() -> jdbc.update("update message set status = 'QUEUED', attempts = attempts - 1, updated_at = ? "
-                + "where id = ? and status = 'SENDING'", now(), key(campaignId, row)));
+        // a message held back because its campaign paused meanwhile says why, as the campaign's other queued rows do
+        outcomes.submit(() -> jdbc.update("update message set status = 'QUEUED', attempts = attempts - 1, updated_at = ?, "
+                + "reason = coalesce((select c.paused_reason from campaign c where c.id = ?), reason) "
+                + "where id = ? and status = 'SENDING'", now(), campaignId, key(campaignId, row)));
     }
 
     /** Back to QUEUED for another attempt at {@code notBefore}; the error is kept as the reason meanwhile. */
@@ -188,6 +192,32 @@ public class MessageLedger {
         outcomes.submit(() -> jdbc.update("update message set status = 'QUEUED', next_attempt_at = ?, error_code = ?, reason = ?, "
                         + "updated_at = ? where id = ? and status = 'SENDING'",
                 Timestamp.from(notBefore), truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row)));
+    }
+
+    /**
+     * A SENDING message that got no further through no fault of its own (Meta asked everyone to slow
+     * down, its template or the account was refused, its number had just had a message): back to
+     * QUEUED, due at {@code notBefore} (null: whenever it is handed out again), and the attempt its
+     * claim counted does not count.
+     */
+    public void requeue(long campaignId, int row, Instant notBefore, String code, String reason) throws InterruptedException {
+        outcomes.submit(() -> jdbc.update("update message set status = 'QUEUED', attempts = attempts - 1, next_attempt_at = ?, "
+                        + "error_code = ?, reason = ?, updated_at = ? where id = ? and status = 'SENDING'",
+                notBefore == null ? new SqlParameterValue(Types.TIMESTAMP, null) : Timestamp.from(notBefore),
+                truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row)));
+    }
+
+    /** Meta took the message but its id cannot be kept (the ledger refused it): SENT all the same, saying so. */
+    public void markSentWithoutId(long campaignId, int row, String reason) throws InterruptedException {
+        outcomes.submit(() -> jdbc.update("update message set status = 'SENT', wamid = null, reason = ?, error_code = null, "
+                + "next_attempt_at = null, updated_at = ? where id = ? and status in ('SENDING', 'UNCERTAIN')",
+                truncate(reason, 1000), now(), key(campaignId, row)));
+    }
+
+    /** A SENDING message the provider refused because its number stopped such messages (Meta's 131050). */
+    public void markOptedOutWhileSending(long campaignId, int row, String code, String reason) throws InterruptedException {
+        outcomes.submit(() -> jdbc.update("update message set status = 'OPTED_OUT', error_code = ?, reason = ?, next_attempt_at = null, "
+                + "updated_at = ? where id = ? and status = 'SENDING'", truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row)));
     }
 
     /** A QUEUED message whose number opted out since its row was read. */

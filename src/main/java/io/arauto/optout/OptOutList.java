@@ -98,8 +98,8 @@ public class OptOutList {
     }
 
     /**
-     * Adds a number to Arauto's own list; true when it was not there yet. Nothing calls it yet: kept
-     * for the webhook issue, where a reply opts a number out.
+     * Adds a number to Arauto's own list; true when it was not there yet. Called when Meta refuses a
+     * message with 131050 (the user stopped marketing messages); the webhooks will call it for replies.
      */
     public boolean record(String e164, String source, String detail) {
         boolean added;

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import io.arauto.config.ArautoProperties;
 import io.arauto.ledger.Campaign;
 import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.CampaignStatus;
 import io.arauto.ledger.MessageLedger;
 
 /** Rewrites a campaign's status files in the outbox from the ledger. */
@@ -39,18 +40,23 @@ public class CampaignReporter {
 
     /**
      * Campaigns whose status changed since their report was last written, claimed for writing. A
-     * big report (over a second to write) waits ten times as long as its last writing took, so
-     * rewriting never eats the machine.
+     * big report (over a second to write) of a campaign still sending waits ten times as long as
+     * its last writing took, so rewriting never eats the machine; a campaign's last report, once
+     * nothing is left to send, is written at once (someone is waiting for it).
      */
     public List<Long> due() {
         long now = System.nanoTime();
         return campaigns.dirtyReports().stream()
                 .filter(id -> {
                     Written last = written.get(id);
-                    return last == null || last.tookNanos < BIG || now - last.atNanos >= 10 * last.tookNanos;
+                    return last == null || last.tookNanos < BIG || now - last.atNanos >= 10 * last.tookNanos || settled(id);
                 })
                 .filter(campaigns::claimReport)
                 .toList();
+    }
+
+    private boolean settled(long id) {
+        return campaigns.find(id).map(c -> c.status() != CampaignStatus.ACTIVE && c.status() != CampaignStatus.PAUSED).orElse(false);
     }
 
     /** Writes the campaign's status files in the outbox; returns the campaign, for whatever copies them elsewhere. */

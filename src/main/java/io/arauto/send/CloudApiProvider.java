@@ -69,7 +69,7 @@ public class CloudApiProvider {
     /** The JSON body of {@code POST /{phone-number-id}/messages} for a claimed message. */
     public String body(Claimed claimed) {
         // JsonNode.toString() is Jackson serialising the tree (valid JSON since 2.10)
-        return requests.templateMessage(claimed.request()).toString();
+        return requests.templateMessage(claimed.request(), claimed.key()).toString();
     }
 
     /** What an answer means; {@code retryAfter} is the Retry-After header, or null. */

@@ -30,6 +30,15 @@ public final class CloudApiRequests {
      * @throws IllegalArgumentException when the header type is not image, video or document
      */
     public ObjectNode templateMessage(TemplateMessage message) {
+        return templateMessage(message, null);
+    }
+
+    /**
+     * As {@link #templateMessage(TemplateMessage)}, with {@code callbackData} (the ledger's key of the
+     * message) as {@code biz_opaque_callback_data}: Meta hands it back in the message's status
+     * webhooks, so a status finds its row even without the wamid. Nothing is added when null.
+     */
+    public ObjectNode templateMessage(TemplateMessage message, String callbackData) {
         ObjectNode root = mapper.createObjectNode()
                 .put("messaging_product", "whatsapp")
                 .put("recipient_type", "individual")
@@ -50,6 +59,9 @@ public final class CloudApiRequests {
         }
         if (!components.isEmpty()) { // a template without variables takes no components at all
             template.set("components", components);
+        }
+        if (callbackData != null) {
+            root.put("biz_opaque_callback_data", callbackData);
         }
         return root;
     }

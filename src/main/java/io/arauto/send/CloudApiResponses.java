@@ -5,30 +5,16 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Reads one Cloud API answer (status, Retry-After header, body) as a {@link SendOutcome}. Thread-safe. */
+/**
+ * Reads one Cloud API answer (status, Retry-After header, body) as a {@link SendOutcome}; what to do
+ * about an error comes from {@link MetaErrors}. Thread-safe.
+ */
 public final class CloudApiResponses {
-
-    /**
-     * Meta error codes that mean "try again later", from
-     * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
-     */
-    static final Set<String> RETRYABLE_CODES = Set.of(
-            "2",       // API Service: temporary downtime or overload
-            "4",       // the app reached its API call rate limit
-            "80007",   // the WhatsApp Business Account reached its rate limit
-            "130429",  // Cloud API message throughput reached
-            "131000",  // unknown error, "Try again"
-            "131016",  // a service is temporarily unavailable
-            "131048",  // spam rate limit on the sending number
-            "131056",  // too many messages to the same recipient in a short time
-            "131057",  // business account in maintenance mode (e.g. throughput upgrade)
-            "133004"); // server temporarily unavailable
 
     private static final int SNIPPET_LENGTH = 200;
 
@@ -48,14 +34,14 @@ public final class CloudApiResponses {
             // without an id we cannot tell whether Meta took it; the body is not quoted as it echoes the phone
             return id.isBlank() ? new SendOutcome.Unknown("HTTP " + status + " without a message id") : new SendOutcome.Accepted(id);
         }
-        boolean retryableStatus = status == 429 || status >= 500;
         Duration wait = retryAfter(retryAfter);
         JsonNode error = json.path("error");
         String code = error.path("code").asText("");
         if (!error.isObject() || code.isBlank()) {
-            return new SendOutcome.Rejected("HTTP " + status, snippet(body), retryableStatus, wait);
+            return new SendOutcome.Rejected("HTTP " + status, snippet(body), "", MetaErrors.actionFor(null, status), wait);
         }
-        return new SendOutcome.Rejected(code, message(error, body), retryableStatus || RETRYABLE_CODES.contains(code), wait);
+        return new SendOutcome.Rejected(code, title(code, error), error.path("error_data").path("details").asText(""),
+                MetaErrors.actionFor(code, status), wait);
     }
 
     /** Seconds or an HTTP date; null when absent or unreadable. */
@@ -76,13 +62,18 @@ public final class CloudApiResponses {
         }
     }
 
-    private static String message(JsonNode error, String body) {
-        String message = error.path("message").asText("");
-        String details = error.path("error_data").path("details").asText("");
-        if (details.isBlank()) {
-            return message.isBlank() ? snippet(body) : message;
+    /** Meta's message without its "(#131026) " prefix (the code has a column of its own); the documented title when there is none. */
+    private static String title(String code, JsonNode error) {
+        String message = error.path("message").asText("").strip();
+        String prefix = "(#" + code + ")";
+        if (message.startsWith(prefix)) {
+            message = message.substring(prefix.length()).strip();
         }
-        return message.isBlank() ? details : message + " - " + details;
+        if (message.isBlank()) {
+            String documented = MetaErrors.title(code);
+            return documented == null ? "no message" : documented;
+        }
+        return message;
     }
 
     private JsonNode parse(String body) {

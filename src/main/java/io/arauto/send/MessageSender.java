@@ -22,6 +22,7 @@ import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
 import io.arauto.template.TemplateDefinition;
+import io.arauto.template.TemplateMessage;
 
 /**
  * Claims the messages of a batch (routes/send.camel.yaml: before the throttle and the provider's
@@ -41,12 +42,14 @@ public class MessageSender {
     private final TemplateBinder binder;
     private final OutcomeRecorder outcomes;
     private final SendsInFlight inFlight;
+    private final SendBrake brake;
     private final Map<Long, Bound> bindings = new ConcurrentHashMap<>();
     private final LedgerHealthIndicator ledger;
     private volatile boolean stopping;
 
     public MessageSender(ArautoProperties properties, MessageLedger messages, CampaignLedger campaigns, TemplateCatalog templates,
-                         TemplateBinder binder, OutcomeRecorder outcomes, SendsInFlight inFlight, LedgerHealthIndicator ledger) {
+                         TemplateBinder binder, OutcomeRecorder outcomes, SendsInFlight inFlight, LedgerHealthIndicator ledger,
+                         SendBrake brake) {
         String type = properties.getProvider().getType();
         if (!type.equals("sandbox") && !type.equals("cloud-api")) {
             throw new InvalidConfigurationPropertyValueException("arauto.provider.type", type, "it must be sandbox or cloud-api");
@@ -62,6 +65,7 @@ public class MessageSender {
         this.binder = binder;
         this.outcomes = outcomes;
         this.inFlight = inFlight;
+        this.brake = brake;
         this.ledger = ledger;
     }
 
@@ -87,7 +91,7 @@ public class MessageSender {
      * got there first, or it cannot be sent at all (then it is FAILED with the reason here).
      */
     public Claimed claim(QueuedMessage m) throws InterruptedException {
-        if (!mayClaim()) {
+        if (!mayClaim() || !brake.mayTakeBatch()) {
             return null; // stays QUEUED
         }
         if (bindings.size() > 1_000) {
@@ -100,15 +104,33 @@ public class MessageSender {
             ledger.failed(e);
             return null;
         }
-        if (!claim0(m)) {
-            return null;
+        boolean probe = brake.halt() != null;
+        // asked once per message: while sending is halted it hands out the one probe
+        if (!brake.mayClaim(m.campaignId()) || !claim0(m)) {
+            return null; // Meta's limits, an account error or a pause hold it, or it is not ours to send
         }
         if (bound.binding == null) {
             outcomes.unsendable(m, bound.problem);
             return null;
         }
+        TemplateMessage request;
+        try {
+            request = bound.binding.message(m.e164(), m.cells());
+        } catch (RuntimeException e) { // nothing left
+            outcomes.notSent(m, e);
+            return null;
+        }
         inFlight.claimed();
-        return new Claimed(m, bound.binding, bound.binding.message(m.e164(), m.cells()));
+        return new Claimed(m, bound.binding, request, probe);
+    }
+
+    /**
+     * After the throttle, right before the request: whether the claimed message must not leave
+     * after all (Arauto is stopping, Meta asked to slow down, sending halted or its campaign paused
+     * meanwhile). It never left, so the route queues it again as it was.
+     */
+    public boolean heldBack(Claimed claimed) {
+        return stopping || !brake.stillMayGo(claimed.message().campaignId(), claimed.probe());
     }
 
     /** The committed SENDING mark, or false when the message is not ours to send (or the ledger failed: nothing leaves). */

@@ -40,6 +40,7 @@ public class SendQueue {
     private final int batchSize;
     private final MessageSender sender;
     private final LedgerHealthIndicator ledger;
+    private final SendBrake brake;
     /** The last row handed out per campaign, so each batch reads on instead of scanning from the top. */
     private final Map<Long, Integer> cursors = new ConcurrentHashMap<>();
     private final Map<Long, Long> progressLoggedAt = new ConcurrentHashMap<>();
@@ -48,8 +49,10 @@ public class SendQueue {
     private static final long PROGRESS_EVERY = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     public SendQueue(CampaignLedger campaigns, MessageLedger messages, io.arauto.optout.OptOutList optOuts,
-                     AuditLog audit, ArautoProperties properties, MessageSender sender, LedgerHealthIndicator ledger) {
+                     AuditLog audit, ArautoProperties properties, MessageSender sender, LedgerHealthIndicator ledger,
+                     SendBrake brake) {
         this.sender = sender;
+        this.brake = brake;
         this.ledger = ledger;
         this.campaigns = campaigns;
         this.messages = messages;
@@ -65,9 +68,10 @@ public class SendQueue {
      * the messages held in memory never exceed one batch, whatever the rate and batch size.
      */
     public List<QueuedMessage> nextBatch() {
-        if (sender.stopping() || !ledger.upOrBack()) {
-            return List.of();
+        if (sender.stopping() || !ledger.upOrBack() || !brake.mayTakeBatch()) {
+            return List.of(); // Meta's rate limits or an account error hold all sending (SendBrake)
         }
+        brake.newBatch();
         try {
             return takeBatch();
         } catch (DataAccessException | TransactionException e) {

@@ -70,6 +70,8 @@ public abstract class ArautoTestBase {
      */
     protected static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** While an account error halts all sending, one message tries this often. */
+    protected static final Duration HALT_PROBE_EVERY = Duration.ofSeconds(3);
 
     static {
         try {
@@ -110,6 +112,10 @@ public abstract class ArautoTestBase {
         registry.add("arauto.templates-file", () -> "src/test/resources/templates-test.yml");
         FastTimings.register(registry);
         registry.add("arauto.send.rate", () -> "500");
+        // short waits, so the retry and halt tests take seconds (MetaErrorsTest)
+        registry.add("arauto.send.retry-backoff", () -> "300ms");
+        registry.add("arauto.send.retry-backoff-max", () -> "1s");
+        registry.add("arauto.send.halt-probe-every", () -> HALT_PROBE_EVERY.toMillis() + "ms");
         registry.add("arauto.provider.type", () -> "cloud-api");
         registry.add("arauto.provider.cloud-api.base-url", CLOUD_API::baseUrl);
         registry.add("arauto.provider.cloud-api.api-version", () -> "v23.0");

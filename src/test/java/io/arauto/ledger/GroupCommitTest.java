@@ -41,6 +41,42 @@ class GroupCommitTest {
     }
 
     @Test
+    void anItemTheDatabaseRefusesFailsAloneAndTheOthersOfItsGroupAreWritten() throws Exception {
+        CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
+        List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
+            groups.add(items);
+            if (items.contains(0)) {
+                assertThat(opened(firstCommitMayEnd)).isTrue();
+            }
+            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n == 5 ? 1 : n)); // 5 collides with 1
+            return items.stream().map(n -> true).toList();
+        });
+        Future<Boolean> first = threads.submit(() -> commit.submit(0));
+        await().until(() -> groups.size() == 1);
+        List<Future<Boolean>> others = new ArrayList<>();
+        for (int n = 1; n <= 9; n++) {
+            int item = n;
+            others.add(threads.submit(() -> commit.submit(item)));
+        }
+        await().until(() -> commit.waiters() == 9);
+        firstCommitMayEnd.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        for (int n = 1; n <= 9; n++) {
+            if (n == 5) {
+                int failing = n - 1;
+                assertThatThrownBy(() -> others.get(failing).get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                        org.springframework.dao.DuplicateKeyException.class);
+            } else {
+                assertThat(others.get(n - 1).get(10, TimeUnit.SECONDS)).as("item %d", n).isTrue();
+            }
+        }
+        assertThat(jdbc.queryForList("select n from item order by n", Integer.class)).containsExactly(0, 1, 2, 3, 4, 6, 7, 8, 9);
+        assertThat(groups.stream().anyMatch(g -> g.size() > 1)).as("the nine came as one group first").isTrue();
+    }
+
+    @Test
     void writersThatArriveWhileACommitIsUnderwayShareTheNextOne() throws Exception {
         CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
         List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());

@@ -93,7 +93,7 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(4);
+        assertThat(migration.migrationsExecuted).isEqualTo(5);
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3
         assertThat(columnType("campaign", "archived_at")).isEqualTo("timestamp with time zone");
@@ -369,6 +369,79 @@ class PostgresLedgerTest {
         assertThat(done.status()).isEqualTo(CampaignStatus.DONE);
         assertThat(done.settledAt()).isEqualTo(START.plus(Duration.ofMinutes(1)));
         assertThat(campaigns.dirtyReports()).contains(id);
+    }
+
+    @Test
+    void aPausedCampaignIsNotActiveItsQueuedRowsSayWhyAndResumeTakesItBack() throws Exception {
+        long id = activeCampaign("pause", List.of(queued(2, "+5511900000602"), queued(3, "+5511900000603"), queued(4, "+5511900000604")));
+        assertThat(messages.markSending(id, 2)).isTrue();
+        messages.retryLater(id, 4, START, "131000", "Attempt 1 failed");
+        String why = "The campaign is paused: Meta answered 132001 (Template name does not exist in the translation).";
+
+        assertThat(campaigns.pause(id, why)).isTrue();
+        assertThat(campaigns.pause(id, "again")).isFalse();
+        messages.requeue(id, 2, null, "132001", why); // the message that got the answer: back, its try not counted
+
+        assertThat(campaigns.active()).doesNotContain(id);
+        assertThat(campaigns.unsettled()).contains(id);
+        assertThat(campaigns.paused()).containsEntry(id, why);
+        assertThat(campaigns.find(id).orElseThrow().status()).isEqualTo(CampaignStatus.PAUSED);
+        assertThat(row(id, 2)).containsEntry("status", "QUEUED").containsEntry("attempts", 0).containsEntry("reason", why)
+                .containsEntry("error_code", "132001").containsEntry("next_attempt_at", null);
+        assertThat(row(id, 3)).containsEntry("status", "QUEUED").containsEntry("reason", why);
+        assertThat(campaigns.settleIfFinished(id)).isFalse();
+        assertThat(campaigns.dirtyReports()).contains(id);
+
+        assertThat(campaigns.resume(id)).isTrue();
+        assertThat(campaigns.resume(id)).isFalse();
+        assertThat(campaigns.active()).contains(id);
+        assertThat(campaigns.paused()).doesNotContainKey(id);
+        assertThat(row(id, 2)).containsEntry("status", "QUEUED").containsEntry("reason", null).containsEntry("error_code", null);
+        assertThat(row(id, 3)).containsEntry("reason", null);
+    }
+
+    @Test
+    void requeueIsNotCountedAndWaitsUntilItsTime() throws Exception {
+        long id = activeCampaign("requeue", List.of(queued(2, "+5511900000702")));
+        assertThat(messages.markSending(id, 2)).isTrue();
+        messages.requeue(id, 2, START.plusSeconds(6), "131056", "Waiting: too many messages to this number.");
+        assertThat(row(id, 2)).containsEntry("status", "QUEUED").containsEntry("attempts", 0).containsEntry("error_code", "131056");
+        assertThat(messages.queued(id, 0, 10)).isEmpty();
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(messages.queued(id, 0, 10)).extracting(QueuedMessage::row).containsExactly(2);
+        messages.requeue(id, 2, null, "1", "not sending");
+        assertThat(row(id, 2)).containsEntry("attempts", 0).containsEntry("error_code", "131056");
+    }
+
+    @Test
+    void uncertainMessagesGoBackInTheQueueOnlyWhenAskedAndTheirCampaignIsActiveAgain() throws Exception {
+        long id = activeCampaign("requeue-uncertain", List.of(queued(2, "+5511900000802"), queued(3, "+5511900000803")));
+        messages.markSending(id, 2);
+        messages.markUncertain(id, 2, "No answer from the provider");
+        messages.markSending(id, 3);
+        messages.markSent(id, 3, "wamid.requeue-uncertain");
+        assertThat(campaigns.settleIfFinished(id)).isTrue();
+
+        assertThat(campaigns.requeueUncertain(id)).isEqualTo(1);
+        assertThat(campaigns.requeueUncertain(id)).isZero();
+        assertThat(row(id, 2)).containsEntry("status", "QUEUED").containsEntry("reason", null);
+        assertThat(row(id, 3)).containsEntry("status", "SENT");
+        Campaign again = campaigns.find(id).orElseThrow();
+        assertThat(again.status()).isEqualTo(CampaignStatus.ACTIVE);
+        assertThat(again.settledAt()).isNull();
+        assertThat(campaigns.active()).contains(id);
+    }
+
+    @Test
+    void aSendingMessageRefusedAsOptedOutAndOneSentWithoutItsId() throws Exception {
+        long id = activeCampaign("opted-while-sending", List.of(queued(2, "+5511900000902"), queued(3, "+5511900000903")));
+        messages.markSending(id, 2);
+        messages.markOptedOutWhileSending(id, 2, "131050", "Meta answered 131050.");
+        assertThat(row(id, 2)).containsEntry("status", "OPTED_OUT").containsEntry("error_code", "131050");
+        messages.markSending(id, 3);
+        messages.markSentWithoutId(id, 3, "Sent, but the provider's message id could not be kept.");
+        assertThat(row(id, 3)).containsEntry("status", "SENT").containsEntry("wamid", null)
+                .containsEntry("reason", "Sent, but the provider's message id could not be kept.");
     }
 
     @Test

@@ -89,6 +89,7 @@ class CloudApiProviderTest {
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withRequestBody(equalToJson("""
                         {"messaging_product":"whatsapp","recipient_type":"individual","to":"5511987654321","type":"template",
+                         "biz_opaque_callback_data":"30064771075",
                          "template":{"name":"pedido_enviado","language":{"code":"pt_BR"},"components":[
                            {"type":"body","parameters":[{"type":"text","text":"Ana"},{"type":"text","text":"A-1001"},{"type":"text","text":"sexta"}]}
                          ]}}""")));
@@ -118,7 +119,7 @@ class CloudApiProviderTest {
                  "template":{"name":"boas_vindas","language":{"code":"pt_BR"},"components":[
                    {"type":"body","parameters":[{"type":"text","parameter_name":"nome","text":"Ana"},
                                                 {"type":"text","parameter_name":"loja","text":"Centro"}]}
-                 ]}}""")));
+                 ]}}""", false, true)));
     }
 
     @Test
@@ -134,7 +135,7 @@ class CloudApiProviderTest {
                    {"type":"header","parameters":[{"type":"image","image":{"link":"https://cdn.example.com/p.jpg"}}]},
                    {"type":"body","parameters":[{"type":"text","text":"Ana"}]},
                    {"type":"button","sub_type":"url","index":"0","parameters":[{"type":"text","text":"ABC123"}]}
-                 ]}}""")));
+                 ]}}""", false, true)));
     }
 
     @Test
@@ -149,7 +150,7 @@ class CloudApiProviderTest {
                  "template":{"name":"boleto","language":{"code":"pt_BR"},"components":[
                    {"type":"header","parameters":[{"type":"document","document":{"link":"https://cdn.example.com/boleto.pdf"}}]},
                    {"type":"button","sub_type":"url","index":"1","parameters":[{"type":"text","text":"X9"}]}
-                 ]}}""")));
+                 ]}}""", false, true)));
     }
 
     @Test
@@ -159,17 +160,17 @@ class CloudApiProviderTest {
                  "error_data":{"messaging_product":"whatsapp","details":"Unable to deliver message."},"fbtrace_id":"Az8or2"}}""")));
 
         assertThat(provider.send(message())).isEqualTo(
-                new Rejected("131026", "(#131026) Message Undeliverable - Unable to deliver message.", false, null));
+                new Rejected("131026", "Message Undeliverable", "Unable to deliver message.", MetaErrors.Action.FAIL, null));
     }
 
     @Test
-    void http429WithRetryAfterIsRetryableAfterThatManySeconds() {
+    void http429WithRetryAfterThrottlesForThatManySeconds() {
         meta.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7").withBody("""
                 {"error":{"message":"(#130429) Rate limit hit","type":"OAuthException","code":130429}}""")));
 
         SendOutcome outcome = provider.send(message());
 
-        assertThat(outcome).isEqualTo(new Rejected("130429", "(#130429) Rate limit hit", true, Duration.ofSeconds(7)));
+        assertThat(outcome).isEqualTo(new Rejected("130429", "Rate limit hit", "", MetaErrors.Action.THROTTLE_ALL, Duration.ofSeconds(7)));
         // Apache HttpClient would wait and post it again by itself on a 429 or 503 with Retry-After: Arauto turns that off
         meta.verify(1, postRequestedFor(urlEqualTo(PATH)));
     }
@@ -181,20 +182,20 @@ class CloudApiProviderTest {
 
         assertThat(provider.send(message())).isInstanceOfSatisfying(Rejected.class, r -> {
             assertThat(r.code()).isEqualTo("2");
-            assertThat(r.retryable()).isTrue();
+            assertThat(r.action()).isEqualTo(MetaErrors.Action.RETRY);
             assertThat(r.retryAfter()).isNull();
         });
     }
 
     @Test
-    void throughputCode130429IsRetryableEvenInA400() {
+    void throughputCode130429ThrottlesEvenInA400() {
         meta.stubFor(post(PATH).willReturn(aResponse().withStatus(400).withBody("""
                 {"error":{"message":"(#130429) Rate limit hit","type":"OAuthException","code":130429,
                  "error_data":{"messaging_product":"whatsapp","details":"Cloud API message throughput has been reached."}}}""")));
 
         assertThat(provider.send(message())).isInstanceOfSatisfying(Rejected.class, r -> {
             assertThat(r.code()).isEqualTo("130429");
-            assertThat(r.retryable()).isTrue();
+            assertThat(r.action()).isEqualTo(MetaErrors.Action.THROTTLE_ALL);
         });
     }
 
@@ -203,7 +204,7 @@ class CloudApiProviderTest {
         String html = "<html><head><title>502 Bad Gateway</title></head><body>" + "x".repeat(400) + "</body></html>";
         meta.stubFor(post(PATH).willReturn(aResponse().withStatus(502).withHeader("Content-Type", "text/html").withBody(html)));
 
-        assertThat(provider.send(message())).isEqualTo(new Rejected("HTTP 502", html.substring(0, 200), true, null));
+        assertThat(provider.send(message())).isEqualTo(new Rejected("HTTP 502", html.substring(0, 200), "", MetaErrors.Action.RETRY, null));
     }
 
     @Test

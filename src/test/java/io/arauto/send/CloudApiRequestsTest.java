@@ -54,4 +54,12 @@ class CloudApiRequestsTest {
         assertThat(PhoneMask.mask("+12025550123")).isEqualTo("+12025**0123");
         assertThat(PhoneMask.mask("+4930123")).isEqualTo("****0123");
     }
+
+    @Test
+    void theLedgersKeyOfTheMessageGoesAsBizOpaqueCallbackData() {
+        var json = requests.templateMessage(new TemplateMessage("+5511987654321", "t", "pt_BR", null, List.of(), null), "30064771074");
+        assertThat(json.path("biz_opaque_callback_data").asText()).isEqualTo("30064771074");
+        assertThat(requests.templateMessage(new TemplateMessage("+5511987654321", "t", "pt_BR", null, List.of(), null)).has("biz_opaque_callback_data"))
+                .isFalse();
+    }
 }

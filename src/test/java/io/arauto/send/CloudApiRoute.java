@@ -56,7 +56,7 @@ final class CloudApiRoute implements AutoCloseable {
 
     /** As the send route calls it: the split's exchange carries the timer's and Arauto's headers. */
     SendOutcome sendWithHeaders(TemplateMessage message, java.util.Map<String, Object> headers) {
-        Claimed claimed = new Claimed(new QueuedMessage(7, 3, message.to(), 0, List.of()), null, message);
+        Claimed claimed = new Claimed(new QueuedMessage(7, 3, message.to(), 0, List.of()), null, message, false);
         return producer.requestBodyAndHeaders("direct:send-cloud-api", claimed, headers, SendOutcome.class);
     }
 

@@ -193,6 +193,12 @@ public class ArautoProperties {
         private int batchSize = 200;
         private int maxAttempts = 5;
         private Duration pollInterval = Duration.ofMillis(500);
+        /** Unique recipients per rolling 24 hours (Meta's messaging tier); 0: no limit. */
+        private int dailyLimit = 1000;
+        /** Hours when messages may leave in the recipient's local time, e.g. {@code 08:00-20:00}; empty: any time. */
+        private String window = "";
+        /** The recipient's time zone when their number tells none. */
+        private java.time.ZoneId defaultTimeZone = java.time.ZoneId.of("America/Sao_Paulo");
 
         public double getRate() { return rate; }
         public void setRate(double rate) { this.rate = rate; }
@@ -204,6 +210,12 @@ public class ArautoProperties {
         public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
         public Duration getPollInterval() { return pollInterval; }
         public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+        public int getDailyLimit() { return dailyLimit; }
+        public void setDailyLimit(int dailyLimit) { this.dailyLimit = dailyLimit; }
+        public String getWindow() { return window; }
+        public void setWindow(String window) { this.window = window; }
+        public java.time.ZoneId getDefaultTimeZone() { return defaultTimeZone; }
+        public void setDefaultTimeZone(java.time.ZoneId defaultTimeZone) { this.defaultTimeZone = defaultTimeZone; }
     }
 
     public static class OptOut {

@@ -7,9 +7,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -124,13 +128,15 @@ public class MessageLedger {
     private List<Boolean> claim(List<Long> ids) {
         // a number in Arauto's own opt-out list is never claimed, however recently it got there
         Timestamp now = now();
-        int[] claimed = jdbc.batchUpdate("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
-                + "where id = ? and status = 'QUEUED' "
+        // requested_at: from here on a request may leave, so the number counts against the daily tier (DailyTier)
+        int[] claimed = jdbc.batchUpdate("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ?, "
+                + "requested_at = ? where id = ? and status = 'QUEUED' "
                 + "and not exists (select 1 from opt_out o where o.phone_e164 = message.phone_e164)", new BatchPreparedStatementSetter() {
                     @Override
                     public void setValues(PreparedStatement ps, int i) throws SQLException {
                         ps.setTimestamp(1, now);
-                        ps.setLong(2, ids.get(i));
+                        ps.setTimestamp(2, now);
+                        ps.setLong(3, ids.get(i));
                     }
 
                     @Override
@@ -182,6 +188,63 @@ public class MessageLedger {
         outcomes.submit(() -> jdbc.update("update message set status = 'QUEUED', next_attempt_at = ?, error_code = ?, reason = ?, "
                         + "updated_at = ? where id = ? and status = 'SENDING'",
                 Timestamp.from(notBefore), truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row)));
+    }
+
+    /** A QUEUED message that may not leave before {@code until}, and why (the status files show it). */
+    public record Hold(long campaignId, int row, Instant until, String reason) { }
+
+    /**
+     * Puts QUEUED messages off until their hold's time, with its reason: {@link #queued} hands them
+     * out again only then. Not an attempt (attempts are unchanged), and a message no longer QUEUED
+     * (claimed, cancelled) is left alone. One commit for all of them.
+     */
+    public void holdUntil(List<Hold> holds) {
+        if (holds.isEmpty()) {
+            return;
+        }
+        Timestamp now = now();
+        tx.executeWithoutResult(t -> jdbc.batchUpdate("update message set next_attempt_at = ?, reason = ?, updated_at = ? "
+                + "where id = ? and status = 'QUEUED'", new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        Hold hold = holds.get(i);
+                        ps.setTimestamp(1, Timestamp.from(hold.until()));
+                        ps.setString(2, truncate(hold.reason(), 1000));
+                        ps.setTimestamp(3, now);
+                        ps.setLong(4, key(hold.campaignId(), hold.row()));
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return holds.size();
+                    }
+                }));
+    }
+
+    /** The numbers a request may have gone to after {@code since}, and when the first of them ages out. */
+    public record Recipients(int count, Instant oldestLastRequest) { }
+
+    /**
+     * How many numbers had a request (any campaign, any instance) after {@code since}, each counted
+     * once, and the earliest of their latest requests: {@code since} passing it frees one number.
+     */
+    public Recipients recipientsSince(Instant since) {
+        return jdbc.queryForObject("select count(*), min(last_request) from (select max(requested_at) as last_request "
+                        + "from message where requested_at > ? group by phone_e164) recent",
+                (rs, i) -> {
+                    Timestamp oldest = rs.getTimestamp(2);
+                    return new Recipients(rs.getInt(1), oldest == null ? null : oldest.toInstant());
+                }, Timestamp.from(since));
+    }
+
+    /** Which of {@code phones} had a request after {@code since}. */
+    public Set<String> requestedSince(Collection<String> phones, Instant since) {
+        if (phones.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(named.queryForList("select distinct phone_e164 from message where requested_at > :since "
+                + "and phone_e164 in (:phones)", new MapSqlParameterSource("since", Timestamp.from(since))
+                .addValue("phones", new LinkedHashSet<>(phones)), String.class));
     }
 
     /** A QUEUED message whose number opted out since its row was read. */

@@ -39,10 +39,12 @@ public class OutcomeRecorder {
     private final Clock clock;
     private final int maxAttempts;
     private final LedgerHealthIndicator ledger;
+    private final SendMetrics metrics;
     private volatile boolean stopping;
 
     public OutcomeRecorder(MessageLedger messages, AuditLog audit, Clock clock, ArautoProperties properties,
-                           LedgerHealthIndicator ledger) {
+                           LedgerHealthIndicator ledger, SendMetrics metrics) {
+        this.metrics = metrics;
         this.messages = messages;
         this.audit = audit;
         this.clock = clock;
@@ -58,6 +60,7 @@ public class OutcomeRecorder {
 
     /** What the provider answered for a message claimed and sent with {@code binding}. */
     public void record(QueuedMessage m, TemplateBinding binding, SendOutcome outcome) throws InterruptedException {
+        metrics.attempt(outcome);
         int attempt = m.attempts() + 1;
         if (outcome instanceof SendOutcome.Accepted accepted) {
             sent(m, binding, accepted);

@@ -128,15 +128,13 @@ public class MessageLedger {
     private List<Boolean> claim(List<Long> ids) {
         // a number in Arauto's own opt-out list is never claimed, however recently it got there
         Timestamp now = now();
-        // requested_at: from here on a request may leave, so the number counts against the daily tier (DailyTier)
-        int[] claimed = jdbc.batchUpdate("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ?, "
-                + "requested_at = ? where id = ? and status = 'QUEUED' "
+        int[] claimed = jdbc.batchUpdate("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
+                + "where id = ? and status = 'QUEUED' "
                 + "and not exists (select 1 from opt_out o where o.phone_e164 = message.phone_e164)", new BatchPreparedStatementSetter() {
                     @Override
                     public void setValues(PreparedStatement ps, int i) throws SQLException {
                         ps.setTimestamp(1, now);
-                        ps.setTimestamp(2, now);
-                        ps.setLong(3, ids.get(i));
+                        ps.setLong(2, ids.get(i));
                     }
 
                     @Override
@@ -145,10 +143,36 @@ public class MessageLedger {
                     }
                 });
         List<Boolean> results = new ArrayList<>(ids.size());
-        for (int n : claimed) {
-            results.add(n == 1);
+        List<Long> sending = new ArrayList<>(ids.size());
+        for (int i = 0; i < claimed.length; i++) {
+            results.add(claimed[i] == 1);
+            if (claimed[i] == 1) {
+                sending.add(ids.get(i));
+            }
         }
+        requested(sending, now);
         return results;
+    }
+
+    /**
+     * From now on a request to these messages' numbers may leave: in the same commit as their claim,
+     * each number's last request is now, for the daily tier ({@link #recipientsSince}).
+     */
+    private void requested(List<Long> ids, Timestamp now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("update recipient_request set requested_at = ? "
+                + "where phone_e164 = (select phone_e164 from message where id = ?)", ids, ids.size(), (ps, id) -> {
+                    ps.setTimestamp(1, now);
+                    ps.setLong(2, id);
+                });
+        jdbc.batchUpdate("insert into recipient_request (phone_e164, requested_at) select m.phone_e164, ? from message m "
+                + "where m.id = ? and m.phone_e164 is not null "
+                + "and not exists (select 1 from recipient_request r where r.phone_e164 = m.phone_e164)", ids, ids.size(), (ps, id) -> {
+                    ps.setTimestamp(1, now);
+                    ps.setLong(2, id);
+                });
     }
 
     /**
@@ -226,15 +250,19 @@ public class MessageLedger {
 
     /**
      * How many numbers had a request (any campaign, any instance) after {@code since}, each counted
-     * once, and the earliest of their latest requests: {@code since} passing it frees one number.
+     * once, and the earliest of their last requests: {@code since} passing it frees one number.
      */
     public Recipients recipientsSince(Instant since) {
-        return jdbc.queryForObject("select count(*), min(last_request) from (select max(requested_at) as last_request "
-                        + "from message where requested_at > ? group by phone_e164) recent",
+        return jdbc.queryForObject("select count(*), min(requested_at) from recipient_request where requested_at > ?",
                 (rs, i) -> {
                     Timestamp oldest = rs.getTimestamp(2);
                     return new Recipients(rs.getInt(1), oldest == null ? null : oldest.toInstant());
                 }, Timestamp.from(since));
+    }
+
+    /** Forgets the numbers whose last request was before {@code before}: they no longer count, and the table stays small. */
+    public int forgetRequestsBefore(Instant before) {
+        return jdbc.update("delete from recipient_request where requested_at < ?", Timestamp.from(before));
     }
 
     /** Which of {@code phones} had a request after {@code since}. */
@@ -242,7 +270,7 @@ public class MessageLedger {
         if (phones.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(named.queryForList("select distinct phone_e164 from message where requested_at > :since "
+        return new HashSet<>(named.queryForList("select phone_e164 from recipient_request where requested_at > :since "
                 + "and phone_e164 in (:phones)", new MapSqlParameterSource("since", Timestamp.from(since))
                 .addValue("phones", new LinkedHashSet<>(phones)), String.class));
     }

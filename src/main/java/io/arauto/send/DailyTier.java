@@ -15,7 +15,8 @@ import io.arauto.ledger.MessageLedger;
  * {@code arauto.send.daily-limit}: how many more numbers may get a business-initiated message now,
  * Meta's messaging tier. Counted from the ledger, so every instance sharing it counts the same:
  * each number with a claim (a request that may have left, whatever became of it) in the last 24
- * hours, once however many messages it got. Read again for every batch that is to go.
+ * hours, once however many messages it got ({@code recipient_request}, written with each claim).
+ * Read again for every batch that is to go.
  */
 @Component
 public class DailyTier {
@@ -38,7 +39,9 @@ public class DailyTier {
     private final MessageLedger messages;
     private final Clock clock;
     private final int limit;
+    private static final Duration SWEEP_EVERY = Duration.ofHours(1);
     private volatile Budget last;
+    private volatile Instant lastSweep;
     private volatile long lastReadNanos;
 
     public DailyTier(MessageLedger messages, Clock clock, ArautoProperties properties) {
@@ -61,6 +64,10 @@ public class DailyTier {
 
     /** The budget as the ledger has it now. */
     public Budget read(Instant now) {
+        if (lastSweep == null || !now.isBefore(lastSweep.plus(SWEEP_EVERY))) {
+            messages.forgetRequestsBefore(now.minus(DAY)); // numbers that no longer count
+            lastSweep = now;
+        }
         MessageLedger.Recipients recent = messages.recipientsSince(now.minus(DAY));
         Budget budget = new Budget(limit, recent.count(), recent.oldestLastRequest() == null ? null : recent.oldestLastRequest().plus(DAY));
         last = budget;

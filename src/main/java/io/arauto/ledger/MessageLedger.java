@@ -156,20 +156,14 @@ public class MessageLedger {
 
     /**
      * From now on a request to these messages' numbers may leave: in the same commit as their claim,
-     * each number's last request is now, for the daily tier ({@link #recipientsSince}).
+     * for the daily tier ({@link #recipientsSince}).
      */
     private void requested(List<Long> ids, Timestamp now) {
         if (ids.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate("update recipient_request set requested_at = ? "
-                + "where phone_e164 = (select phone_e164 from message where id = ?)", ids, ids.size(), (ps, id) -> {
-                    ps.setTimestamp(1, now);
-                    ps.setLong(2, id);
-                });
-        jdbc.batchUpdate("insert into recipient_request (phone_e164, requested_at) select m.phone_e164, ? from message m "
-                + "where m.id = ? and m.phone_e164 is not null "
-                + "and not exists (select 1 from recipient_request r where r.phone_e164 = m.phone_e164)", ids, ids.size(), (ps, id) -> {
+        jdbc.batchUpdate("insert into recipient_request (phone_e164, requested_at) select phone_e164, ? from message "
+                + "where id = ? and phone_e164 is not null", ids, ids.size(), (ps, id) -> {
                     ps.setTimestamp(1, now);
                     ps.setLong(2, id);
                 });
@@ -253,14 +247,15 @@ public class MessageLedger {
      * once, and the earliest of their last requests: {@code since} passing it frees one number.
      */
     public Recipients recipientsSince(Instant since) {
-        return jdbc.queryForObject("select count(*), min(requested_at) from recipient_request where requested_at > ?",
+        return jdbc.queryForObject("select count(*), min(last_request) from (select max(requested_at) as last_request "
+                        + "from recipient_request where requested_at > ? group by phone_e164) recent",
                 (rs, i) -> {
                     Timestamp oldest = rs.getTimestamp(2);
                     return new Recipients(rs.getInt(1), oldest == null ? null : oldest.toInstant());
                 }, Timestamp.from(since));
     }
 
-    /** Forgets the numbers whose last request was before {@code before}: they no longer count, and the table stays small. */
+    /** Forgets the requests made before {@code before}: they no longer count, and the table stays small. */
     public int forgetRequestsBefore(Instant before) {
         return jdbc.update("delete from recipient_request where requested_at < ?", Timestamp.from(before));
     }
@@ -270,7 +265,7 @@ public class MessageLedger {
         if (phones.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(named.queryForList("select phone_e164 from recipient_request where requested_at > :since "
+        return new HashSet<>(named.queryForList("select distinct phone_e164 from recipient_request where requested_at > :since "
                 + "and phone_e164 in (:phones)", new MapSqlParameterSource("since", Timestamp.from(since))
                 .addValue("phones", new LinkedHashSet<>(phones)), String.class));
     }

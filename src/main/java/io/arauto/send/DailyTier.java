@@ -15,7 +15,8 @@ import io.arauto.ledger.MessageLedger;
  * {@code arauto.send.daily-limit}: how many more numbers may get a business-initiated message now,
  * Meta's messaging tier. Counted from the ledger, so every instance sharing it counts the same:
  * each number with a claim (a request that may have left, whatever became of it) in the last 24
- * hours, once however many messages it got ({@code recipient_request}, written with each claim).
+ * hours, once however many messages it got ({@code recipient_request}: one row per claim, written
+ * with it).
  * Read again for every batch that is to go.
  */
 @Component
@@ -64,15 +65,19 @@ public class DailyTier {
 
     /** The budget as the ledger has it now. */
     public Budget read(Instant now) {
-        if (lastSweep == null || !now.isBefore(lastSweep.plus(SWEEP_EVERY))) {
-            messages.forgetRequestsBefore(now.minus(DAY)); // numbers that no longer count
-            lastSweep = now;
-        }
         MessageLedger.Recipients recent = messages.recipientsSince(now.minus(DAY));
         Budget budget = new Budget(limit, recent.count(), recent.oldestLastRequest() == null ? null : recent.oldestLastRequest().plus(DAY));
         last = budget;
         lastReadNanos = System.nanoTime();
         return budget;
+    }
+
+    /** Forgets, at most once an hour, the requests that no longer count, so the count stays one short range. */
+    void sweep(Instant now) {
+        if (lastSweep == null || !now.isBefore(lastSweep.plus(SWEEP_EVERY))) {
+            messages.forgetRequestsBefore(now.minus(DAY));
+            lastSweep = now;
+        }
     }
 
     /**

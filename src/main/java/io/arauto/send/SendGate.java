@@ -95,6 +95,7 @@ public class SendGate {
         if (!tier.limits() || batch.isEmpty()) {
             return batch;
         }
+        tier.sweep(now);
         DailyTier.Budget budget = tier.read(now);
         Set<String> phones = new LinkedHashSet<>();
         batch.forEach(m -> phones.add(m.e164()));

@@ -48,7 +48,7 @@ run_once() {
   (cd "$APP" && exec java -Xmx"$HEAP" $JVM_OPTS -jar "$JAR" \
     --server.port=0 --arauto.data-dir="$data" --arauto.provider.type=sandbox \
     --arauto.intake.stable-for=200ms --arauto.reports.interval=1h \
-    --arauto.send.rate="$RATE" --arauto.send.batch-size="$RATE" \
+    --arauto.send.rate="$RATE" --arauto.send.batch-size="$RATE" --arauto.send.daily-limit=0 \
     --logging.pattern.console='%d{yyyy-MM-dd'"'"'T'"'"'HH:mm:ss.SSS} %-5level %logger{20} %msg%n' \
     ${SEND_ARGS:-}) > "$applog" 2>&1 &
   local pid=$! deadline=$((SECONDS + 180))

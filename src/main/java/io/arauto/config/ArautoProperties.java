@@ -199,6 +199,12 @@ public class ArautoProperties {
         private Duration retryBackoffMax = Duration.ofMinutes(5);
         /** While all sending is halted by an account error, one message is let through this often to see whether it still is. */
         private Duration haltProbeEvery = Duration.ofMinutes(1);
+        /** Unique recipients per rolling 24 hours (Meta's messaging tier); 0: no limit. */
+        private int dailyLimit = 1000;
+        /** Hours when messages may leave in the recipient's local time, e.g. {@code 08:00-20:00}; empty: any time. */
+        private String window = "";
+        /** The recipient's time zone when their number tells none. */
+        private java.time.ZoneId defaultTimeZone = java.time.ZoneId.of("America/Sao_Paulo");
 
         public int getRate() { return rate; }
         public void setRate(int rate) { this.rate = rate; }
@@ -216,6 +222,12 @@ public class ArautoProperties {
         public void setRetryBackoffMax(Duration retryBackoffMax) { this.retryBackoffMax = retryBackoffMax; }
         public Duration getHaltProbeEvery() { return haltProbeEvery; }
         public void setHaltProbeEvery(Duration haltProbeEvery) { this.haltProbeEvery = haltProbeEvery; }
+        public int getDailyLimit() { return dailyLimit; }
+        public void setDailyLimit(int dailyLimit) { this.dailyLimit = dailyLimit; }
+        public String getWindow() { return window; }
+        public void setWindow(String window) { this.window = window; }
+        public java.time.ZoneId getDefaultTimeZone() { return defaultTimeZone; }
+        public void setDefaultTimeZone(java.time.ZoneId defaultTimeZone) { this.defaultTimeZone = defaultTimeZone; }
     }
 
     public static class OptOut {

@@ -8,9 +8,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -141,10 +145,30 @@ public class MessageLedger {
                     }
                 });
         List<Boolean> results = new ArrayList<>(ids.size());
-        for (int n : claimed) {
-            results.add(n == 1);
+        List<Long> sending = new ArrayList<>(ids.size());
+        for (int i = 0; i < claimed.length; i++) {
+            results.add(claimed[i] == 1);
+            if (claimed[i] == 1) {
+                sending.add(ids.get(i));
+            }
         }
+        requested(sending, now);
         return results;
+    }
+
+    /**
+     * From now on a request to these messages' numbers may leave: in the same commit as their claim,
+     * for the daily tier ({@link #recipientsSince}).
+     */
+    private void requested(List<Long> ids, Timestamp now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("insert into recipient_request (phone_e164, requested_at) select phone_e164, ? from message "
+                + "where id = ? and phone_e164 is not null", ids, ids.size(), (ps, id) -> {
+                    ps.setTimestamp(1, now);
+                    ps.setLong(2, id);
+                });
     }
 
     /**
@@ -218,6 +242,68 @@ public class MessageLedger {
     public void markOptedOutWhileSending(long campaignId, int row, String code, String reason) throws InterruptedException {
         outcomes.submit(() -> jdbc.update("update message set status = 'OPTED_OUT', error_code = ?, reason = ?, next_attempt_at = null, "
                 + "updated_at = ? where id = ? and status = 'SENDING'", truncate(code, 32), truncate(reason, 1000), now(), key(campaignId, row)));
+    }
+
+    /** A QUEUED message that may not leave before {@code until}, and why (the status files show it). */
+    public record Hold(long campaignId, int row, Instant until, String reason) { }
+
+    /**
+     * Puts QUEUED messages off until their hold's time, with its reason: {@link #queued} hands them
+     * out again only then. Not an attempt (attempts are unchanged), and a message no longer QUEUED
+     * (claimed, cancelled) is left alone. One commit for all of them.
+     */
+    public void holdUntil(List<Hold> holds) {
+        if (holds.isEmpty()) {
+            return;
+        }
+        Timestamp now = now();
+        tx.executeWithoutResult(t -> jdbc.batchUpdate("update message set next_attempt_at = ?, reason = ?, updated_at = ? "
+                + "where id = ? and status = 'QUEUED'", new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        Hold hold = holds.get(i);
+                        ps.setTimestamp(1, Timestamp.from(hold.until()));
+                        ps.setString(2, truncate(hold.reason(), 1000));
+                        ps.setTimestamp(3, now);
+                        ps.setLong(4, key(hold.campaignId(), hold.row()));
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return holds.size();
+                    }
+                }));
+    }
+
+    /** The numbers a request may have gone to after {@code since}, and when the first of them ages out. */
+    public record Recipients(int count, Instant oldestLastRequest) { }
+
+    /**
+     * How many numbers had a request (any campaign, any instance) after {@code since}, each counted
+     * once, and the earliest of their last requests: {@code since} passing it frees one number.
+     */
+    public Recipients recipientsSince(Instant since) {
+        return jdbc.queryForObject("select count(*), min(last_request) from (select max(requested_at) as last_request "
+                        + "from recipient_request where requested_at > ? group by phone_e164) recent",
+                (rs, i) -> {
+                    Timestamp oldest = rs.getTimestamp(2);
+                    return new Recipients(rs.getInt(1), oldest == null ? null : oldest.toInstant());
+                }, Timestamp.from(since));
+    }
+
+    /** Forgets the requests made before {@code before}: they no longer count, and the table stays small. */
+    public int forgetRequestsBefore(Instant before) {
+        return jdbc.update("delete from recipient_request where requested_at < ?", Timestamp.from(before));
+    }
+
+    /** Which of {@code phones} had a request after {@code since}. */
+    public Set<String> requestedSince(Collection<String> phones, Instant since) {
+        if (phones.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(named.queryForList("select distinct phone_e164 from recipient_request where requested_at > :since "
+                + "and phone_e164 in (:phones)", new MapSqlParameterSource("since", Timestamp.from(since))
+                .addValue("phones", new LinkedHashSet<>(phones)), String.class));
     }
 
     /** A QUEUED message whose number opted out since its row was read. */

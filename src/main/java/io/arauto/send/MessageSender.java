@@ -124,6 +124,11 @@ public class MessageSender {
         return new Claimed(m, bound.binding, request, probe);
     }
 
+    /** The moment a request leaves, for the provider's latency (the route keeps it on the exchange). */
+    public long departs() {
+        return System.nanoTime();
+    }
+
     /**
      * After the throttle, right before the request: whether the claimed message must not leave
      * after all (Arauto is stopping, Meta asked to slow down, sending halted or its campaign paused

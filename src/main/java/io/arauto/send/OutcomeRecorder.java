@@ -49,10 +49,12 @@ public class OutcomeRecorder {
     private final int maxAttempts;
     private final Backoff backoff;
     private final LedgerHealthIndicator ledger;
+    private final SendMetrics metrics;
     private volatile boolean stopping;
 
     public OutcomeRecorder(MessageLedger messages, CampaignLedger campaigns, OptOutList optOuts, SendBrake brake, AuditLog audit,
-                           Clock clock, ArautoProperties properties, LedgerHealthIndicator ledger) {
+                           Clock clock, ArautoProperties properties, LedgerHealthIndicator ledger, SendMetrics metrics) {
+        this.metrics = metrics;
         this.messages = messages;
         this.campaigns = campaigns;
         this.optOuts = optOuts;
@@ -77,6 +79,7 @@ public class OutcomeRecorder {
      * or back in the queue) and the failure is logged.
      */
     public void record(QueuedMessage m, TemplateBinding binding, SendOutcome outcome) throws InterruptedException {
+        metrics.attempt(outcome);
         try {
             if (outcome instanceof SendOutcome.Accepted accepted) {
                 sent(m, binding, accepted);
@@ -92,8 +95,9 @@ public class OutcomeRecorder {
         }
     }
 
-    /** What the provider answered for a claimed message (the send route's last step). */
-    public void record(Claimed claimed, SendOutcome outcome) throws InterruptedException {
+    /** What the provider answered for a claimed message whose request left at {@code departedNanos} (the send route's last step). */
+    public void record(Claimed claimed, SendOutcome outcome, long departedNanos) throws InterruptedException {
+        metrics.latency(Duration.ofNanos(System.nanoTime() - departedNanos));
         record(claimed.message(), claimed.binding(), outcome);
     }
 
@@ -102,8 +106,8 @@ public class OutcomeRecorder {
      * send route: UNCERTAIN when the request may have left ({@code requestOut} set just before it
      * did), back in the queue when it certainly did not; never left SENDING.
      */
-    public void broken(Claimed claimed, Exception e, Boolean requestOut) throws InterruptedException {
-        if (Boolean.TRUE.equals(requestOut)) {
+    public void broken(Claimed claimed, Exception e, Long requestOut) throws InterruptedException {
+        if (requestOut != null) {
             failedInFlight(claimed.message(), e);
         } else {
             notSent(claimed.message(), e);

@@ -20,7 +20,7 @@ package io.arauto.support;
  * ArautoCampaign       property  sftp-write-back (the Campaign)          sftp-write-back
  * ArautoSftpClaim      property  SftpReadLockStrategy                    SftpReadLockStrategy, SftpExceptionHandler
  * ArautoClaimed        property  send-dispatch, send-cloud-api           send-dispatch, send-cloud-api (the io.arauto.send.Claimed message)
- * ArautoRequestOut     property  send-dispatch (just before the request) send-dispatch's doCatch: UNCERTAIN if set, QUEUED again if not
+ * ArautoRequestOut     property  send-dispatch (just before the request) send-dispatch (latency); its doCatch: UNCERTAIN if set, QUEUED again if not
  * </pre>
  */
 public final class Exchanges {
@@ -40,7 +40,7 @@ public final class Exchanges {
 
     /** Exchange property: the message being sent ({@code io.arauto.send.Claimed}), while its request is out. */
     public static final String CLAIMED = "ArautoClaimed";
-    /** Exchange property: set just before the provider's request; a failure after it leaves the message UNCERTAIN. */
+    /** Exchange property: when the provider's request left (System.nanoTime); a failure after it leaves the message UNCERTAIN. */
     public static final String REQUEST_OUT = "ArautoRequestOut";
 
     /** Exchange property: the file's {@code io.arauto.intake.OpenIntake} while campaign-intake reads it, and for its error handling. */

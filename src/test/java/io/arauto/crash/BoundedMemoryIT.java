@@ -56,6 +56,7 @@ class BoundedMemoryIT {
                 .property("arauto.intake.stable-for", "200ms")
                 .property("arauto.intake.poll-delay", 200)
                 .property("arauto.send.rate", RATE)
+                .property("arauto.send.daily-limit", 0) // thousands of numbers: more than a default tier allows a day
                 .property("arauto.send.batch-size", 1000)
                 .jvm("-Xmx256m", "-XX:+UseParallelGC"));
 

@@ -67,6 +67,7 @@ class LedgerOutageIT {
                 .property("arauto.intake.stable-for", "200ms")
                 .property("arauto.intake.poll-delay", 200)
                 .property("arauto.send.rate", RATE)
+                .property("arauto.send.daily-limit", 0) // thousands of numbers: more than a default tier allows a day
                 .property("arauto.send.concurrency", CONCURRENCY)
                 .property("arauto.ledger.stale-after", "5s")
                 .property("arauto.ledger.watchdog-interval", "1s")

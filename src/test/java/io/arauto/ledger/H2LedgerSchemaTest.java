@@ -18,11 +18,13 @@ class H2LedgerSchemaTest {
         MigrateResult result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 
-        assertThat(result.migrationsExecuted).isEqualTo(5);
+        assertThat(result.migrationsExecuted).isEqualTo(6);
         // V3 dropped the foreign key to campaign, and with it H2's index for it: one B-tree per inserted row
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'MESSAGE' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero();
         assertThat(jdbc.queryForList("select index_name from information_schema.indexes where table_name = 'MESSAGE'", String.class))
                 .singleElement().asString().startsWith("PRIMARY_KEY");
+        // V6: the daily tier keeps its numbers in a table of its own, not in a second index of message
+        assertThat(jdbc.queryForObject("select count(*) from recipient_request", Integer.class)).isZero();
     }
 }

@@ -93,7 +93,8 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(5);
+        assertThat(migration.migrationsExecuted).isEqualTo(6);
+        assertThat(columnType("recipient_request", "requested_at")).isEqualTo("timestamp with time zone"); // V6
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3
         assertThat(columnType("campaign", "archived_at")).isEqualTo("timestamp with time zone");
@@ -508,6 +509,46 @@ class PostgresLedgerTest {
         assertThat(campaigns.find(first).orElseThrow().status()).isEqualTo(CampaignStatus.READING); // its reader rejects it
         long other = campaigns.create("b.csv", "fatura", "folder", "fatura/b.csv", sha, List.of("phone"));
         assertThat(campaigns.markReadUnlessTwin(other, "fatura", sha, since, 1, true)).isEmpty(); // another template is no twin
+    }
+
+    @Test
+    void eachClaimMakesItsNumberCountForTheDailyTierOnceAndHeldMessagesWaitWithoutAnAttempt() throws Exception {
+        Instant since = START.minus(Duration.ofHours(24));
+        MessageLedger.Recipients before = messages.recipientsSince(since);
+        long id = activeCampaign("tier", List.of(queued(2, "+5511900000702"), queued(3, "+5511900000703"),
+                queued(4, "+5511900000702"), queued(5, "+5511900000705")));
+        assertThat(messages.requestedSince(List.of("+5511900000702", "+5511900000703"), since)).isEmpty();
+
+        assertThat(messages.markSending(id, 2)).isTrue();
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(messages.markSending(id, 3)).isTrue();
+        assertThat(messages.markSending(id, 4)).isTrue(); // the same number again, ten minutes after the first
+        MessageLedger.Recipients after = messages.recipientsSince(since);
+        assertThat(after.count()).isEqualTo(before.count() + 2);
+        assertThat(messages.requestedSince(List.of("+5511900000702", "+5511900000703", "+5511900000705"), since))
+                .containsExactlyInAnyOrder("+5511900000702", "+5511900000703");
+        assertThat(instant(jdbc.queryForObject("select max(requested_at) from recipient_request where phone_e164 = ?", Object.class,
+                "+5511900000702"))).as("its last request").isEqualTo(START.plus(Duration.ofMinutes(10)));
+        // a number counts from its last request: 24 hours after the first claim both still count, not after the last
+        List<String> both = List.of("+5511900000702", "+5511900000703");
+        assertThat(messages.requestedSince(both, START.plus(Duration.ofMinutes(5)))).containsExactlyInAnyOrderElementsOf(both);
+        assertThat(messages.requestedSince(both, START.plus(Duration.ofMinutes(10)))).isEmpty();
+        messages.forgetRequestsBefore(START.plus(Duration.ofMinutes(10))); // requested at, not before: kept
+        assertThat(messages.requestedSince(both, since)).containsExactlyInAnyOrderElementsOf(both);
+        assertThat(messages.forgetRequestsBefore(START.plus(Duration.ofMinutes(11)))).isGreaterThanOrEqualTo(2);
+        assertThat(messages.requestedSince(both, since)).isEmpty();
+
+        // a held message: due later, with its reason, not an attempt; one no longer QUEUED is left alone
+        Instant until = START.plus(Duration.ofHours(24));
+        messages.holdUntil(List.of(new MessageLedger.Hold(id, 5, until, "Waiting: the daily limit is reached."),
+                new MessageLedger.Hold(id, 2, until, "Waiting: should not be written.")));
+        assertThat(row(id, 5)).containsEntry("status", "QUEUED").containsEntry("reason", "Waiting: the daily limit is reached.")
+                .containsEntry("attempts", 0);
+        assertThat(instant(row(id, 5).get("next_attempt_at"))).isEqualTo(until);
+        assertThat(row(id, 2)).containsEntry("status", "SENDING").containsEntry("reason", null);
+        assertThat(messages.queued(id, 0, 10)).isEmpty();
+        clock.set(until);
+        assertThat(messages.queued(id, 0, 10)).extracting(QueuedMessage::row).containsExactly(5);
     }
 
     @Test

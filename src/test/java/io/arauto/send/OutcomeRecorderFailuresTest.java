@@ -67,7 +67,9 @@ class OutcomeRecorderFailuresTest {
         ledger = new LedgerHealthIndicator(jdbc, tx, clock);
         AuditLog audit = new AuditLog(properties, json, clock, jdbc);
         OptOutList optOuts = new OptOutList(jdbc, new CrmDatabase(properties), new PhoneNormalizer(properties), properties, audit, clock);
-        recorder = new OutcomeRecorder(messages, campaigns, optOuts, new SendBrake(properties, clock), audit, clock, properties, ledger);
+        recorder = new OutcomeRecorder(messages, campaigns, optOuts, new SendBrake(properties, clock), audit, clock, properties, ledger,
+                new SendMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), campaigns,
+                        new DailyTier(messages, clock, properties), ledger));
         campaign = campaigns.create("f.csv", "aviso_simples", "test", "f.csv", "x", List.of("phone", "name"));
         messages.insert(campaign, List.of(judged(2), judged(3)));
         campaigns.markRead(campaign, 2, true);

@@ -1,0 +1,346 @@
+package io.arauto.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.arauto.ArautoApplication;
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.MessageLedger;
+import io.arauto.support.ErrorLogCheck;
+import io.arauto.support.SettableClock;
+import io.arauto.support.UsesTestTemplates;
+import io.arauto.verdict.JudgedRow;
+import io.arauto.verdict.MessageStatus;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.arauto.e2e.ArautoTestBase.CLOUD_API;
+import static io.arauto.e2e.ArautoTestBase.MESSAGES;
+import static io.arauto.e2e.ArautoTestBase.requestsTo;
+import static io.arauto.e2e.SftpTestSupport.tempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The daily tier and the send window as they run: a tier of 3 recipients per 24 hours, a window of
+ * 08:00-20:00 in the recipient's time, on a clock the test moves, with the real routes sending to
+ * the Cloud API stand-in; the metrics read over HTTP from /actuator/prometheus. Each test starts on
+ * a day of its own, three days after the last, so the others' messages are out of its 24 hours.
+ */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
+@UsesTestTemplates
+@CamelSpringBootTest
+@SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its timers stop polling once the class is done
+@Import(SendLimitsTest.TestClock.class)
+@AutoConfigureObservability(tracing = false) // tests leave metrics out unless asked; /actuator/prometheus is what this one reads
+class SendLimitsTest {
+
+    static final Path DATA_DIR = tempDir("arauto-limits-");
+    static final SettableClock CLOCK = new SettableClock(Instant.parse("2026-06-01T00:00:00Z"));
+    static final List<String> HEADER = List.of("phone", "name", "code");
+    static final int LIMIT = 3;
+    static final ZoneId SAO_PAULO = ZoneId.of("America/Sao_Paulo");
+    static final ZoneId MANAUS = ZoneId.of("America/Manaus");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        ArautoTestBase.appOn(DATA_DIR, registry);
+        registry.add("arauto.send.daily-limit", () -> LIMIT);
+        registry.add("arauto.send.window", () -> "08:00-20:00");
+        registry.add("arauto.send.default-time-zone", () -> "America/Sao_Paulo");
+    }
+
+    /** Arauto's clock is the test's. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class TestClock {
+        @Bean
+        static BeanPostProcessor testClock() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    return name.equals("clock") ? CLOCK : bean;
+                }
+            };
+        }
+    }
+
+    @Autowired
+    CampaignLedger campaigns;
+    @Autowired
+    MessageLedger messages;
+    @Autowired
+    JdbcTemplate ledger;
+    @LocalServerPort
+    int port;
+
+    /** Midnight (UTC) of a day three days after the clock's, so nothing sent before is within the last 24 hours. */
+    private Instant today;
+
+    @BeforeEach
+    void aDayOfItsOwn() {
+        today = CLOCK.instant().atZone(ZoneOffset.UTC).toLocalDate().plusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant();
+        CLOCK.set(today);
+        assertThat(ledger.queryForObject("select count(*) from message where status in ('QUEUED', 'SENDING')", Integer.class))
+                .as("what the tests before left waiting").isZero();
+    }
+
+    @Test
+    void whenTheTierIsSpentNewNumbersWaitWithTheReasonAndGoOnByThemselvesOnceTheOldestAgesOut() throws IOException {
+        at(SAO_PAULO, "12:00");
+        Instant first = CLOCK.instant();
+        List<String> to = List.of("+5511960000101", "+5511960000102", "+5511960000103", "+5511960000104", "+5511960000105");
+        long campaign = campaign("tier.csv", to.toArray(String[]::new));
+
+        // three numbers go, the other two wait until the first three are 24 hours old
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(campaign, "SENT") == 3 && waiting(campaign) == 2);
+        assertThat(List.of(status(campaign, 2), status(campaign, 3), status(campaign, 4))).containsOnly("SENT");
+        for (int row = 5; row <= 6; row++) {
+            assertThat(status(campaign, row)).isEqualTo("QUEUED");
+            assertThat(reason(campaign, row)).startsWith("Waiting: the daily limit of 3 recipients in 24 hours is reached; "
+                    + "sending resumes around ");
+            assertThat(nextAttempt(campaign, row)).isEqualTo(first.plus(Duration.ofHours(24)));
+            assertThat(attempts(campaign, row)).as("waiting is not an attempt").isZero();
+        }
+        assertThat(requestsTo(digits(to.get(3)))).isEmpty();
+        assertThat(requestsTo(digits(to.get(4)))).isEmpty();
+        // the status file says why they wait
+        Map<Integer, CsvRecord> lines = await().atMost(Duration.ofSeconds(20)).until(() -> reportLines("tier", campaign),
+                l -> l != null && l.get(6) != null && l.get(6).getField(4).contains("daily limit"));
+        assertThat(lines.get(5).getField(3)).isEqualTo("QUEUED");
+        assertThat(lines.get(5).getField(4)).contains("daily limit of 3 recipients", "sending resumes around");
+        assertThat(lines.get(2).getField(3)).isEqualTo("SENT");
+        // ...and the health shows the spent budget
+        JsonNode health = JSON.readTree(get("/actuator/health/dailyLimit"));
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        assertThat(health.at("/details/limit").asInt()).isEqualTo(LIMIT);
+        assertThat(health.at("/details/remaining").asInt()).isZero();
+        assertThat(health.at("/details/reason").asText()).contains("daily limit of 3 recipients");
+
+        // an hour later: a number messaged within the 24 hours costs nothing more, a new one waits
+        CLOCK.advance(Duration.ofHours(1));
+        long again = campaign("again.csv", to.get(0), "+5511960000106");
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(again, 2).equals("SENT") && waiting(again) == 1);
+        assertThat(requestsTo(digits(to.get(0)))).hasSize(2);
+        assertThat(reason(again, 3)).contains("daily limit of 3 recipients");
+        assertThat(nextAttempt(again, 3)).isEqualTo(first.plus(Duration.ofHours(24)));
+        assertThat(requestsTo("5511960000106")).isEmpty();
+
+        // 24 hours after the first three their places are free again and the waiting messages go by themselves, but the
+        // number messaged again an hour later still holds one: two of the three new numbers go, the third waits an hour more
+        CLOCK.set(first.plus(Duration.ofHours(24)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> ledger.queryForList("select status, next_attempt_at from message "
+                + "where phone_e164 in (?, ?, ?) order by status", to.get(3), to.get(4), "+5511960000106"), l -> l.size() == 3
+                && "QUEUED".equals(l.get(0).get("status")) && "SENT".equals(l.get(1).get("status")) && "SENT".equals(l.get(2).get("status"))
+                && first.plus(Duration.ofHours(25)).equals(((OffsetDateTime) l.get(0).get("next_attempt_at")).toInstant()));
+        CLOCK.set(first.plus(Duration.ofHours(25)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(campaign, "SENT") == 5 && status(again, 3).equals("SENT"));
+        for (String phone : List.of(to.get(1), to.get(2), to.get(3), to.get(4), "+5511960000106")) {
+            assertThat(requestsTo(digits(phone))).as("requests to %s", phone).hasSize(1);
+        }
+        assertThat(reason(campaign, 5)).isNull();
+    }
+
+    @Test
+    void theWindowIsTheRecipientsOwnSoSaoPauloGoesWhileManausAndLosAngelesWait() {
+        at(SAO_PAULO, "08:30"); // 07:30 in Manaus, 04:30 in Los Angeles
+        String saoPaulo = "+5511960000201";
+        String manaus = "+5592960000202";
+        String losAngeles = "+14155550100";
+        long campaign = campaign("window.csv", saoPaulo, manaus, losAngeles);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT") && waiting(campaign) == 2);
+        assertThat(reason(campaign, 3)).isEqualTo("Waiting: outside the send window 08:00-20:00 in the recipient's time "
+                + "(America/Manaus); goes at 08:00.");
+        assertThat(nextAttempt(campaign, 3)).isEqualTo(opening(MANAUS));
+        assertThat(reason(campaign, 4)).isEqualTo("Waiting: outside the send window 08:00-20:00 in the recipient's time "
+                + "(America/Los_Angeles); goes at 08:00.");
+        assertThat(nextAttempt(campaign, 4)).isEqualTo(opening(ZoneId.of("America/Los_Angeles")));
+        assertThat(requestsTo(digits(manaus))).isEmpty();
+        assertThat(requestsTo(digits(losAngeles))).isEmpty();
+
+        CLOCK.set(opening(MANAUS)); // 08:00 in Manaus
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 3).equals("SENT"));
+        assertThat(status(campaign, 4)).isEqualTo("QUEUED");
+        assertThat(requestsTo(digits(losAngeles))).isEmpty();
+
+        CLOCK.set(opening(ZoneId.of("America/Los_Angeles")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 4).equals("SENT"));
+        assertThat(requestsTo(digits(saoPaulo))).hasSize(1);
+        assertThat(requestsTo(digits(manaus))).hasSize(1);
+        assertThat(requestsTo(digits(losAngeles))).hasSize(1);
+    }
+
+    @Test
+    void sendingMetricsAreScrapedOverHttp() throws IOException {
+        at(SAO_PAULO, "08:30");
+        String refused = "5511960000302";
+        CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(refused)))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"message\":\"(#131026) Message undeliverable\",\"type\":\"OAuthException\","
+                                + "\"code\":131026,\"error_data\":{\"messaging_product\":\"whatsapp\","
+                                + "\"details\":\"Message Undeliverable.\"},\"fbtrace_id\":\"Az8or2yhqkZfEZ-_4Qn_Bam\"}}")));
+        double acceptedBefore = metric(scrape(), "arauto_send_attempts_total{code=\"none\",outcome=\"accepted\"}");
+        long campaign = campaign("metrics.csv", "+5511960000301", "+" + refused, "+5592960000303"); // Manaus waits for 08:00
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT") && status(campaign, 3).equals("FAILED")
+                && waiting(campaign) == 1);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String metrics = scrape();
+            assertThat(metric(metrics, "arauto_send_attempts_total{code=\"none\",outcome=\"accepted\"}")).isEqualTo(acceptedBefore + 1);
+            assertThat(metric(metrics, "arauto_send_attempts_total{code=\"131026\",outcome=\"rejected\"}")).isEqualTo(1);
+            assertThat(metric(metrics, "arauto_messages{status=\"SENT\"}")).isGreaterThanOrEqualTo(1);
+            assertThat(metric(metrics, "arauto_messages{status=\"FAILED\"}")).isGreaterThanOrEqualTo(1);
+            assertThat(metric(metrics, "arauto_messages{status=\"QUEUED\"}")).isEqualTo(1);
+            assertThat(metric(metrics, "arauto_send_queue_depth")).isEqualTo(1);
+            // two numbers had a request today (the refused one too): one place of three is left
+            assertThat(metric(metrics, "arauto_send_daily_limit")).isEqualTo((double) LIMIT);
+            assertThat(metric(metrics, "arauto_send_daily_remaining")).isEqualTo(1);
+            assertThat(metric(metrics, "arauto_send_paused{cause=\"daily-limit\"}")).isZero();
+            assertThat(metric(metrics, "arauto_send_paused{cause=\"ledger\"}")).isZero();
+            assertThat(metrics).contains("arauto_send_provider_latency_seconds_count");
+        });
+
+        CLOCK.set(opening(MANAUS)); // the last one goes, so the next test starts with nothing waiting
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 4).equals("SENT"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(metric(scrape(), "arauto_send_paused{cause=\"daily-limit\"}")).as("3 of 3 used").isEqualTo(1));
+    }
+
+    /** Today at {@code time} in {@code zone}. */
+    private void at(ZoneId zone, String time) {
+        CLOCK.set(ZonedDateTime.of(today.atZone(ZoneOffset.UTC).toLocalDate(), LocalTime.parse(time), zone).toInstant());
+    }
+
+    /** The next 08:00 in {@code zone}, after the clock. */
+    private static Instant opening(ZoneId zone) {
+        ZonedDateTime now = CLOCK.instant().atZone(zone);
+        ZonedDateTime eight = now.toLocalDate().atTime(8, 0).atZone(zone);
+        return (eight.toInstant().isAfter(CLOCK.instant()) ? eight : eight.plusDays(1)).toInstant();
+    }
+
+    private long campaign(String name, String... phones) {
+        long id = campaigns.create(name, "aviso_simples", "test", "aviso_simples/" + name, name, HEADER);
+        List<JudgedRow> rows = new ArrayList<>();
+        for (int i = 0; i < phones.length; i++) {
+            rows.add(new JudgedRow(i + 2, phones[i], phones[i], MessageStatus.QUEUED, null, List.of(phones[i], "Name", "C-" + (i + 2))));
+        }
+        messages.insert(id, rows);
+        campaigns.markRead(id, rows.size(), true);
+        return id;
+    }
+
+    private int count(long campaign, String status) {
+        return ledger.queryForObject("select count(*) from message where campaign_id = ? and status = ?", Integer.class, campaign, status);
+    }
+
+    /** QUEUED messages held back with a reason. */
+    private int waiting(long campaign) {
+        return ledger.queryForObject("select count(*) from message where campaign_id = ? and status = 'QUEUED' "
+                + "and reason like 'Waiting: %' and next_attempt_at is not null", Integer.class, campaign);
+    }
+
+    private String status(long campaign, int row) {
+        return ledger.queryForObject("select status from message where campaign_id = ? and row_num = ?", String.class, campaign, row);
+    }
+
+    private String reason(long campaign, int row) {
+        return ledger.queryForObject("select reason from message where campaign_id = ? and row_num = ?", String.class, campaign, row);
+    }
+
+    private int attempts(long campaign, int row) {
+        return ledger.queryForObject("select attempts from message where campaign_id = ? and row_num = ?", Integer.class, campaign, row);
+    }
+
+    private Instant nextAttempt(long campaign, int row) {
+        return ledger.queryForObject("select next_attempt_at from message where campaign_id = ? and row_num = ?", Timestamp.class,
+                campaign, row).toInstant();
+    }
+
+    private static String digits(String e164) {
+        return e164.substring(1);
+    }
+
+    private String get(String path) throws IOException {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private String scrape() throws IOException {
+        return get("/actuator/prometheus");
+    }
+
+    /** The value of one series, e.g. {@code name{label="value"}} (labels in name order); 0 when it is not there yet. */
+    private static double metric(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (!line.startsWith("#") && space > 0 && line.substring(0, space).replace(",}", "}").equals(series)) {
+                return Double.parseDouble(line.substring(space + 1));
+            }
+        }
+        return 0;
+    }
+
+    /** The campaign's status CSV by row number, or null while it is not in the outbox yet. */
+    private static Map<Integer, CsvRecord> reportLines(String base, long campaign) throws IOException {
+        Path report = DATA_DIR.resolve("outbox").resolve(base + "." + campaign + ".status.csv");
+        if (!Files.exists(report)) {
+            return null;
+        }
+        String text = new String(Files.readAllBytes(report), StandardCharsets.UTF_8).replaceFirst("^\uFEFF", "");
+        Map<Integer, CsvRecord> byRow = new HashMap<>();
+        CsvReader.builder().ofCsvRecord(text).stream().skip(1).forEach(r -> byRow.put(Integer.parseInt(r.getField(0)), r));
+        return byRow;
+    }
+}

@@ -28,7 +28,8 @@ import io.arauto.template.TemplateDefinition;
  * only then lets the request leave; records what the provider answered. Called from several
  * threads, at most {@code arauto.send.concurrency} at once, so at most that many messages are
  * SENDING at any moment: what a crash can leave UNCERTAIN. While the ledger cannot be written
- * nothing leaves, and once Arauto is stopping no new message is claimed.
+ * nothing leaves, and once Arauto is stopping, or this instance is no longer the active sender, no
+ * new message is claimed.
  */
 @Component
 public class MessageSender {
@@ -44,12 +45,13 @@ public class MessageSender {
     private final OutcomeRecorder outcomes;
     private final Map<Long, Bound> bindings = new ConcurrentHashMap<>();
     private final LedgerHealthIndicator ledger;
+    private final ActiveSender lead;
     private volatile boolean stopping;
 
     public MessageSender(ArautoProperties properties, SandboxProvider sandbox, ObjectProvider<CloudApiProvider> cloudApi,
                          SendPacer pacer, MessageLedger messages, CampaignLedger campaigns, TemplateCatalog templates,
                          TemplateBinder binder, OutcomeRecorder outcomes,
-                         LedgerHealthIndicator ledger) {
+                         LedgerHealthIndicator ledger, ActiveSender lead) {
         String type = properties.getProvider().getType();
         this.provider = switch (type) {
             case "sandbox" -> sandbox;
@@ -64,6 +66,7 @@ public class MessageSender {
         this.binder = binder;
         this.outcomes = outcomes;
         this.ledger = ledger;
+        this.lead = lead;
     }
 
     /** Arauto is stopping: messages not yet claimed stay QUEUED for the next start. */
@@ -76,9 +79,9 @@ public class MessageSender {
         return stopping;
     }
 
-    /** Whether new messages may be claimed now. */
+    /** Whether new messages may be claimed now: only by the active sender, so a batch in hand when the lead goes stops at once. */
     public boolean mayClaim() {
-        return !stopping && ledger.isUp();
+        return !stopping && ledger.isUp() && lead.leading();
     }
 
     public void send(QueuedMessage m) throws InterruptedException {

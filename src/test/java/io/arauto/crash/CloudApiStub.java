@@ -77,6 +77,11 @@ public final class CloudApiStub implements AutoCloseable {
         return server.countRequestsMatching(RequestPattern.everything()).getCount();
     }
 
+    /** When each request arrived, in order (WireMock's journal, to the millisecond). */
+    public List<java.time.Instant> arrivals() {
+        return server.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().toInstant()).sorted().toList();
+    }
+
     /** The requests per recipient ({@code to}, E.164 without '+'), in the order received. */
     public Map<String, List<Request>> requestsByRecipient() {
         List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());

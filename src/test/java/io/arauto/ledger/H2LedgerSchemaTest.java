@@ -18,11 +18,14 @@ class H2LedgerSchemaTest {
         MigrateResult result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 
-        assertThat(result.migrationsExecuted).isEqualTo(4);
+        assertThat(result.migrationsExecuted).isEqualTo(5);
         // V3 dropped the foreign key to campaign, and with it H2's index for it: one B-tree per inserted row
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'MESSAGE' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero();
         assertThat(jdbc.queryForList("select index_name from information_schema.indexes where table_name = 'MESSAGE'", String.class))
                 .singleElement().asString().startsWith("PRIMARY_KEY");
+        // V7: the sender lock, with the columns Spring Integration's DefaultLockRepository reads and writes
+        assertThat(jdbc.queryForList("select column_name from information_schema.columns where table_name = 'INT_LOCK' "
+                + "order by ordinal_position", String.class)).containsExactly("LOCK_KEY", "REGION", "CLIENT_ID", "CREATED_DATE");
     }
 }

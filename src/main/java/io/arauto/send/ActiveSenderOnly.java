@@ -3,11 +3,13 @@ package io.arauto.send;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.StartupListener;
 import org.apache.camel.support.RoutePolicySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -17,12 +19,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * The route policy {@code activeSenderOnly}: a route that names it ({@code routePolicy: activeSenderOnly})
- * runs only while this instance is the active sender. It does not start with Camel; it starts once
- * Arauto is up and this instance leads, and stops when the lead goes (the messages of a batch not yet
+ * runs only while this instance is the active sender. It does not start with Camel's other routes; it
+ * starts once Camel has started and this instance leads, and stops when the lead goes (the messages of a batch not yet
  * claimed then stay QUEUED: MessageSender stops claiming the moment the lead goes).
  */
 @Component("activeSenderOnly")
-public class ActiveSenderOnly extends RoutePolicySupport {
+public class ActiveSenderOnly extends RoutePolicySupport implements StartupListener {
 
     private static final Logger log = LoggerFactory.getLogger(ActiveSenderOnly.class);
 
@@ -38,6 +40,13 @@ public class ActiveSenderOnly extends RoutePolicySupport {
     public void onInit(Route route) {
         super.onInit(route);
         route.setAutoStartup(false); // started below, where this instance leads
+        if (routes.isEmpty()) {
+            try {
+                route.getCamelContext().addStartupListener(this);
+            } catch (Exception e) {
+                throw RuntimeCamelException.wrapRuntimeCamelException(e);
+            }
+        }
         routes.add(route);
     }
 
@@ -46,9 +55,14 @@ public class ActiveSenderOnly extends RoutePolicySupport {
         routes.remove(route);
     }
 
-    /** Camel has started (the routes can be started now). */
-    @EventListener(ApplicationReadyEvent.class)
-    public synchronized void ready() {
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // the routes can be started once Camel has fully started, below
+    }
+
+    /** Camel has started: the routes can be started now. */
+    @Override
+    public synchronized void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         ready = true;
         follow();
     }

@@ -42,11 +42,13 @@ class TwoInstancesIT {
     static final Duration STALE_AFTER = Duration.ofSeconds(10);
     /**
      * The most requests any 1-second window may hold: the rate, plus what SendPacer lets go at once after a pause
-     * (its bucket holds a tenth of a second's worth: the new active sender starts with it full), plus 2 for the
-     * spread of arrival times on fresh connections. Measured: 44 and 45 at the moment of the failover, 40 elsewhere;
-     * both instances sending would show about 2 x RATE. Issue 9 point 4 (Camel's throttle) is to bring it to RATE.
+     * (its bucket holds a tenth of a second's worth; it fills between two batches, and the new active sender starts
+     * with it full), plus 3 for the spread of arrival times (the new sender's first requests go out on cold
+     * connections, so later ones catch up with them). Measured in four runs: 44 or 45, at a batch boundary or at the
+     * failover; both instances sending would show about 2 x RATE. Issue 9 point 4 (Camel's throttle) is to bring it
+     * to RATE: tighten this then.
      */
-    static final int MOST_IN_A_SECOND = RATE + (int) Math.ceil(RATE / 10.0) + 2;
+    static final int MOST_IN_A_SECOND = RATE + (int) Math.ceil(RATE / 10.0) + 3;
 
     @RegisterExtension
     final ArautoProcesses arautos = new ArautoProcesses();

@@ -20,6 +20,7 @@ public class ArautoProperties {
     private final Reports reports = new Reports();
     private final Crm crm = new Crm();
     private final Ledger ledger = new Ledger();
+    private final Leader leader = new Leader();
 
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
@@ -36,6 +37,7 @@ public class ArautoProperties {
     public Reports getReports() { return reports; }
     public Crm getCrm() { return crm; }
     public Ledger getLedger() { return ledger; }
+    public Leader getLeader() { return leader; }
 
     public Path archiveDir() { return dataDir.resolve("archive"); }
     public Path errorDir() { return dataDir.resolve("error"); }
@@ -260,6 +262,19 @@ public class ArautoProperties {
         public void setWatchdogInterval(Duration watchdogInterval) { this.watchdogInterval = watchdogInterval; }
         public Duration getStaleAfter() { return staleAfter; }
         public void setStaleAfter(Duration staleAfter) { this.staleAfter = staleAfter; }
+    }
+
+    /** {@code arauto.leader.*}: the one active sender among the instances on one ledger, elected by a lock in it. */
+    public static class Leader {
+        /** The active sender's lock is taken over by another instance once it has not been renewed for this long. */
+        private Duration lease = Duration.ofSeconds(10);
+        /** How often the active sender renews its lock, and how often the others look whether it is free. */
+        private Duration heartbeat = Duration.ofSeconds(1);
+
+        public Duration getLease() { return lease; }
+        public void setLease(Duration lease) { this.lease = lease; }
+        public Duration getHeartbeat() { return heartbeat; }
+        public void setHeartbeat(Duration heartbeat) { this.heartbeat = heartbeat; }
     }
 
     public static class Crm {

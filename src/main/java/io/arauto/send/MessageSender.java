@@ -29,7 +29,8 @@ import io.arauto.template.TemplateMessage;
  * request): marks it SENDING in the ledger (committed) and renders its request. Called
  * from the send pool's threads, at most {@code arauto.send.concurrency} at once, so at most that
  * many messages are SENDING at any moment: what a crash can leave UNCERTAIN. While the ledger
- * cannot be written nothing is claimed, and once Arauto is stopping no new message is.
+ * cannot be written nothing is claimed, and once Arauto is stopping, or this
+ * instance is no longer the active sender, no new message is.
  */
 @Component
 public class MessageSender {
@@ -45,11 +46,12 @@ public class MessageSender {
     private final SendBrake brake;
     private final Map<Long, Bound> bindings = new ConcurrentHashMap<>();
     private final LedgerHealthIndicator ledger;
+    private final ActiveSender lead;
     private volatile boolean stopping;
 
     public MessageSender(ArautoProperties properties, MessageLedger messages, CampaignLedger campaigns, TemplateCatalog templates,
                          TemplateBinder binder, OutcomeRecorder outcomes, SendsInFlight inFlight, LedgerHealthIndicator ledger,
-                         SendBrake brake) {
+                         SendBrake brake, ActiveSender lead) {
         String type = properties.getProvider().getType();
         if (!type.equals("sandbox") && !type.equals("cloud-api")) {
             throw new InvalidConfigurationPropertyValueException("arauto.provider.type", type, "it must be sandbox or cloud-api");
@@ -67,6 +69,7 @@ public class MessageSender {
         this.inFlight = inFlight;
         this.brake = brake;
         this.ledger = ledger;
+        this.lead = lead;
     }
 
     /** Arauto is stopping: messages not yet claimed stay QUEUED for the next start. */
@@ -79,9 +82,9 @@ public class MessageSender {
         return stopping;
     }
 
-    /** Whether new messages may be claimed now. */
+    /** Whether new messages may be claimed now: only by the active sender, so a batch in hand when the lead goes stops at once. */
     public boolean mayClaim() {
-        return !stopping && ledger.isUp();
+        return !stopping && ledger.isUp() && lead.leading();
     }
 
     /**

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class ArautoProcesses implements BeforeEachCallback, AfterEachCallback {
 
-    private final List<ArautoProcess> started = new ArrayList<>();
+    private final List<ArautoProcess> started = new java.util.concurrent.CopyOnWriteArrayList<>(); // tests may start several at once
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Path dir;
     private String testName;

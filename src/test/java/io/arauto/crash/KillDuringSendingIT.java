@@ -79,6 +79,9 @@ class KillDuringSendingIT {
                 .property("arauto.send.daily-limit", 0) // thousands of numbers: more than a default tier allows a day
                 .property("arauto.send.concurrency", CONCURRENCY)
                 .property("arauto.ledger.stale-after", "5s")
+                // the killed run's sender lock holds the next run back until its lease ran out: keep that short
+                .property("arauto.leader.lease", "2s")
+                .property("arauto.leader.heartbeat", "500ms")
                 .property("arauto.ledger.watchdog-interval", "1s")
                 .property("arauto.reports.interval", "500ms")
                 .jvm(ArautoProcess.QUICK_START);

@@ -18,7 +18,7 @@ class H2LedgerSchemaTest {
         MigrateResult result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 
-        assertThat(result.migrationsExecuted).isEqualTo(6);
+        assertThat(result.migrationsExecuted).isEqualTo(7);
         // V3 dropped the foreign key to campaign, and with it H2's index for it: one B-tree per inserted row
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'MESSAGE' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero();
@@ -26,5 +26,8 @@ class H2LedgerSchemaTest {
                 .singleElement().asString().startsWith("PRIMARY_KEY");
         // V6: the daily tier keeps its numbers in a table of its own, not in a second index of message
         assertThat(jdbc.queryForObject("select count(*) from recipient_request", Integer.class)).isZero();
+        // V7: the sender lock, with the columns Spring Integration's DefaultLockRepository reads and writes
+        assertThat(jdbc.queryForList("select column_name from information_schema.columns where table_name = 'INT_LOCK' "
+                + "order by ordinal_position", String.class)).containsExactly("LOCK_KEY", "REGION", "CLIENT_ID", "CREATED_DATE");
     }
 }

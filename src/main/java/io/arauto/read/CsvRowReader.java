@@ -311,17 +311,23 @@ public class CsvRowReader {
 
         @Override
         protected Row fetch() {
-            try {
-                while (records.hasNext()) {
-                    String[] cells = records.next();
-                    rowNumber++;
-                    refuseAnOpenQuote();
-                    if (!isBlank(cells)) {
-                        return new Row(rowNumber, List.of(cells));
-                    }
-                }
+            while (true) {
+                String[] cells = nextRecord();
                 refuseAnOpenQuote();
-                return null;
+                if (cells == null) {
+                    return null;
+                }
+                rowNumber++;
+                if (!isBlank(cells)) {
+                    return new Row(rowNumber, List.of(cells));
+                }
+            }
+        }
+
+        /** The next record's cells, or null at the end of the file. */
+        private String[] nextRecord() {
+            try {
+                return records.hasNext() ? records.next() : null;
             } catch (UncheckedIOException e) {
                 if (e.getCause() instanceof UnreadableFileException quote) { // from the QuoteWatch
                     throw ReadErrors.unreadable(fileName, "at row " + watch.openedOnRow, quote.getMessage(), quote);

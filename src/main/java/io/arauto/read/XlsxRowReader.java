@@ -711,7 +711,8 @@ public class XlsxRowReader {
                     break;
                 }
             }
-            if (formula && value == null && inline == null) { // written by a script and never calculated
+            // written by a script and never calculated: no <v> (or an empty one, as openpyxl writes; an empty text result is t="str")
+            if (formula && inline == null && (value == null || value.isEmpty() && !"str".equals(type))) {
                 cellUnread = "holds a formula with no saved result; open the file in Excel (or LibreOffice) and save it again, "
                         + "so that its results are saved too.";
                 return "";

@@ -19,10 +19,15 @@ final class CellValues {
     private CellValues() {
     }
 
+    private static boolean isErrorValue(String upper) {
+        return ERRORS.contains(upper) || upper.startsWith("ERR:") && upper.length() <= 8; // LibreOffice writes Err:502
+    }
+
     /** Why this value cannot be sent, worded to follow "Column 'x' ", or null. Line breaks and tabs are left to Meta's rules. */
     static String problem(String value) {
-        String upper = value.strip().toUpperCase(Locale.ROOT);
-        if (ERRORS.contains(upper) || upper.startsWith("ERR:") && upper.length() <= 8) { // LibreOffice writes Err:502
+        String stripped = value.strip();
+        if (!stripped.isEmpty() && (stripped.charAt(0) == '#' || stripped.regionMatches(true, 0, "Err:", 0, 4))
+                && isErrorValue(stripped.toUpperCase(Locale.ROOT))) {
             return "holds the spreadsheet error " + value.strip() + " instead of a value; fix the formula or the data it uses, "
                     + "and export the file again.";
         }

@@ -193,7 +193,8 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
     /**
      * Cells that must never reach a customer, in a workbook as Excel saves it: a VLOOKUP that found nothing
      * ({@code t="e"}, {@code #N/A}), a name pasted with a NUL from a database tool; and phones as other programs
-     * write them: pandas' "11987652077.0" (sent), a toll-free 0800 number (not).
+     * write them: "11987652077.0" as pandas writes a column with gaps to CSV, pasted in as text (sent), a toll-free
+     * 0800 number (not).
      */
     @Test
     void errorValuesAndControlCharactersAreInvalidAndPandasPhonesAreSent() throws Exception {

@@ -10,6 +10,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -98,7 +99,8 @@ public class CsvRowReader {
     /**
      * Reads the file's start with each separator and takes the best: the one whose header has the
      * template's columns, then the one that splits the header and the first {@value #SAMPLE_ROWS}
-     * rows into the same number of columns, then the one the header uses most. A file that reads as a single column when the template needs more is refused.
+     * rows into the same number of columns, then the one the header uses most. A file that reads as
+     * a single column when the template needs more is refused.
      */
     static char detectDelimiter(Reader reader, Predicate<List<String>> fitsTemplate, String fileName) throws IOException {
         char[] buffer = new char[MAX_HEADER_SCAN];
@@ -114,7 +116,7 @@ public class CsvRowReader {
         int[] firstLine = firstLineCounts(sample);
         for (int d = 0; d < SEPARATORS.length; d++) {
             List<String[]> records = sampleRecords(sample, SEPARATORS[d], cut);
-            List<String> header = records.isEmpty() ? List.of() : List.of(records.get(0)).stream().map(String::strip).toList();
+            List<String> header = records.isEmpty() ? List.of() : Arrays.stream(records.get(0)).map(String::strip).toList();
             int width = header.size();
             int same = 0;
             for (String[] record : records.subList(Math.min(1, records.size()), records.size())) {
@@ -122,7 +124,7 @@ public class CsvRowReader {
             }
             boolean consistent = width > 1 && same == records.size() - 1;
             int[] score = {width > 1 && fitsTemplate.test(header) ? 1 : 0, consistent ? 1 : 0, width > 1 ? same : -1, firstLine[d]};
-            if (bestScore == null || java.util.Arrays.compare(score, bestScore) > 0) {
+            if (bestScore == null || Arrays.compare(score, bestScore) > 0) {
                 best = SEPARATORS[d];
                 bestScore = score;
                 bestHeader = header;

@@ -192,7 +192,7 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
 
     /**
      * Cells that must never reach a customer, in a workbook as Excel saves it: a VLOOKUP that found nothing
-     * ({@code t="e"}, {@code #N/A}), a name pasted with a NUL from a database tool; and phones as other programs
+     * ({@code t="e"}, {@code #N/A}), a division by an empty cell ({@code #DIV/0!}); and phones as other programs
      * write them: "11987652077.0" as pandas writes a column with gaps to CSV, pasted in as text (sent), a toll-free
      * 0800 number (not).
      */
@@ -204,7 +204,7 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
             String[][] rows = {{"telefone", "nome", "pedido", "entrega"},
                     {"5511986300001", "Ana", "2001", "hoje"},
                     {"5511986300002", null, "2002", "hoje"},       // nome: =PROCV(...) that found nothing: #N/A
-                    {"5511986300003", "A\u0000na", "2003", "hoje"},
+                    {"5511986300003", "#DIV/0!", "2003", "hoje"},   // nome: =A3/B9, B9 empty
                     {"11986300004.0", "Duda", "2004", "hoje"},
                     {"0800 123 4567", "Central", "2005", "hoje"}};
             for (int r = 0; r < rows.length; r++) {
@@ -212,7 +212,10 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
                 for (int c = 0; c < 4; c++) {
                     if (rows[r][c] == null) {
                         row.createCell(c).setCellFormula("VLOOKUP(A3,Clientes!A:B,2,FALSE)");
-                        row.getCell(c).setCellErrorValue(org.apache.poi.ss.usermodel.FormulaError.NA);
+                        row.getCell(c).setCellErrorValue(org.apache.poi.ss.usermodel.FormulaError.NA.getCode());
+                    } else if (rows[r][c].equals("#DIV/0!")) {
+                        row.createCell(c).setCellFormula("A4/B9");
+                        row.getCell(c).setCellErrorValue(org.apache.poi.ss.usermodel.FormulaError.DIV0.getCode());
                     } else {
                         row.createCell(c).setCellValue(rows[r][c]);
                     }
@@ -227,21 +230,22 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
         Map<Integer, CsvRecord> byRow = byRow(settledReport("erros-excel"));
         assertLine(byRow.get(2), "+5511986300001", "SENT", "", wamidAnsweredTo("5511986300001"));
         assertLine(byRow.get(3), "+5511986300002", "INVALID", "Column 'nome' holds the spreadsheet error #N/A instead of a value", "");
-        assertLine(byRow.get(4), "+5511986300003", "INVALID", "Column 'nome' holds an invisible control character (code 0)", "");
+        assertLine(byRow.get(4), "+5511986300003", "INVALID", "Column 'nome' holds the spreadsheet error #DIV/0!", "");
         assertLine(byRow.get(5), "+5511986300004", "SENT", "", wamidAnsweredTo("5511986300004"));
         assertLine(byRow.get(6), "", "INVALID", "is a toll-free number, which cannot hold WhatsApp", "");
         assertThat(requestsTo("5511986300002")).isEmpty();
         assertThat(requestsTo("5511986300003")).isEmpty();
         assertThat(CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES)))).noneMatch(r -> r.getBodyAsString().contains("#N/A")
-                || r.getBodyAsString().contains("\\u0000"));
+                || r.getBodyAsString().contains("#DIV/0!"));
     }
 
     /**
-     * A UTF-8 file (LibreOffice's "Text CSV", UTF-8) with one name pasted from a Windows-1252 file: the others go out as
-     * written, not as 'ConceiÃ§Ã£o'; the row with the stray byte is INVALID, naming its column.
+     * A UTF-8 file (LibreOffice's "Text CSV", UTF-8) with one name pasted from a Windows-1252 file and one copied with a
+     * NUL from a database tool: the others go out as written, not as 'ConceiÃ§Ã£o' nor 'A\u0000na'; the two rows are
+     * INVALID, naming their column.
      */
     @Test
-    void oneStrayByteInAUtf8FileSpoilsOnlyItsRow() throws Exception {
+    void oneStrayByteOrNulInAUtf8FileSpoilsOnlyItsRow() throws Exception {
         ByteArrayOutputStream csv = new ByteArrayOutputStream();
         csv.writeBytes("telefone,nome,pedido,entrega\n".getBytes(StandardCharsets.UTF_8));
         for (int i = 1; i <= 5; i++) {
@@ -250,6 +254,7 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
         csv.writeBytes("5511986400006,Jos".getBytes(StandardCharsets.UTF_8));
         csv.write(0xE9); // é, as Windows-1252 writes it
         csv.writeBytes(",3006,amanhã\n".getBytes(StandardCharsets.UTF_8));
+        csv.writeBytes("5511986400007,A\u0000na,3007,amanhã\n".getBytes(StandardCharsets.UTF_8));
         Path file = drop("pedido_enviado", "um-byte.csv", csv.toByteArray());
         awaitTaken(file);
 
@@ -261,6 +266,8 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
                 .isEqualTo("Conceição 1");
         assertLine(byRow.get(7), "+5511986400006", "INVALID", "Column 'nome' has text that could not be read", "");
         assertThat(requestsTo("5511986400006")).isEmpty();
+        assertLine(byRow.get(8), "+5511986400007", "INVALID", "Column 'nome' holds an invisible control character (code 0)", "");
+        assertThat(requestsTo("5511986400007")).isEmpty();
     }
 
     private static byte[] workbook() throws IOException {

@@ -349,6 +349,17 @@ class XlsxRowReaderTest {
         }
     }
 
+    /** XML cannot hold a NUL; Excel writes control characters as {@code _x0000_}: they read as the character, which the verdict then names. */
+    @Test
+    void controlCharactersEscapedAsExcelWritesThemReadAsThemselves() throws IOException {
+        Path file = dir.resolve("escaped.xlsx");
+        rewriteSheet(phoneAndDate("poi.xlsx"), file,
+                replacingCell("B2", s -> "<c r=\"B2\" t=\"inlineStr\"><is><t>A_x0000_na_x0007_</t></is></c>"));
+        try (RowSource source = reader.open(file)) {
+            assertThat(source.next().cell(1)).isEqualTo("A\u0000na\u0007");
+        }
+    }
+
     /** Two {@code <row r="3">} (a faulty writer): the ledger would meet two row 3s; the file is refused, saying so. */
     @Test
     void aRowNumberThatComesTwiceRefusesTheFile() throws IOException {

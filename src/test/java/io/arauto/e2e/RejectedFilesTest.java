@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -18,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * Every file Arauto will not take lands in error/ beside a note that says why in plain words,
  * and nothing is left behind in the inbox.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RejectedFilesTest extends ArautoTestBase {
 
     private static final byte[] GOOD = "telefone,nome,pedido,entrega\n5511987001234,Ana,1,hoje\n".getBytes(StandardCharsets.UTF_8);
@@ -238,6 +242,18 @@ class RejectedFilesTest extends ArautoTestBase {
         Path file = drop("pedido_enviado", "linha-repetida.xlsx", twice);
         assertPlainNote(file, "linha-repetida.xlsx could not be read at row 3: the sheet has row 3 twice");
         assertThat(requestsTo("5511986200003")).isEmpty();
+    }
+
+    /**
+     * A file saved without its header row: the note lists the columns it found, which are the first row's cells, a phone
+     * among them. The note may quote the user's own file; the log line that says the file was refused masks the phone.
+     */
+    @Test
+    void aRefusalsLogLineMasksThePhonesItsReasonQuotes(CapturedOutput output) throws Exception {
+        byte[] csv = "5511986500001,Ana,1,hoje\n5511986500002,Bia,2,hoje\n".getBytes(StandardCharsets.UTF_8);
+        assertRejected(drop("pedido_enviado", "sem-cabecalho.csv", csv), "its columns are '5511986500001', 'Ana', '1', 'hoje'");
+        assertThat(output.getAll()).contains("sem-cabecalho.csv rejected").contains("551198***0001")
+                .doesNotContain("5511986500001");
     }
 
     /** The note says it, names no exception and sends nobody to a log. */

@@ -30,6 +30,7 @@ import io.arauto.read.Row;
 import io.arauto.read.RowSource;
 import io.arauto.read.SpreadsheetReaders;
 import io.arauto.support.Exchanges;
+import io.arauto.support.PhoneMask;
 import io.arauto.template.TemplateBinder;
 import io.arauto.template.TemplateBinding;
 import io.arauto.template.TemplateCatalog;
@@ -109,13 +110,17 @@ public class CampaignIntake {
                     + ". Identical files are refused for " + properties.getIntake().getDuplicateWindow().toDays()
                     + " days so nobody is messaged twice; change the file if it really is a new campaign.");
         }
-        RowSource rows = readers.open(file, fileName);
+        RowSource rows = readers.open(file, fileName, header -> fits(lookup, header));
         try {
             List<String> header = rows.header();
             if (header.isEmpty()) {
                 throw new RejectedFileException("The file is empty: it has no header row.");
             }
             TemplateBinding binding = binder.bind(lookup.template(), header);
+            String headerProblem = HeaderCheck.problem(header, binding);
+            if (headerProblem != null) {
+                throw new RejectedFileException(headerProblem);
+            }
             OptOutList.Snapshot snapshot = optOuts.snapshot();
             long id = campaigns.create(fileName, template, source, relativePath, sha256, header);
             LedgerWriter writer = new LedgerWriter("ledger-writer-" + id, batch -> messages.insert(id, batch));
@@ -126,6 +131,16 @@ public class CampaignIntake {
         } catch (RejectedFileException | RuntimeException e) {
             rows.close();
             throw e;
+        }
+    }
+
+    /** Whether a header has every column the template needs. */
+    private boolean fits(TemplateCatalog.Lookup lookup, List<String> header) {
+        try {
+            binder.bind(lookup.template(), header);
+            return true;
+        } catch (TemplateBinder.MissingColumnsException e) {
+            return false;
         }
     }
 
@@ -246,7 +261,8 @@ public class CampaignIntake {
             reason = notes.acceptedBefore(intake.campaignId(), reason);
         }
         audit.record(AuditEvent.FILE_REJECTED, intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
-        log.warn("{} rejected, moved to error/{}: {}", relativePath, Path.of(errorTarget).getFileName(), reason);
+        // the reason can quote the file (a header that is really a row of data): its phones are masked here
+        log.warn("{} rejected, moved to error/{}: {}", relativePath, Path.of(errorTarget).getFileName(), PhoneMask.maskAll(reason));
         return notes.text(relativePath, errorTarget, reason, accepted);
     }
 

@@ -54,12 +54,28 @@ public class RejectionNote {
                         + "page at /actuator/health says when).";
             }
         }
-        // the kind only at WARN (a database's message can quote a row, phone numbers included); the whole of it at DEBUG
+        // the kind only, at any level: a database's or a parser's message can quote a row, phone numbers included
         log.warn("A file failed with an unexpected error ({})", org.springframework.core.NestedExceptionUtils.getMostSpecificCause(cause)
                 .getClass().getName());
-        log.debug("The unexpected error", cause);
+        if (log.isDebugEnabled()) {
+            log.debug("Where the unexpected error came from (messages left out, as they may quote the file):{}", whereFrom(cause));
+        }
         return "Arauto could not process the file because of an unexpected error on its side, not in the file's content. "
                 + "Nothing of it will be sent; drop it again, and if it is refused the same way, ask whoever runs Arauto.";
+    }
+
+    /** Each cause's kind and where it was thrown, without its message. */
+    static String whereFrom(Throwable cause) {
+        StringBuilder text = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = cause; t != null && depth++ < 10; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(System.lineSeparator()).append(depth == 1 ? "" : "caused by ").append(t.getClass().getName());
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, 12); i++) {
+                text.append(System.lineSeparator()).append("\tat ").append(frames[i]);
+            }
+        }
+        return text.toString();
     }
 
     /** The file's campaign was dropped by the ledger watchdog while the file was read. */

@@ -37,7 +37,12 @@ abstract class PrefetchingRowSource implements RowSource {
     @Override
     public boolean hasNext() {
         if (next == null && !exhausted) {
-            next = fetch();
+            try {
+                next = fetch();
+            } catch (RuntimeException e) {
+                exhausted = true; // said once: whoever asks again (a splitter releasing its iterator) hears of no more rows
+                throw e;
+            }
             exhausted = next == null;
         }
         return next != null;

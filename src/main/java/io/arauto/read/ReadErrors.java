@@ -17,14 +17,15 @@ final class ReadErrors {
                 fileName + " could not be read " + where + ": " + reason, cause));
     }
 
-    /** The first line of the deepest cause's message, which is where parsers say what they found. */
+    /** The first line of the deepest cause's message, which is where parsers say what they found; never an error's class name. */
     static String innermostMessage(Throwable error) {
         Throwable innermost = error;
         while (innermost.getCause() != null) {
             innermost = innermost.getCause();
         }
         String message = innermost.getMessage();
-        return message == null ? innermost.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+        return message == null || message.isBlank() ? "the file is damaged or cut short at that point"
+                : message.lines().findFirst().orElse("");
     }
 
     /** POI has no exception type for this, only the message, which talks about settings the user cannot change. */

@@ -8,11 +8,12 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.SimpleDateFormat;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
+import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -133,9 +134,13 @@ public class XlsxRowReader {
                 throw new POIXMLException("the workbook has no sheet");
             }
             sheetData = sheets.next();
+            String firstSheet = sheets instanceof XSSFReader.SheetIterator named ? named.getSheetName() : "1";
             SheetRows source = new SheetRows(pkg, strings, sheetData, XML.createXMLStreamReader(sheetData), fileName,
                     new CellText(formatter(locale), formats, date1904));
             source.readHeader();
+            if (source.header().isEmpty()) {
+                refuseIfDataIsOnAnotherSheet(sheets, fileName, firstSheet);
+            }
             return source;
         } catch (IOException | OpenXML4JException | XMLStreamException | RuntimeException e) {
             // anything a damaged file makes POI throw (a missing part is a NullPointerException deep in XSSFReader)
@@ -144,6 +149,40 @@ public class XlsxRowReader {
             pkg.revert();
             Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
             throw cause instanceof UnreadableFileException u ? u : cannotOpen(file, fileName, e);
+        }
+    }
+
+    /**
+     * Arauto reads the first sheet only; when it is empty and another sheet has data, "the file is
+     * empty" would mislead, so the note says where the data is.
+     */
+    private static void refuseIfDataIsOnAnotherSheet(Iterator<InputStream> sheets, String fileName, String firstSheet)
+            throws IOException, XMLStreamException {
+        while (sheets.hasNext()) {
+            try (InputStream sheet = sheets.next()) {
+                String name = sheets instanceof XSSFReader.SheetIterator named ? named.getSheetName() : "";
+                if (hasData(sheet)) {
+                    throw new UnreadableFileException(fileName + ": the first sheet ('" + firstSheet + "') is empty, and Arauto "
+                            + "reads the first sheet only; the data is on sheet '" + name + "'. Move that sheet to the front (or "
+                            + "delete the empty one), save, and drop the file again.");
+                }
+            }
+        }
+    }
+
+    /** Whether a sheet's XML has a cell with a value in it. */
+    private static boolean hasData(InputStream sheet) throws XMLStreamException {
+        XMLStreamReader xml = XML.createXMLStreamReader(sheet);
+        try {
+            while (xml.hasNext()) {
+                if (xml.next() == XMLStreamConstants.START_ELEMENT && (xml.getLocalName().equals("v") || xml.getLocalName().equals("t"))
+                        && !xml.getElementText().isBlank()) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            xml.close();
         }
     }
 
@@ -529,6 +568,8 @@ public class XlsxRowReader {
         private String[] cells = new String[16]; // reused: a row's cells by column, null where the file has none
         private int lastRowNumber;
         private boolean ended;
+        private Map<Integer, String> unread; // the row's cells that hold no value to read, by column; null when none
+        private String cellUnread; // set by cell() for the cell just read
 
         SheetRows(OPCPackage pkg, SharedStringTable strings, InputStream sheetData, XMLStreamReader xml, String fileName,
                 CellText cellText) {
@@ -553,14 +594,25 @@ public class XlsxRowReader {
                     throw ReadErrors.unreadable(fileName, after(previous), reason(e), e);
                 }
                 int rowNumber = lastRowNumber;
+                if (rowNumber <= previous) { // rows sharing a number: which one is row 5 cannot be told
+                    throw ReadErrors.unreadable(fileName, "at row " + rowNumber, "the sheet has row " + rowNumber + " twice (or "
+                            + "its rows out of order), which Excel never writes, so its rows cannot be told apart. The program that "
+                            + "wrote the file made a mistake: open it in Excel or LibreOffice, save it, and drop it again", null);
+                }
                 String[] values;
                 try {
                     values = rowCells();
                 } catch (XMLStreamException | RuntimeException e) {
                     Arrays.fill(cells, null); // nothing of the broken row may show up in the next one
+                    unread = null;
                     // XML that breaks off ends the readable part after the previous row; a bad value is this row's
                     String where = e instanceof XMLStreamException ? after(previous) : "at row " + rowNumber;
                     throw ReadErrors.unreadable(fileName, where, reason(e), e);
+                }
+                if (unread != null) { // a row of formulas never calculated is not blank: it must get its verdict
+                    Row row = new Row(rowNumber, List.of(values), Map.copyOf(unread));
+                    unread = null;
+                    return row;
                 }
                 if (!isBlank(values)) {
                     return new Row(rowNumber, List.of(values));
@@ -618,6 +670,13 @@ public class XlsxRowReader {
                         cells = Arrays.copyOf(cells, Math.max(cells.length * 2, column + 1));
                     }
                     cells[column] = cell(type, style, column == 0);
+                    if (cellUnread != null) {
+                        if (unread == null) {
+                            unread = new HashMap<>();
+                        }
+                        unread.put(column, cellUnread);
+                        cellUnread = null;
+                    }
                     width = Math.max(width, column + 1);
                     nextColumn = column + 1;
                 } else if (event == XMLStreamConstants.END_ELEMENT) { // </row>
@@ -635,6 +694,7 @@ public class XlsxRowReader {
         private String cell(String type, int style, boolean phoneColumn) throws XMLStreamException {
             String value = null;
             String inline = null;
+            boolean formula = false;
             while (true) {
                 int event = xml.next();
                 if (event == XMLStreamConstants.START_ELEMENT) {
@@ -644,14 +704,26 @@ public class XlsxRowReader {
                     } else if (name.equals("is")) {
                         inline = textOf(xml);
                     } else {
+                        formula |= name.equals("f");
                         skip(xml); // <f>: the formula; its cached result is in <v>
                     }
                 } else if (event == XMLStreamConstants.END_ELEMENT) { // </c>
                     break;
                 }
             }
+            // written by a script and never calculated: no <v> (or an empty one, as openpyxl writes; an empty text result is t="str")
+            if (formula && inline == null && (value == null || value.isEmpty() && !"str".equals(type))) {
+                cellUnread = "holds a formula with no saved result; open the file in Excel (or LibreOffice) and save it again, "
+                        + "so that its results are saved too.";
+                return "";
+            }
             if (type == null || type.equals("n")) {
-                if (value == null || value.isEmpty()) {
+                if (value != null && value.isBlank()) {
+                    cellUnread = "is a number cell with no number saved in it; type the value, or open the file in Excel and save "
+                            + "it again.";
+                    return "";
+                }
+                if (value == null) {
                     return "";
                 }
                 return phoneColumn ? rawNumber(value) : cellText.displayed(value, style);
@@ -673,8 +745,10 @@ public class XlsxRowReader {
         private String isoDate(String value, int style, boolean phoneColumn) {
             LocalDateTime dateTime;
             try {
-                dateTime = value.length() <= 10 ? LocalDate.parse(value).atStartOfDay() : LocalDateTime.parse(value.strip());
-            } catch (DateTimeParseException e) {
+                // the date and time as written; a zone after it (SheetJS writes "2014-02-14T08:27:48.765Z") moves no day
+                dateTime = value.length() <= 10 ? LocalDate.parse(value).atStartOfDay()
+                        : LocalDateTime.from(DateTimeFormatter.ISO_DATE_TIME.parse(value.strip()));
+            } catch (DateTimeException e) {
                 return value; // not a date after all: the text as written
             }
             double serial = DateUtil.getExcelDate(dateTime, cellText.date1904);

@@ -54,6 +54,16 @@ public final class TemplateBinding {
         return template;
     }
 
+    /** Every column the template takes a value from: its placeholders', the media header's and the buttons'. */
+    public List<Column> columns() {
+        List<Column> all = new ArrayList<>(body);
+        if (header != null) {
+            all.add(header);
+        }
+        all.addAll(buttons);
+        return all;
+    }
+
     /** The first reason this row's variables cannot be sent, or null when they all can. */
     public String problem(List<String> cells) {
         for (Column c : body) {
@@ -66,6 +76,10 @@ public final class TemplateBinding {
             String url = value(cells, header);
             if (url.isEmpty()) {
                 return "Column '" + header.column + "' is empty but the template's " + template.header().type() + " header needs a URL.";
+            }
+            String unfit = CellValues.problem(url);
+            if (unfit != null) {
+                return "Column '" + header.column + "' " + unfit;
             }
             if (!url.toLowerCase(Locale.ROOT).startsWith("https://") || url.chars().anyMatch(Character::isWhitespace)) {
                 return "Column '" + header.column + "' must be an https:// URL for the " + template.header().type() + " header.";
@@ -91,6 +105,10 @@ public final class TemplateBinding {
     private static String textProblem(Column c, String value) {
         if (value.isEmpty()) {
             return "Column '" + c.column + "' is empty but the template needs it.";
+        }
+        String unfit = CellValues.problem(value);
+        if (unfit != null) {
+            return "Column '" + c.column + "' " + unfit;
         }
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
             return "Column '" + c.column + "' has a line break, which WhatsApp does not allow in a parameter.";

@@ -1,9 +1,13 @@
 package io.arauto.verdict;
 
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +25,12 @@ public class PhoneNormalizer {
 
     private static final int BRAZIL = 55;
 
+    /** Numbers a company pays for or charges for (0800, 0300, 0900 in Brazil): no person's WhatsApp is on them. */
+    private static final Set<PhoneNumberType> NO_WHATSAPP = EnumSet.of(PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE,
+            PhoneNumberType.SHARED_COST);
+    private static final Map<PhoneNumberType, String> KIND = Map.of(PhoneNumberType.TOLL_FREE, "toll-free",
+            PhoneNumberType.PREMIUM_RATE, "premium-rate", PhoneNumberType.SHARED_COST, "shared-cost");
+
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final String region;
 
@@ -36,7 +46,7 @@ public class PhoneNormalizer {
     }
 
     public Result normalize(String raw) {
-        String text = raw == null ? "" : raw.strip();
+        String text = withoutFloatZero(raw == null ? "" : raw.strip());
         if (text.isEmpty()) {
             return new Result(null, "The phone is empty.");
         }
@@ -49,8 +59,12 @@ public class PhoneNormalizer {
         }
         try {
             PhoneNumber number = util.parse(text, region);
-            if (!util.isValidNumber(number)) {
+            PhoneNumberType type = util.getNumberType(number);
+            if (type == PhoneNumberType.UNKNOWN) {
                 return new Result(null, "The phone '" + text + "' is not a valid number for region " + region + ".");
+            }
+            if (NO_WHATSAPP.contains(type)) {
+                return new Result(null, "The phone '" + text + "' is a " + KIND.get(type) + " number, which cannot hold WhatsApp.");
             }
             return new Result(util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), null);
         } catch (NumberParseException e) {
@@ -63,15 +77,16 @@ public class PhoneNormalizer {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        String plain = plainBrazilian(raw.strip());
+        String text = withoutFloatZero(raw.strip());
+        String plain = plainBrazilian(text);
         if (plain != null) {
             return plain;
         }
-        if (SCIENTIFIC.matcher(raw).matches()) {
+        if (SCIENTIFIC.matcher(text).matches()) {
             return null;
         }
         try {
-            return util.format(util.parse(raw.strip(), region), PhoneNumberUtil.PhoneNumberFormat.E164);
+            return util.format(util.parse(text, region), PhoneNumberUtil.PhoneNumberFormat.E164);
         } catch (NumberParseException e) {
             return null;
         }
@@ -113,7 +128,25 @@ public class PhoneNormalizer {
         }
         String number = digits.substring(start);
         PhoneNumber parsed = new PhoneNumber().setCountryCode(BRAZIL).setNationalNumber(Long.parseLong(number));
-        return util.isValidNumber(parsed) ? "+" + BRAZIL + number : null;
+        PhoneNumberType type = util.getNumberType(parsed); // what isValidNumber asks too, so no dearer
+        return type != PhoneNumberType.UNKNOWN && !NO_WHATSAPP.contains(type) ? "+" + BRAZIL + number : null;
+    }
+
+    /**
+     * "11987652077.0" as "11987652077": pandas and R write a column of whole numbers with gaps as
+     * floats, and the ".0" loses nothing. Only digits (and one leading +) before it.
+     */
+    static String withoutFloatZero(String text) {
+        if (!text.endsWith(".0") || text.length() < 3) {
+            return text;
+        }
+        for (int i = text.charAt(0) == '+' ? 1 : 0; i < text.length() - 2; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return text;
+            }
+        }
+        return text.substring(0, text.length() - 2);
     }
 
     /** E.164 as a number, for compact sets of a million entries. */

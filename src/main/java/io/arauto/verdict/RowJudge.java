@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.arauto.read.Row;
+import io.arauto.template.TemplateBinding;
 
 /**
  * Gives each row its verdict, in SPEC order: INVALID, DUPLICATE, OPTED_OUT, else QUEUED. Rows
@@ -20,7 +21,7 @@ public class RowJudge {
     private static final Logger log = LoggerFactory.getLogger(RowJudge.class);
     private static final long PROGRESS_EVERY = TimeUnit.SECONDS.toNanos(5);
     /** The ledger keeps a row's cells in 65,535 characters (as JSON); a row longer than this is refused. */
-    static final int MAX_ROW = 60_000;
+    public static final int MAX_ROW = 60_000;
 
     private final PhoneNormalizer phones;
 
@@ -48,11 +49,18 @@ public class RowJudge {
             return new JudgedRow(row.number(), row.phone(), null, MessageStatus.INVALID, "The row is " + length
                     + " characters long as stored; Arauto takes rows of up to " + MAX_ROW + ".", shortened(row.cells()));
         }
+        String phoneUnread = row.unreadable(0);
+        if (phoneUnread != null) {
+            return verdict(row, null, MessageStatus.INVALID, "The phone column " + phoneUnread);
+        }
         PhoneNormalizer.Result phone = phones.normalize(row.phone());
         if (!phone.valid()) {
             return verdict(row, null, MessageStatus.INVALID, phone.problem());
         }
-        String problem = file.binding().problem(row.cells());
+        String problem = unreadVariable(file.binding(), row);
+        if (problem == null) {
+            problem = file.binding().problem(row.cells());
+        }
         if (problem != null) {
             return verdict(row, phone.e164(), MessageStatus.INVALID, problem);
         }
@@ -68,11 +76,25 @@ public class RowJudge {
         return verdict(row, phone.e164(), MessageStatus.QUEUED, null);
     }
 
+    /** A cell the template needs whose value the file does not hold (a formula never calculated), named; or null. */
+    private static String unreadVariable(TemplateBinding binding, Row row) {
+        if (row.unreadable().isEmpty()) {
+            return null;
+        }
+        for (TemplateBinding.Column column : binding.columns()) {
+            String why = row.unreadable(column.index());
+            if (why != null) {
+                return "Column '" + column.column() + "' " + why;
+            }
+        }
+        return null;
+    }
+
     /**
      * How long the cells are once stored in the ledger as a JSON array, or longer: each cell is
      * quoted and separated, {@code "} and {@code \} take two characters, control characters up to six.
      */
-    static int storedLength(List<String> cells) {
+    public static int storedLength(List<String> cells) {
         int length = 2;
         for (String cell : cells) {
             length += 3 + storedLength(cell);

@@ -163,9 +163,11 @@ class SftpIntakeTest {
         assertThat(requestsTo("5511960000002")).hasSize(1);
         assertThat(requestsTo("5511960000001").get(0)).isEqualTo(JSON.readTree("""
                 {"messaging_product":"whatsapp","recipient_type":"individual","to":"5511960000001","type":"template",
+                 "biz_opaque_callback_data":"%d",
                  "template":{"name":"pedido_enviado","language":{"code":"pt_BR"},"components":[
                    {"type":"body","parameters":[{"type":"text","text":"Ana"},{"type":"text","text":"3001"},
-                                                {"type":"text","text":"25/12/2026"}]}]}}"""));
+                                                {"type":"text","text":"25/12/2026"}]}]}}""".formatted(
+                io.arauto.ledger.MessageLedger.key(campaign, 2))));
 
         Map<String, Object> row = ledger.queryForMap("select source, source_file, total_rows, archived_at from campaign where id = ?", campaign);
         assertThat(row).containsEntry("source", "sftp").containsEntry("source_file", "pedido_enviado/pedidos-sftp.csv")

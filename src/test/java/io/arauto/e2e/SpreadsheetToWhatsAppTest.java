@@ -190,6 +190,86 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
         }
     }
 
+    /**
+     * Cells that must never reach a customer, in a workbook as Excel saves it: a VLOOKUP that found nothing
+     * ({@code t="e"}, {@code #N/A}), a division by an empty cell ({@code #DIV/0!}); and phones as other programs
+     * write them: "11987652077.0" as pandas writes a column with gaps to CSV, pasted in as text (sent), a toll-free
+     * 0800 number (not).
+     */
+    @Test
+    void errorValuesAndControlCharactersAreInvalidAndPandasPhonesAreSent() throws Exception {
+        byte[] xlsx;
+        try (XSSFWorkbook book = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            Sheet sheet = book.createSheet("Pedidos");
+            String[][] rows = {{"telefone", "nome", "pedido", "entrega"},
+                    {"5511986300001", "Ana", "2001", "hoje"},
+                    {"5511986300002", null, "2002", "hoje"},       // nome: =PROCV(...) that found nothing: #N/A
+                    {"5511986300003", "#DIV/0!", "2003", "hoje"},   // nome: =A3/B9, B9 empty
+                    {"11986300004.0", "Duda", "2004", "hoje"},
+                    {"0800 123 4567", "Central", "2005", "hoje"}};
+            for (int r = 0; r < rows.length; r++) {
+                Row row = sheet.createRow(r);
+                for (int c = 0; c < 4; c++) {
+                    if (rows[r][c] == null) {
+                        row.createCell(c).setCellFormula("VLOOKUP(A3,Clientes!A:B,2,FALSE)");
+                        row.getCell(c).setCellErrorValue(org.apache.poi.ss.usermodel.FormulaError.NA.getCode());
+                    } else if (rows[r][c].equals("#DIV/0!")) {
+                        row.createCell(c).setCellFormula("A4/B9");
+                        row.getCell(c).setCellErrorValue(org.apache.poi.ss.usermodel.FormulaError.DIV0.getCode());
+                    } else {
+                        row.createCell(c).setCellValue(rows[r][c]);
+                    }
+                }
+            }
+            book.write(out);
+            xlsx = out.toByteArray();
+        }
+        Path file = drop("pedido_enviado", "erros-excel.xlsx", xlsx);
+        awaitTaken(file);
+
+        Map<Integer, CsvRecord> byRow = byRow(settledReport("erros-excel"));
+        assertLine(byRow.get(2), "+5511986300001", "SENT", "", wamidAnsweredTo("5511986300001"));
+        assertLine(byRow.get(3), "+5511986300002", "INVALID", "Column 'nome' holds the spreadsheet error #N/A instead of a value", "");
+        assertLine(byRow.get(4), "+5511986300003", "INVALID", "Column 'nome' holds the spreadsheet error #DIV/0!", "");
+        assertLine(byRow.get(5), "+5511986300004", "SENT", "", wamidAnsweredTo("5511986300004"));
+        assertLine(byRow.get(6), "", "INVALID", "is a toll-free number, which cannot hold WhatsApp", "");
+        assertThat(requestsTo("5511986300002")).isEmpty();
+        assertThat(requestsTo("5511986300003")).isEmpty();
+        assertThat(CLOUD_API.findAll(postRequestedFor(urlEqualTo(MESSAGES)))).noneMatch(r -> r.getBodyAsString().contains("#N/A")
+                || r.getBodyAsString().contains("#DIV/0!"));
+    }
+
+    /**
+     * A UTF-8 file (LibreOffice's "Text CSV", UTF-8) with one name pasted from a Windows-1252 file and one copied with a
+     * NUL from a database tool: the others go out as written, not as 'ConceiÃ§Ã£o' nor 'A\u0000na'; the two rows are
+     * INVALID, naming their column.
+     */
+    @Test
+    void oneStrayByteOrNulInAUtf8FileSpoilsOnlyItsRow() throws Exception {
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        csv.writeBytes("telefone,nome,pedido,entrega\n".getBytes(StandardCharsets.UTF_8));
+        for (int i = 1; i <= 5; i++) {
+            csv.writeBytes(("551198640000" + i + ",Conceição " + i + ",300" + i + ",amanhã\n").getBytes(StandardCharsets.UTF_8));
+        }
+        csv.writeBytes("5511986400006,Jos".getBytes(StandardCharsets.UTF_8));
+        csv.write(0xE9); // é, as Windows-1252 writes it
+        csv.writeBytes(",3006,amanhã\n".getBytes(StandardCharsets.UTF_8));
+        csv.writeBytes("5511986400007,A\u0000na,3007,amanhã\n".getBytes(StandardCharsets.UTF_8));
+        Path file = drop("pedido_enviado", "um-byte.csv", csv.toByteArray());
+        awaitTaken(file);
+
+        Map<Integer, CsvRecord> byRow = byRow(settledReport("um-byte"));
+        for (int i = 1; i <= 5; i++) {
+            assertLine(byRow.get(i + 1), "+551198640000" + i, "SENT", "", wamidAnsweredTo("551198640000" + i));
+        }
+        assertThat(requestsByRecipient().get("5511986400001").at("/template/components/0/parameters/0/text").asText())
+                .isEqualTo("Conceição 1");
+        assertLine(byRow.get(7), "+5511986400006", "INVALID", "Column 'nome' has text that could not be read", "");
+        assertThat(requestsTo("5511986400006")).isEmpty();
+        assertLine(byRow.get(8), "+5511986400007", "INVALID", "Column 'nome' holds an invisible control character (code 0)", "");
+        assertThat(requestsTo("5511986400007")).isEmpty();
+    }
+
     private static byte[] workbook() throws IOException {
         try (XSSFWorkbook book = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             Sheet sheet = book.createSheet("Pedidos");

@@ -50,4 +50,14 @@ class RejectionNoteReasonTest {
         Throwable refused = new CrmUnavailableException(new SQLException("Table \"OPTOUT\" not found", "42S02"));
         assertThat(note.reason(refused)).contains("refused arauto.optout.query");
     }
+
+    /** Issue 12: the DEBUG line of an unexpected failure printed the whole cause, a database's text quoting full phones included. */
+    @Test
+    void whereAnUnexpectedErrorCameFromLeavesTheMessagesOut() {
+        Throwable wrapped = new RuntimeException("Failed to invoke method: open", new IllegalStateException(
+                "Unique index violation: PRIMARY KEY ON MESSAGE(ID) ( /* key:3 */ 3, 2, '+5511987654321')"));
+        String where = RejectionNote.whereFrom(wrapped);
+        assertThat(where).contains("java.lang.RuntimeException", "caused by java.lang.IllegalStateException", "at io.arauto")
+                .doesNotContain("5511987654321").doesNotContain("violation");
+    }
 }

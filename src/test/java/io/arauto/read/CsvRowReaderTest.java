@@ -17,6 +17,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CsvRowReaderTest {
 
@@ -185,5 +187,168 @@ class CsvRowReaderTest {
         Files.write(file, withBom);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.open(file))
                 .isInstanceOf(UnreadableFileException.class).hasMessageContaining("UTF-16").hasMessageContaining("CSV UTF-8");
+    }
+
+    // ---- issue 12: what real files get wrong ----
+
+    /** Reads the whole file; a refusal, at opening or half-way, comes out as the UnreadableFileException that says why. */
+    private List<Row> readAll(Path file, java.util.function.Predicate<List<String>> fits) throws IOException {
+        try (RowSource source = reader.open(file, file.getFileName().toString(), fits)) {
+            return Rows.all(source);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private List<Row> readAll(Path file) throws IOException {
+        return readAll(file, header -> true);
+    }
+
+    /**
+     * LibreOffice's and Google Sheets' "CSV (UTF-8)", 20,000 rows, with one name pasted near the end from a
+     * Windows-1252 file (a lone Latin-1 é, byte E9): the file stays UTF-8 and only that cell is unreadable.
+     */
+    @Test
+    void oneStrayLatin1ByteDoesNotReencodeAUtf8File() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes("telefone,nome,cidade\n".getBytes(UTF_8));
+        for (int i = 0; i < 20_000; i++) {
+            if (i == 19_990) {
+                bytes.writeBytes(("55119" + (10_000_000 + i) + ",Jos").getBytes(UTF_8));
+                bytes.write(0xE9); // é in Latin-1 / Windows-1252
+                bytes.writeBytes(",Maceió\n".getBytes(UTF_8));
+            } else {
+                bytes.writeBytes(("55119" + (10_000_000 + i) + ",Conceição,São Paulo\n").getBytes(UTF_8));
+            }
+        }
+        List<Row> rows = readAll(write("utf8-one-stray.csv", bytes.toByteArray()));
+        assertThat(rows).hasSize(20_000);
+        assertThat(rows.get(0).cells()).containsExactly("5511910000000", "Conceição", "São Paulo");
+        assertThat(rows.get(19_990).cells()).containsExactly("5511910019990", "Jos\uFFFD", "Maceió");
+        assertThat(rows.get(19_999).cells()).containsExactly("5511910019999", "Conceição", "São Paulo");
+        assertThat(rows).filteredOn(r -> r.number() != 19_992).allSatisfy(r -> assertThat(r.cell(1)).isEqualTo("Conceição"));
+    }
+
+    /** A quote that is never closed (a script that wrote 'a,"b' without escaping) would swallow every later row. */
+    @Test
+    void aQuoteNeverClosedRefusesTheFileNamingItsRow() throws IOException {
+        String csv = "telefone,nome,pedido\n5511987650001,Ana,1\n5511987650002,\"Bia,2\n5511987650003,Caio,3\n5511987650004,Duda,4\n";
+        assertThatThrownBy(() -> readAll(write("unclosed.csv", csv.getBytes(UTF_8))))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessage("unclosed.csv could not be read at row 3: the quote (\") that opens a cell on row 3 is never closed, so "
+                        + "every line after it would be read into that one cell. Close or remove the quote and export again");
+    }
+
+    /** Closed at last by a stray quote 60 lines on: rows between vanish into one cell unless the span gives it away. */
+    @Test
+    void aQuotedCellLongerThanAnyRealCellRefusesTheFile() throws IOException {
+        StringBuilder csv = new StringBuilder("telefone,nome,obs\n5511987650001,Ana,\"ok\"\n5511987650002,Bia,\"nunca fechada\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append("55119876").append(10_000 + i).append(",Nome ").append(i).append(",x\n");
+        }
+        csv.append("5511987659999,Zé,\"fim\"\n");
+        assertThatThrownBy(() -> readAll(write("runaway-lines.csv", csv.toString().getBytes(UTF_8))))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessageStartingWith("runaway-lines.csv could not be read at row 3: the quoted cell that starts on row 3 runs on "
+                        + "for more than 50 lines");
+    }
+
+    /** Real multi-line cells (an address typed with Alt+Enter in Excel) are not mistaken for a runaway quote. */
+    @Test
+    void aFewLinesInAQuotedCellAreStillOneCell() throws IOException {
+        String csv = "telefone,nome,endereco\r\n5511987650001,Ana,\"Rua A, 1\r\nApto 2\r\nCentro\"\r\n5511987650002,Bia,\"x \"\"y\"\"\"\r\n";
+        assertThat(readAll(write("multiline.csv", csv.getBytes(UTF_8)))).containsExactly(
+                new Row(2, List.of("5511987650001", "Ana", "Rua A, 1\r\nApto 2\r\nCentro")),
+                new Row(3, List.of("5511987650002", "Bia", "x \"y\"")));
+    }
+
+    /**
+     * Excel pt-BR saves ";"; a header "telefone;nome, apelido" has one of each and the first-line count picked ",".
+     * The rows split into the header's two columns only with ";".
+     */
+    @Test
+    void theSeparatorIsTheOneThatGivesTheSameColumnsOnTheFirstRows() throws IOException {
+        String csv = "telefone;nome, apelido\r\n5511987650001;Ana Souza\r\n5511987650002;Bia Lima\r\n";
+        List<Row> rows = readAll(write("excel-ptbr.csv", csv.getBytes(CsvRowReader.WINDOWS_1252)));
+        assertThat(rows).containsExactly(new Row(2, List.of("5511987650001", "Ana Souza")), new Row(3, List.of("5511987650002", "Bia Lima")));
+    }
+
+    /** "Cidade, UF" splits the same way with "," and ";" on every line: the template's columns settle it. */
+    @Test
+    void whenBothSeparatorsAreConsistentTheTemplatesColumnsDecide() throws IOException {
+        String csv = "telefone;Cidade, UF\r\n5511987650001;São Paulo, SP\r\n5511987650002;Rio de Janeiro, RJ\r\n";
+        Path file = write("cidade-uf.csv", csv.getBytes(CsvRowReader.WINDOWS_1252));
+        java.util.function.Predicate<List<String>> needsCidadeUf = header -> header.stream().anyMatch(h -> h.equalsIgnoreCase("cidade, uf"));
+        try (RowSource source = reader.open(file, "cidade-uf.csv", needsCidadeUf)) {
+            assertThat(source.header()).containsExactly("telefone", "Cidade, UF");
+            assertThat(Rows.all(source)).containsExactly(new Row(2, List.of("5511987650001", "São Paulo, SP")),
+                    new Row(3, List.of("5511987650002", "Rio de Janeiro, RJ")));
+        }
+    }
+
+    /** A file separated by | (some ERP exports) lands in one column; the note says which separators were tried. */
+    @Test
+    void aFileThatReadsAsOneColumnWhenTheTemplateNeedsMoreIsRefusedNamingTheSeparatorsTried() throws IOException {
+        Path file = write("pipes.csv", "telefone|nome|pedido\n5511987650001|Ana|1\n".getBytes(UTF_8));
+        java.util.function.Predicate<List<String>> needsNome = header -> header.stream().anyMatch(h -> h.equalsIgnoreCase("nome"));
+        assertThatThrownBy(() -> readAll(file, needsNome))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessage("pipes.csv reads as a single column ('telefone|nome|pedido'): Arauto separates columns with a comma, a "
+                        + "semicolon or a tab, and tried all three on its first lines. Save it as CSV with commas or semicolons (a "
+                        + "file separated by | or ^ cannot be read) and drop it again.");
+        // a template that needs only the phone reads it as the one column it is
+        assertThat(readAll(file)).containsExactly(new Row(2, List.of("5511987650001|Ana|1")));
+    }
+
+    /** Mac Roman (old Mac Excel's "CSV") and DOS 850 (a DOS program's export) spell 'Conceição' with other bytes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"x-MacRoman", "IBM850"})
+    void anotherCodePageIsRefusedRatherThanReadAsMojibake(String charset) throws IOException {
+        String csv = "telefone;nome;cidade\r\n5511987650001;Conceição;São Paulo\r\n5511987650002;José;Maceió\r\n5511987650003;Ângela;Brasília\r\n";
+        byte[] bytes = csv.getBytes(java.nio.charset.Charset.forName(charset));
+        assertThatThrownBy(() -> readAll(write("codepage.csv", bytes)))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessageContaining("code page Arauto does not read").hasMessageContaining("CSV UTF-8");
+        // the same text from Excel's own "CSV (separated by semicolons)" on a Brazilian Windows is read as it is
+        assertThat(readAll(write("cp1252.csv", csv.getBytes(CsvRowReader.WINDOWS_1252)))).extracting(r -> r.cell(1))
+                .containsExactly("Conceição", "José", "Ângela");
+    }
+
+    /** An .xlsx renamed .csv (a user "converting" by renaming): refused as what it is, not as a list of garbled columns. */
+    @Test
+    void aWorkbookNamedCsvIsRefusedAsAWorkbook() throws IOException {
+        Path file = dir.resolve("pedidos.csv");
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook book = new org.apache.poi.xssf.usermodel.XSSFWorkbook();
+             java.io.OutputStream out = Files.newOutputStream(file)) {
+            book.createSheet("Contatos").createRow(0).createCell(0).setCellValue("telefone");
+            book.write(out);
+        }
+        assertThatThrownBy(() -> readAll(file)).isInstanceOf(UnreadableFileException.class)
+                .hasMessageStartingWith("pedidos.csv is not a CSV file: it is an Excel workbook (.xlsx)");
+    }
+
+    @Test
+    void randomBytesAreRefusedAsBinary() throws IOException {
+        byte[] noise = new byte[10_000];
+        new java.util.Random(12).nextBytes(noise);
+        assertThatThrownBy(() -> readAll(write("noise.csv", noise))).isInstanceOf(UnreadableFileException.class)
+                .hasMessageStartingWith("noise.csv is not a CSV file: it holds binary data, not text");
+    }
+
+    /** UTF-16 without a byte-order mark (what some .NET and PowerShell exports write): not 't e l e f o n e ' as a column. */
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16LE", "UTF-16BE"})
+    void utf16WithoutBomIsRefusedInPlainWords(String charset) throws IOException {
+        byte[] bytes = "telefone,nome,pedido\r\n5511987650001,Conceição,1\r\n".getBytes(java.nio.charset.Charset.forName(charset));
+        assertThatThrownBy(() -> readAll(write("utf16.csv", bytes))).isInstanceOf(UnreadableFileException.class)
+                .hasMessage("utf16.csv is saved as UTF-16 text without a byte-order mark; save it as \"CSV UTF-8 (Comma delimited)\" "
+                        + "and drop it again.");
+    }
+
+    /** One NUL byte in a cell (a copy from a database tool) is a cell's problem, not the file's: the verdict names it. */
+    @Test
+    void aStrayNulByteIsReadIntoItsCell() throws IOException {
+        byte[] bytes = "telefone,nome\n5511987650001,A\u0000na\n".getBytes(UTF_8);
+        assertThat(readAll(write("nul.csv", bytes))).containsExactly(new Row(2, List.of("5511987650001", "A\u0000na")));
     }
 }

@@ -268,6 +268,129 @@ class XlsxRowReaderTest {
         assertReadAsDataFormatterShowsIt(iso, reader);
     }
 
+    /** A workbook with a phone and a "vencimento" date cell in built-in format 14, as POI writes it; the tests rewrite its XML. */
+    private Path phoneAndDate(String name) throws IOException {
+        Path file = dir.resolve(name);
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            CellStyle builtInDate = book.createCellStyle();
+            builtInDate.setDataFormat((short) 14);
+            Sheet sheet = book.createSheet("Contatos");
+            sheet.createRow(0).createCell(0).setCellValue("telefone");
+            sheet.getRow(0).createCell(1).setCellValue("vencimento");
+            sheet.getRow(0).createCell(2).setCellValue("valor");
+            for (int i = 1; i <= 3; i++) {
+                var row = sheet.createRow(i);
+                row.createCell(0).setCellValue(5511987650000d + i);
+                row.createCell(1).setCellValue(LocalDate.of(2020, 1, i));
+                row.getCell(1).setCellStyle(builtInDate);
+                row.createCell(2).setCellValue(10 * i);
+            }
+            book.write(out);
+        }
+        return file;
+    }
+
+    /** Replaces the cell {@code ref} (e.g. "B2") of the first sheet with {@code xml}, keeping its style attribute if {@code keepStyle}. */
+    private static UnaryOperator<String> replacingCell(String ref, java.util.function.Function<String, String> xml) {
+        return sheet -> {
+            var cell = java.util.regex.Pattern.compile("<c r=\"" + ref + "\"([^>]*?)(/>|>.*?</c>)").matcher(sheet);
+            assertThat(cell.find()).as("cell %s in %s", ref, sheet).isTrue();
+            var style = java.util.regex.Pattern.compile(" s=\"\\d+\"").matcher(cell.group(1));
+            return sheet.substring(0, cell.start()) + xml.apply(style.find() ? style.group() : "") + sheet.substring(cell.end());
+        };
+    }
+
+    /**
+     * SheetJS with {@code cellDates: true} writes dates as ISO text with milliseconds and a Z
+     * ({@code <c t="d"><v>2014-02-14T08:27:48.765Z</v></c>}): shown through the cell's format, not as the raw text.
+     */
+    @Test
+    void isoDatesWithAZoneAsSheetJsWritesThemShowThroughTheirFormat() throws IOException {
+        Path sheetJs = dir.resolve("sheetjs.xlsx");
+        rewriteSheet(phoneAndDate("poi.xlsx"), sheetJs, xml -> {
+            xml = replacingCell("B2", s -> "<c r=\"B2\"" + s + " t=\"d\"><v>2014-02-14T08:27:48.765Z</v></c>").apply(xml);
+            return replacingCell("B3", s -> "<c r=\"B3\"" + s + " t=\"d\"><v>2026-12-25T00:00:00.000+00:00</v></c>").apply(xml);
+        });
+        try (RowSource source = reader.open(sheetJs)) {
+            assertThat(Rows.all(source)).extracting(r -> r.cell(1)).containsExactly("14/02/2014", "25/12/2026", "03/01/2020");
+        }
+    }
+
+    /**
+     * openpyxl and other scripts write formulas without calculating them ({@code <f>B2*2</f><v></v>} or no
+     * {@code <v>} at all); Excel would show the result, the file holds none. The cell is not silently empty.
+     */
+    @Test
+    void aFormulaWithNoSavedResultIsNamedNotReadAsEmpty() throws IOException {
+        Path openpyxl = dir.resolve("openpyxl.xlsx");
+        rewriteSheet(phoneAndDate("poi.xlsx"), openpyxl, xml -> {
+            xml = replacingCell("C2", s -> "<c r=\"C2\"" + s + "><f>A2*2</f><v></v></c>").apply(xml);
+            xml = replacingCell("C3", s -> "<c r=\"C3\"" + s + "><f>A3*2</f></c>").apply(xml);
+            return replacingCell("C4", s -> "<c r=\"C4\"" + s + " t=\"str\"><f>\"\"</f><v></v></c>").apply(xml); // Excel: an empty text result
+        });
+        try (RowSource source = reader.open(openpyxl)) {
+            List<Row> rows = Rows.all(source);
+            assertThat(rows).extracting(r -> r.cell(2)).containsExactly("", "", "");
+            assertThat(rows.get(0).unreadable(2)).isEqualTo("holds a formula with no saved result; open the file in Excel (or "
+                    + "LibreOffice) and save it again, so that its results are saved too.");
+            assertThat(rows.get(1).unreadable(2)).isEqualTo(rows.get(0).unreadable(2));
+            assertThat(rows.get(2).unreadable()).isEmpty();
+            assertThat(rows.get(0).unreadable(1)).isNull();
+        }
+    }
+
+    /** A number cell whose {@code <v>} is empty (a hand-rolled XML writer) holds no number: said, not read as empty. */
+    @Test
+    void anEmptyValueInANumberCellIsNamed() throws IOException {
+        Path file = dir.resolve("empty-v.xlsx");
+        rewriteSheet(phoneAndDate("poi.xlsx"), file, replacingCell("C2", s -> "<c r=\"C2\"" + s + "><v></v></c>"));
+        try (RowSource source = reader.open(file)) {
+            assertThat(source.next().unreadable(2)).startsWith("is a number cell with no number saved in it");
+        }
+    }
+
+    /** XML cannot hold a NUL; Excel writes control characters as {@code _x0000_}: they read as the character, which the verdict then names. */
+    @Test
+    void controlCharactersEscapedAsExcelWritesThemReadAsThemselves() throws IOException {
+        Path file = dir.resolve("escaped.xlsx");
+        rewriteSheet(phoneAndDate("poi.xlsx"), file,
+                replacingCell("B2", s -> "<c r=\"B2\" t=\"inlineStr\"><is><t>A_x0000_na_x0007_</t></is></c>"));
+        try (RowSource source = reader.open(file)) {
+            assertThat(source.next().cell(1)).isEqualTo("A\u0000na\u0007");
+        }
+    }
+
+    /** Two {@code <row r="3">} (a faulty writer): the ledger would meet two row 3s; the file is refused, saying so. */
+    @Test
+    void aRowNumberThatComesTwiceRefusesTheFile() throws IOException {
+        Path file = dir.resolve("twice.xlsx");
+        rewriteSheet(phoneAndDate("poi.xlsx"), file, xml -> xml.replace("<row r=\"4\"", "<row r=\"3\""));
+        try (RowSource source = reader.open(file)) {
+            assertThat(source.next().number()).isEqualTo(2);
+            assertThat(source.next().number()).isEqualTo(3);
+            assertThatThrownBy(source::hasNext).isInstanceOf(UncheckedIOException.class).cause()
+                    .isInstanceOf(UnreadableFileException.class)
+                    .hasMessageStartingWith("twice.xlsx could not be read at row 3: the sheet has row 3 twice (or its rows out of "
+                            + "order), which Excel never writes");
+        }
+    }
+
+    /** Excel pt-BR: a new workbook's empty "Planilha1" left in front of the sheet the data was pasted into. */
+    @Test
+    void anEmptyFirstSheetWithDataOnAnotherSaysWhereTheDataIs() throws IOException {
+        Path file = dir.resolve("duas-abas.xlsx");
+        try (Workbook book = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            book.createSheet("Planilha1");
+            Sheet data = book.createSheet("Contatos");
+            data.createRow(0).createCell(0).setCellValue("telefone");
+            data.createRow(1).createCell(0).setCellValue(5511987650001d);
+            book.write(out);
+        }
+        assertThatThrownBy(() -> reader.open(file)).isInstanceOf(UnreadableFileException.class)
+                .hasMessage("duas-abas.xlsx: the first sheet ('Planilha1') is empty, and Arauto reads the first sheet only; the data is "
+                        + "on sheet 'Contatos'. Move that sheet to the front (or delete the empty one), save, and drop the file again.");
+    }
+
     @Test
     void aWorkbookWithAPartMissingIsRefusedAndLetGo() throws IOException {
         Path valid = dir.resolve("valid.xlsx");

@@ -53,6 +53,38 @@ class PhoneNormalizerTest {
         assertThat(phones.canonical(raw)).isEqualTo(e164);
     }
 
+    /** pandas and R write a column of whole numbers that has gaps as floats: the ".0" lost nothing. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "11987652077.0       | +5511987652077",
+            "5511987652077.0     | +5511987652077",
+            "+5511987652077.0    | +5511987652077"})
+    void integersWrittenAsFloatsByPandasAreTheirNumber(String raw, String e164) {
+        assertThat(phones.normalize(raw).e164()).isEqualTo(e164);
+        assertThat(phones.canonical(raw)).isEqualTo(e164);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"11987652077.5", "11987652077.00001", "1198765.0.0", "(11) 98765-2077.0"})
+    void otherDecimalsAreNotRepaired(String raw) {
+        assertThat(phones.normalize(raw).valid()).as(raw).isFalse();
+    }
+
+    /** Brazil's 0800 (toll-free), 0300 (shared cost) and 0900 (premium rate) numbers belong to companies' switchboards. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0800 123 4567       | toll-free",
+            "0800 727 0000       | toll-free",
+            "+55 800 123 4567    | toll-free",
+            "0300 123 4567       | shared-cost",
+            "0300 789 1234       | shared-cost",
+            "0900 123 4567       | premium-rate"})
+    void tollFreeAndPremiumRateNumbersCannotHoldWhatsApp(String raw, String kind) {
+        PhoneNormalizer.Result result = phones.normalize(raw);
+        assertThat(result.valid()).isFalse();
+        assertThat(result.problem()).isEqualTo("The phone '" + raw + "' is a " + kind + " number, which cannot hold WhatsApp.");
+    }
+
     @ParameterizedTest
     @CsvSource({"+5511987654321, 5511987654321"})
     void keyIsTheNumberWithoutThePlus(String e164, long key) {
@@ -136,6 +168,15 @@ class PhoneNormalizerTest {
             PhoneNumber number = util.parse(text, "BR");
             if (!util.isValidNumber(number)) {
                 return new PhoneNormalizer.Result(null, "The phone '" + text + "' is not a valid number for region BR.");
+            }
+            String kind = switch (util.getNumberType(number)) {
+                case TOLL_FREE -> "toll-free";
+                case PREMIUM_RATE -> "premium-rate";
+                case SHARED_COST -> "shared-cost";
+                default -> null;
+            };
+            if (kind != null) {
+                return new PhoneNormalizer.Result(null, "The phone '" + text + "' is a " + kind + " number, which cannot hold WhatsApp.");
             }
             return new PhoneNormalizer.Result(util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), null);
         } catch (NumberParseException e) {

@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.SftpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
@@ -59,7 +61,8 @@ public class SftpHealthIndicator implements HealthIndicator {
         State before = intake;
         if (before == null || !before.up) {
             intake = new State(true, null, clock.instant());
-            log.info("SFTP {}{}: connected{}", sftp.server(), sftp.getDirectory(), before == null ? "" : " again; files are taken again");
+            log.info("SFTP {}, directory {}: connected{}", sftp.server(), sftp.directoryInWords(),
+                    before == null ? "" : " again; files are taken again");
         }
     }
 
@@ -104,6 +107,16 @@ public class SftpHealthIndicator implements HealthIndicator {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
+    /** True when the failure is a file's download (a file gone since it was listed), not the poll of the directory. */
+    private static boolean downloading(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("retriev")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What went wrong, in words a person can act on. */
     String describe(Throwable cause) {
         String port = String.valueOf(sftp.getPort());
@@ -129,6 +142,11 @@ public class SftpHealthIndicator implements HealthIndicator {
             }
             if (t instanceof SocketTimeoutException || message.contains("timeout")) {
                 return "unreachable: no answer within " + words(sftp.getConnectTimeout());
+            }
+            if (t instanceof SftpException sftpError && sftpError.id == ChannelSftp.SSH_FX_NO_SUCH_FILE && !downloading(cause)) {
+                return "failed: the directory " + sftp.directoryInWords() + " was not found on the server (a directory starting "
+                        + "with / is the server's absolute path, any other is under the login folder; check "
+                        + "arauto.intake.sftp.directory)";
             }
             if (message.contains("inputstream is closed") || message.contains("session is down") || message.contains("Session is down")
                     || message.contains("connection is closed") || message.contains("Broken pipe") || message.contains("Connection reset")

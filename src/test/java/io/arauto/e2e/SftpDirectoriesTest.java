@@ -1,0 +1,102 @@
+package io.arauto.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.arauto.ArautoApplication;
+import io.arauto.support.EmbeddedSftpServer;
+import io.arauto.support.ErrorLogCheck;
+import io.arauto.support.UsesTestTemplates;
+
+import static io.arauto.e2e.SftpTestSupport.awaitArchived;
+import static io.arauto.e2e.SftpTestSupport.csv;
+import static io.arauto.e2e.SftpTestSupport.tempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An SFTP server whose login folder is not its root, as on a real server (OpenSSH starts a session in the user's home):
+ * {@code directory: /srv/arauto/inbox} is that absolute path, not one under the login folder, and a directory that is
+ * not there says which path was not found.
+ */
+@ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
+@UsesTestTemplates
+@CamelSpringBootTest
+@SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SftpDirectoriesTest {
+
+    static final String INBOX = "/srv/arauto/inbox";
+    static final Path DATA_DIR = tempDir("arauto-sftp-dirs-");
+    static final EmbeddedSftpServer SFTP = new EmbeddedSftpServer().loginFolder("/home/arauto").start();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        SftpTestSupport.properties(DATA_DIR, SFTP, SFTP.writeKnownHosts(DATA_DIR.resolve("known_hosts")))
+                .forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("arauto.intake.sftp.password", () -> EmbeddedSftpServer.PASSWORD);
+        registry.add("arauto.intake.sftp.directory", () -> INBOX);
+    }
+
+    @Autowired
+    HealthEndpoint health;
+
+    @AfterAll
+    static void stopServer() {
+        SFTP.stop();
+    }
+
+    @Test
+    @Order(1)
+    void aDirectoryThatIsNotThereIsNamedInTheHealthAndTheLog(CapturedOutput log) throws Exception {
+        Health down = await().atMost(Duration.ofSeconds(20)).until(this::sftpHealth, h -> h.getStatus().equals(Status.DOWN));
+        assertThat(String.valueOf(down.getDetails().get("intake"))).contains("'" + INBOX + "'", "not found");
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.getAll().contains("'" + INBOX + "' was not found"));
+        assertThat(log.getAll()).doesNotContain("SftpException");
+
+        Files.createDirectories(SFTP.local(INBOX));
+        await().atMost(Duration.ofSeconds(20)).until(() -> sftpHealth().getStatus().equals(Status.UP));
+    }
+
+    @Test
+    @Order(2)
+    void anAbsoluteDirectoryIsTheServersPathNotOneUnderTheLoginFolder(CapturedOutput log) throws Exception {
+        Files.createDirectories(SFTP.local(INBOX));
+        byte[] content = csv("telefone,nome,pedido,entrega", "5511960001301,Nina,1,hoje");
+        // the same file where a directory read under the login folder would find it: it must stay where it is
+        SFTP.put("/home/arauto" + INBOX + "/pedido_enviado/absoluto.csv", content);
+        SFTP.put(INBOX + "/pedido_enviado/absoluto.csv", content);
+
+        long campaign = awaitArchived(SFTP, INBOX, "pedido_enviado", "absoluto", ".csv");
+        // its status file goes back beside it, under the same absolute directory
+        await().atMost(Duration.ofSeconds(20)).until(() -> SFTP.exists(INBOX + "/outbox/absoluto." + campaign + ".status.csv"));
+        assertThat(SFTP.exists("/home/arauto" + INBOX + "/pedido_enviado/absoluto.csv")).isTrue();
+        assertThat(SFTP.filesUnder("/home/arauto")).containsExactly("/home/arauto" + INBOX + "/pedido_enviado/absoluto.csv");
+        assertThat(log.getAll()).doesNotContain("doesn't support absolute paths");
+    }
+
+    private Health sftpHealth() {
+        return (Health) health.healthForPath("sftp");
+    }
+}

@@ -1,8 +1,10 @@
 package io.arauto.e2e;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +96,36 @@ class SftpDirectoriesTest {
         assertThat(SFTP.exists("/home/arauto" + INBOX + "/pedido_enviado/absoluto.csv")).isTrue();
         assertThat(SFTP.filesUnder("/home/arauto")).containsExactly("/home/arauto" + INBOX + "/pedido_enviado/absoluto.csv");
         assertThat(log.getAll()).doesNotContain("doesn't support absolute paths");
+    }
+
+    /** Five people put a spreadsheet named alike on the server at once, each in a different template folder; all five are wrong. */
+    @Test
+    @Order(3)
+    void fiveFilesOfTheSameNameRejectedAtOnceKeepFiveNamesAndFiveNotesInError() throws Exception {
+        Files.createDirectories(SFTP.local(INBOX));
+        byte[] wrong = csv("telefone", "5511960001401"); // no variables: refused by every template
+        List<String> folders = List.of("pedido_enviado", "fatura", "aviso_simples", "quebrado", "nao_existe");
+        for (String folder : folders) {
+            SFTP.put(INBOX + "/" + folder + "/F.csv", wrong);
+        }
+        List<String> notes = await().atMost(Duration.ofSeconds(30)).until(() -> SFTP.filesUnder(INBOX + "/error").stream()
+                .filter(p -> p.matches(".*/F(\\..+)?\\.csv\\.error\\.txt")).toList(), n -> n.size() >= 5
+                && n.stream().allMatch(p -> SFTP.exists(p.replaceFirst("\\.error\\.txt$", ""))));
+        assertThat(notes).hasSize(5);
+        for (String folder : folders) {
+            assertThat(notes).as("a note for %s/F.csv", folder).anyMatch(note -> text(note).startsWith(folder + "/F.csv was not taken."));
+            assertThat(SFTP.exists(INBOX + "/" + folder + "/F.csv")).isFalse();
+        }
+        for (String note : notes) {
+            String file = note.replaceFirst("\\.error\\.txt$", "");
+            assertThat(SFTP.read(file)).as("the file beside %s", note).isEqualTo(wrong);
+            assertThat(text(note)).contains("Moved to: error/" + file.substring(file.lastIndexOf('/') + 1));
+        }
+        assertThat(SFTP.filesUnder(INBOX + "/error")).hasSize(10);
+    }
+
+    private static String text(String serverPath) {
+        return new String(SFTP.read(serverPath), StandardCharsets.UTF_8);
     }
 
     private Health sftpHealth() {

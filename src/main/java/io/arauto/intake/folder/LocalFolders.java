@@ -2,7 +2,9 @@ package io.arauto.intake.folder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -16,8 +18,9 @@ import io.arauto.support.Exchanges;
 
 /**
  * Where the local inbox's files go, under the data folder: accepted ones to archive/, rejected ones
- * to error/ with their note beside them. The twin of SftpFolders. A rejected file gets its plain
- * name in error/ unless that is taken, then a time-stamped one.
+ * to error/ with their note beside them. The twin of SftpFolders. A rejected file gets the first of
+ * {@link FileNames#errorNames} that is free in error/, claimed by creating its note there, so no two
+ * rejected files ever get the same name.
  */
 @Component
 public class LocalFolders implements SourceArchive {
@@ -30,14 +33,27 @@ public class LocalFolders implements SourceArchive {
         this.clock = clock;
     }
 
-    /** Where a file goes if it is rejected: error/&lt;name&gt;, or a time-stamped name when that is taken. */
-    public String errorTarget(String fileName) {
+    /**
+     * Where a rejected file goes: the first free name of {@link FileNames#errorNames}, claimed by creating its note,
+     * empty until {@link #writeNote} fills it. Creating a file that is not there is atomic, so two files rejected at
+     * once, by this instance or another on the same folder, never get the same name.
+     */
+    public String errorTarget(String fileName) throws IOException {
         Path dir = properties.errorDir().toAbsolutePath().normalize();
-        Path target = dir.resolve(fileName);
-        if (Files.exists(target) || Files.exists(dir.resolve(fileName + ".error.txt"))) {
-            target = dir.resolve(FileNames.timeStamped(fileName, clock.instant()));
+        Files.createDirectories(dir);
+        for (String name : FileNames.errorNames(fileName, clock.instant())) {
+            Path target = dir.resolve(name);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                Files.createFile(dir.resolve(name + ".error.txt"));
+                return target.toString();
+            } catch (FileAlreadyExistsException taken) {
+                // another rejected file has it: try the next
+            }
         }
-        return target.toString();
+        throw new IOException("error/ holds " + FileNames.MOST_ERROR_NAMES + " files named like " + fileName + " from this second");
     }
 
     /** Where an accepted file goes: {@code archiveName} ({@link FileNames#archiveName}) under the data folder's archive/. */

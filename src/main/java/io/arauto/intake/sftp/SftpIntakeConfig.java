@@ -2,6 +2,7 @@ package io.arauto.intake.sftp;
 
 import java.time.Clock;
 
+import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,7 +48,7 @@ public class SftpIntakeConfig {
     }
 
     @Bean
-    public SftpFolders sftpFolders(Clock clock) {
-        return new SftpFolders(clock);
+    public SftpFolders sftpFolders(Clock clock, ProducerTemplate routes) {
+        return new SftpFolders(clock, routes);
     }
 }

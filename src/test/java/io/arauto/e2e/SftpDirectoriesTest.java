@@ -124,6 +124,39 @@ class SftpDirectoriesTest {
         assertThat(SFTP.filesUnder(INBOX + "/error")).hasSize(10);
     }
 
+    /**
+     * A name of 244 bytes is taken, its archived name cut short; one of 255 (the most the server's file system takes) cannot
+     * be downloaded, as the download's work file {@code <name>.inprogress} would not fit: it is refused with a note, unread.
+     */
+    @Test
+    @Order(4)
+    void aLongNameIsTakenAndOneTooLongToDownloadIsRejectedWithANote(CapturedOutput log) throws Exception {
+        Files.createDirectories(SFTP.local(INBOX));
+        String longest = "b" + "ç".repeat(117) + "long.csv"; // 1 + 234 + 8 = 243 bytes
+        assertThat(longest.getBytes(StandardCharsets.UTF_8)).hasSize(243);
+        SFTP.put(INBOX + "/pedido_enviado/" + longest, csv("telefone,nome,pedido,entrega", "5511960001501,Lia,1,hoje"));
+        long campaign = await().atMost(Duration.ofSeconds(30)).until(() -> SFTP.filesUnder(INBOX + "/archive/pedido_enviado").stream()
+                .filter(p -> p.contains("/bçç") && p.endsWith(".csv")).findFirst().orElse(null), p -> p != null)
+                .replaceFirst(".*\\.(\\d+)\\.csv$", "$1").transform(Long::parseLong);
+        assertThat(SFTP.exists(INBOX + "/pedido_enviado/" + longest)).isFalse();
+        await().atMost(Duration.ofSeconds(20)).until(() -> SFTP.filesUnder(INBOX + "/outbox").stream()
+                .anyMatch(p -> p.contains("/bçç") && p.endsWith("." + campaign + ".status.xlsx")));
+
+        String tooLong = "a" + "ç".repeat(123) + "long.csv";
+        assertThat(tooLong.getBytes(StandardCharsets.UTF_8)).hasSize(255);
+        byte[] content = csv("telefone,nome,pedido,entrega", "5511960001502,Lu,1,hoje");
+        SFTP.put(INBOX + "/pedido_enviado/" + tooLong, content);
+        String note = await().atMost(Duration.ofSeconds(30)).until(() -> SFTP.filesUnder(INBOX + "/error").stream()
+                .filter(p -> p.contains("/açç") && p.endsWith(".csv.error.txt")).findFirst().orElse(null),
+                p -> p != null && SFTP.read(p).length > 0); // claimed empty first, then written
+        assertThat(text(note)).startsWith("pedido_enviado/" + tooLong + " was not taken.").contains("255 bytes long", "shorter name");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !SFTP.exists(INBOX + "/pedido_enviado/" + tooLong));
+        assertThat(SFTP.read(note.replaceFirst("\\.error\\.txt$", ""))).isEqualTo(content);
+        assertThat(sftpHealth().getStatus()).isEqualTo(Status.UP);
+        assertThat(log.getAll()).doesNotContain("File name too long");
+        assertThat(SftpTestSupport.requestsTo("5511960001502")).isEmpty();
+    }
+
     private static String text(String serverPath) {
         return new String(SFTP.read(serverPath), StandardCharsets.UTF_8);
     }

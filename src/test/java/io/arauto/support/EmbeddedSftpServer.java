@@ -195,7 +195,8 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         Path target = local(serverPath);
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = target.resolveSibling("." + target.getFileName() + ".uploading");
+            // a short hidden name, so that a name near the file system's limit can be put too
+            Path tmp = target.resolveSibling("." + java.util.UUID.randomUUID() + ".uploading");
             Files.write(tmp, content);
             return Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -33,8 +33,9 @@ public class SftpIntakeConfig {
 
     @Bean
     public SftpReadLockStrategy sftpReadLock(ArautoProperties properties, StableFileWatch sftpStableFiles, IntakeClaims claims,
-                                             CampaignIntake intakes) {
-        return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, intakes);
+                                             CampaignIntake intakes, SftpFolders sftpFolders, ProducerTemplate routes) {
+        return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, intakes,
+                new SftpLongNames(sftpFolders, intakes, routes));
     }
 
     @Bean

@@ -30,12 +30,15 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
     private final StableFileWatch stable;
     private final IntakeClaims claims;
     private final CampaignIntake intakes;
+    private final SftpLongNames longNames;
 
-    public SftpReadLockStrategy(String server, StableFileWatch stable, IntakeClaims claims, CampaignIntake intakes) {
+    public SftpReadLockStrategy(String server, StableFileWatch stable, IntakeClaims claims, CampaignIntake intakes,
+                                SftpLongNames longNames) {
         this.server = server;
         this.stable = stable;
         this.claims = claims;
         this.intakes = intakes;
+        this.longNames = longNames;
     }
 
     @Override
@@ -56,13 +59,23 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
             return false;
         }
         boolean unchanged = false;
+        boolean tooLong = longNames.tooLong(file);
         try {
             // the listing may be stale: another instance may have archived the file since, or it changed
             unchanged = unchanged(operations, file);
+            if (unchanged && tooLong) { // it could not be downloaded: refused as it is, on the server
+                longNames.reject(operations, file);
+                stable.forget(file.getAbsoluteFilePath());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         } finally {
-            if (!unchanged) {
+            if (!unchanged || tooLong) {
                 claims.remove(key);
             }
+        }
+        if (tooLong) {
+            return false;
         }
         if (unchanged) {
             exchange.setProperty(Exchanges.SFTP_CLAIM, key);

@@ -90,6 +90,10 @@ public class CampaignIntake {
                     + "where <template> is one of: " + String.join(", ", templates.names()) + "."
                     : "The file is in a nested folder (" + relativePath + "); drop it directly in inbox/<template>/.");
         }
+        if (Files.isSymbolicLink(file)) { // nothing of its target is read: it may be any file on this machine
+            throw new RejectedFileException("The file is a symbolic link, not a file dropped in the inbox; Arauto does not read "
+                    + "links, so nothing was read. Copy the spreadsheet itself into " + relative.getName(0) + "/.");
+        }
         String template = relative.getName(0).toString();
         String sha256 = FileFingerprint.sha256(file);
         audit.record(AuditEvent.FILE_RECEIVED, null, details("file", relativePath, "source", source, "sha256", sha256,

@@ -173,7 +173,7 @@ public class CampaignIntake {
         intake.rows().close();
         if (intake.acceptedBefore()) {
             log.warn("{}/{} was read again after its campaign {} had been accepted, but before the file was archived (Arauto or the "
-                    + "server stopped in between); it is archived as campaign {} and nothing of it is sent again",
+                    + "server stopped in between, or the move failed); it is archived as campaign {} and nothing of it is sent again",
                     intake.template(), intake.fileName(), intake.campaignId(), intake.campaignId());
             return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
         }

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 import io.arauto.intake.LedgerUpFileFilter;
 
 /**
- * What the local inbox's poller looks at: nothing while the ledger is down ({@link LedgerUpFileFilter}), and never a
+ * What the local inbox's poller looks at: nothing while the ledger is down ({@link LedgerUpFileFilter}), a file whose
+ * move to archive/ or error/ failed only once its wait is over ({@link InboxHealthIndicator}), and never a
  * folder that is a symbolic link, which would lead it out of the inbox (and move files it has no business with). A
  * link to a file is let through, to be refused with a note by CampaignIntake; a linked folder cannot carry a note
  * (its files are someone else's), so the log says once that it is left alone.
@@ -26,10 +27,12 @@ public class InboxFilter implements GenericFileFilter<File> {
     private static final Logger log = LoggerFactory.getLogger(InboxFilter.class);
 
     private final LedgerUpFileFilter ledgerUp;
+    private final InboxHealthIndicator moves;
     private final Set<Path> linkedFolders = ConcurrentHashMap.newKeySet();
 
-    public InboxFilter(LedgerUpFileFilter ledgerUp) {
+    public InboxFilter(LedgerUpFileFilter ledgerUp, InboxHealthIndicator moves) {
         this.ledgerUp = ledgerUp;
+        this.moves = moves;
     }
 
     @Override
@@ -41,6 +44,9 @@ public class InboxFilter implements GenericFileFilter<File> {
                         file.getRelativeFilePath());
             }
             return false;
+        }
+        if (!file.isDirectory() && !moves.due(file.getFile().toPath())) {
+            return false; // its move failed a moment ago: it waits its turn
         }
         return ledgerUp.accept((GenericFile) file);
     }

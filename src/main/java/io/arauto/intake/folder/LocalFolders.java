@@ -8,6 +8,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
@@ -15,6 +17,7 @@ import io.arauto.intake.FileNames;
 import io.arauto.intake.SourceArchive;
 import io.arauto.ledger.Campaign;
 import io.arauto.support.Exchanges;
+import io.arauto.support.ShortNames;
 
 /**
  * Where the local inbox's files go, under the data folder: accepted ones to archive/, rejected ones
@@ -25,12 +28,16 @@ import io.arauto.support.Exchanges;
 @Component
 public class LocalFolders implements SourceArchive {
 
+    private static final Logger log = LoggerFactory.getLogger(LocalFolders.class);
+
     private final ArautoProperties properties;
     private final Clock clock;
+    private final InboxHealthIndicator moves;
 
-    public LocalFolders(ArautoProperties properties, Clock clock) {
+    public LocalFolders(ArautoProperties properties, Clock clock, InboxHealthIndicator moves) {
         this.properties = properties;
         this.clock = clock;
+        this.moves = moves;
     }
 
     /**
@@ -40,7 +47,13 @@ public class LocalFolders implements SourceArchive {
      */
     public String errorTarget(String fileName) throws IOException {
         Path dir = properties.errorDir().toAbsolutePath().normalize();
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException cannotWrite) {
+            // error/ cannot be made: the move there fails as well, and InboxHealthIndicator says why, once
+            log.debug("error/ could not be made: {}", cannotWrite.toString());
+            return dir.resolve(ShortNames.shortened(fileName, FileNames.MOVED_NAME_MAX)).toString();
+        }
         for (String name : FileNames.errorNames(fileName, clock.instant())) {
             Path target = dir.resolve(name);
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -51,6 +64,9 @@ public class LocalFolders implements SourceArchive {
                 return target.toString();
             } catch (FileAlreadyExistsException taken) {
                 // another rejected file has it: try the next
+            } catch (IOException cannotWrite) {
+                log.debug("No name could be claimed in {}: {}", dir, cannotWrite.toString());
+                return target.toString();
             }
         }
         throw new IOException("error/ holds " + FileNames.MOST_ERROR_NAMES + " files named like " + fileName + " from this second");
@@ -62,10 +78,16 @@ public class LocalFolders implements SourceArchive {
     }
 
     /** Writes the rejection note beside a file moved to error/. */
-    public void writeNote(String errorTarget, String note) throws IOException {
+    public void writeNote(String errorTarget, String note) {
         Path file = Path.of(errorTarget + ".error.txt");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, note, StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, note, StandardCharsets.UTF_8);
+        } catch (IOException cannotWrite) {
+            // error/ cannot be written: the file's move there fails too and is reported once (InboxHealthIndicator); no note
+            // is better than a note beside no file
+            log.debug("The note {} could not be written: {}", file, cannotWrite.toString());
+        }
     }
 
     @Override
@@ -73,9 +95,14 @@ public class LocalFolders implements SourceArchive {
         return Exchanges.FOLDER;
     }
 
-    /** A local move leaves no doubt: the archived copy is there or it is not. */
+    /**
+     * The archived copy is there, and the file in the inbox is not one whose move failed (a copy made before the original
+     * could not be removed): that one is still this campaign's file, to be archived again, never a new drop.
+     */
     @Override
     public boolean holds(Campaign campaign) {
-        return Files.exists(Path.of(archiveTarget(FileNames.archiveName(campaign.template(), campaign.name(), campaign.id()))));
+        Path dir = properties.getIntake().getDir() != null ? properties.getIntake().getDir() : properties.getDataDir().resolve("inbox");
+        return Files.exists(Path.of(archiveTarget(FileNames.archiveName(campaign.template(), campaign.name(), campaign.id()))))
+                && (campaign.sourceFile() == null || !moves.moveFailed(dir.resolve(campaign.sourceFile())));
     }
 }

@@ -28,16 +28,21 @@ public class InboxFilter implements GenericFileFilter<File> {
 
     private final LedgerUpFileFilter ledgerUp;
     private final InboxHealthIndicator moves;
+    private final LocalFolders folders;
     private final Set<Path> linkedFolders = ConcurrentHashMap.newKeySet();
 
-    public InboxFilter(LedgerUpFileFilter ledgerUp, InboxHealthIndicator moves) {
+    public InboxFilter(LedgerUpFileFilter ledgerUp, InboxHealthIndicator moves, LocalFolders folders) {
         this.ledgerUp = ledgerUp;
         this.moves = moves;
+        this.folders = folders;
     }
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public boolean accept(GenericFile<File> file) {
+        if (file.isDirectory()) {
+            folders.writePendingNotes(); // a note that could not be written before its file's move: once per folder a poll
+        }
         if (file.isDirectory() && Files.isSymbolicLink(file.getFile().toPath())) {
             if (linkedFolders.add(file.getFile().toPath())) {
                 log.warn("{} is a symbolic link to a folder; Arauto does not follow links out of the inbox, so nothing under it is taken",

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,9 @@ public class LocalFolders implements SourceArchive {
     private final ArautoProperties properties;
     private final Clock clock;
     private final InboxHealthIndicator moves;
+    private final Map<String, PendingNote> pendingNotes = new ConcurrentHashMap<>();
+
+    private record PendingNote(String note, Instant since) { }
 
     public LocalFolders(ArautoProperties properties, Clock clock, InboxHealthIndicator moves) {
         this.properties = properties;
@@ -79,15 +85,37 @@ public class LocalFolders implements SourceArchive {
 
     /** Writes the rejection note beside a file moved to error/. */
     public void writeNote(String errorTarget, String note) {
-        Path file = Path.of(errorTarget + ".error.txt");
         try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, note, StandardCharsets.UTF_8);
+            write(errorTarget, note);
         } catch (IOException cannotWrite) {
-            // error/ cannot be written: the file's move there fails too and is reported once (InboxHealthIndicator); no note
-            // is better than a note beside no file
-            log.debug("The note {} could not be written: {}", file, cannotWrite.toString());
+            // error/ cannot be written: the file's move there fails too and is reported once (InboxHealthIndicator). Should
+            // error/ come back between now and the move, the note is written once the file is there (writePendingNotes)
+            pendingNotes.put(errorTarget, new PendingNote(note, clock.instant()));
+            log.debug("The note {}.error.txt could not be written: {}", errorTarget, cannotWrite.toString());
         }
+    }
+
+    /** Writes the notes that could not be written beside files that have reached error/ since; forgets those long overdue. */
+    public void writePendingNotes() {
+        Instant overdue = clock.instant().minus(InboxHealthIndicator.LONGEST_WAIT.multipliedBy(2));
+        pendingNotes.forEach((target, pending) -> {
+            if (Files.exists(Path.of(target), LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    write(target, pending.note());
+                    pendingNotes.remove(target);
+                } catch (IOException stillNot) {
+                    log.debug("The note {}.error.txt still cannot be written: {}", target, stillNot.toString());
+                }
+            } else if (pending.since().isBefore(overdue)) {
+                pendingNotes.remove(target); // the file was rejected again since, under a name of its own
+            }
+        });
+    }
+
+    private static void write(String errorTarget, String note) throws IOException {
+        Path file = Path.of(errorTarget + ".error.txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, note, StandardCharsets.UTF_8);
     }
 
     @Override

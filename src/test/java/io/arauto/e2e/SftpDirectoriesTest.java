@@ -157,6 +157,32 @@ class SftpDirectoriesTest {
         assertThat(SftpTestSupport.requestsTo("5511960001502")).isEmpty();
     }
 
+    /** archive/&lt;template&gt; on the server is a file (a folder that cannot be written, as root too): said once, tried again later. */
+    @Test
+    @Order(5)
+    void aFileThatCannotBeArchivedOnTheServerIsSaidOnceAndArchivedOnceItCan(CapturedOutput log) throws Exception {
+        Files.createDirectories(SFTP.local(INBOX + "/archive"));
+        Path blocked = SFTP.local(INBOX + "/archive/aviso_simples");
+        Files.writeString(blocked, "a file where archive/aviso_simples/ should be");
+        String phone = "5511960001601";
+        SFTP.put(INBOX + "/aviso_simples/preso.csv", csv("telefone,nome,codigo", phone + ",Ana,1234"));
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> SftpTestSupport.requestsTo(phone).size() == 1);
+            Health down = await().atMost(Duration.ofSeconds(20)).until(this::sftpHealth, h -> h.getStatus().equals(Status.DOWN));
+            assertThat(String.valueOf(down.getDetails().get("moves"))).contains("aviso_simples/preso.csv could not be moved to archive/",
+                    INBOX + "/archive/aviso_simples on the server is a file, not a folder");
+            await().atMost(Duration.ofSeconds(20)).until(() -> log.getAll().split("preso.csv was read again", -1).length > 2);
+        } finally {
+            Files.delete(blocked);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !SFTP.exists(INBOX + "/aviso_simples/preso.csv"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> sftpHealth().getStatus().equals(Status.UP));
+        assertThat(SFTP.filesUnder(INBOX + "/archive/aviso_simples")).singleElement().satisfies(p -> assertThat(p).matches(".*/preso\\.\\d+\\.csv"));
+        assertThat(SFTP.filesUnder(INBOX + "/error")).noneMatch(p -> p.contains("preso"));
+        assertThat(SftpTestSupport.requestsTo(phone)).hasSize(1);
+        assertThat(log.getAll().split("could not be moved to archive/", -1)).as("the cause, said once").hasSize(2);
+    }
+
     private static String text(String serverPath) {
         return new String(SFTP.read(serverPath), StandardCharsets.UTF_8);
     }

@@ -35,6 +35,13 @@ public class SftpHealthIndicator implements HealthIndicator {
     private volatile State intake;
     private volatile State writeBack;
     private volatile Instant lastWriteBackFailure = Instant.EPOCH;
+    /** Files taken and sent whose move to archive/ failed, by server path: the reason, and when to try again. */
+    private final java.util.Map<String, MoveFailure> moveFailures = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record MoveFailure(String reason, int attempts, Instant retryAt) { }
+
+    /** The longest wait between two tries of a file whose move failed. */
+    static final Duration LONGEST_MOVE_WAIT = Duration.ofMinutes(5);
 
     public SftpHealthIndicator(ArautoProperties.Sftp sftp, Clock clock) {
         this.sftp = sftp;
@@ -46,8 +53,16 @@ public class SftpHealthIndicator implements HealthIndicator {
     public Health health() {
         State in = intake;
         State out = writeBack;
-        Health.Builder health = in == null ? Health.unknown() : (in.up && (out == null || out.up) ? Health.up() : Health.down());
+        // a file still there is tried again by its retryAt, and recorded afresh if it fails: one not tried for long is gone
+        Instant forgotten = clock.instant().minus(LONGEST_MOVE_WAIT.multipliedBy(2));
+        moveFailures.values().removeIf(f -> f.retryAt.isBefore(forgotten));
+        MoveFailure move = moveFailures.values().stream().max((a, b) -> a.retryAt.compareTo(b.retryAt)).orElse(null);
+        Health.Builder health = in == null ? Health.unknown()
+                : (in.up && (out == null || out.up) && move == null ? Health.up() : Health.down());
         health.withDetail("server", sftp.server()).withDetail("directory", sftp.getDirectory());
+        if (move != null) {
+            health.withDetail("moves", move.reason).withDetail("filesWaiting", moveFailures.size());
+        }
         if (in != null) {
             health.withDetail("intake", in.up ? "UP" : in.reason).withDetail("intakeSince", in.since.toString());
         }
@@ -73,6 +88,35 @@ public class SftpHealthIndicator implements HealthIndicator {
             intake = new State(false, reason, clock.instant());
             log.warn("SFTP {} {}. Nothing is taken from it meanwhile; Arauto keeps trying every {}.", sftp.server(), reason,
                     words(writeBackPause));
+        }
+    }
+
+    /**
+     * A file's move on the server failed ({@code reason} says why, in words): said once per file, health DOWN until it
+     * has moved, and the file waits twice as long as before until its next try ({@link #moveDue}).
+     */
+    public void moveFailed(String path, String reason) {
+        MoveFailure before = moveFailures.get(path);
+        int attempts = before == null ? 1 : before.attempts + 1;
+        Duration wait = sftp.getPollDelay().multipliedBy(1L << Math.min(20, attempts));
+        wait = wait.compareTo(LONGEST_MOVE_WAIT) > 0 ? LONGEST_MOVE_WAIT : wait;
+        moveFailures.put(path, new MoveFailure(reason, attempts, clock.instant().plus(wait)));
+        if (before == null) {
+            log.warn("SFTP {}: {}. It stays in the inbox and nothing of it is sent again; Arauto tries again after {}, then waits "
+                    + "twice as long each time, up to {} min", sftp.server(), reason, words(wait), LONGEST_MOVE_WAIT.toMinutes());
+        }
+    }
+
+    /** False while a file whose move failed waits for its next try. */
+    public boolean moveDue(String path) {
+        MoveFailure failure = moveFailures.get(path);
+        return failure == null || !clock.instant().isBefore(failure.retryAt);
+    }
+
+    /** The file has left the inbox. */
+    public void moved(String path) {
+        if (moveFailures.remove(path) != null && moveFailures.isEmpty()) {
+            log.info("SFTP {}: files are moved to archive/ again", sftp.server());
         }
     }
 

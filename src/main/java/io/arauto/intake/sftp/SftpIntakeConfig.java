@@ -33,9 +33,10 @@ public class SftpIntakeConfig {
 
     @Bean
     public SftpReadLockStrategy sftpReadLock(ArautoProperties properties, StableFileWatch sftpStableFiles, IntakeClaims claims,
-                                             CampaignIntake intakes, SftpFolders sftpFolders, ProducerTemplate routes) {
+                                             CampaignIntake intakes, SftpFolders sftpFolders, ProducerTemplate routes,
+                                             SftpHealthIndicator sftpHealthIndicator) {
         return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, intakes,
-                new SftpLongNames(sftpFolders, intakes, routes));
+                new SftpLongNames(sftpFolders, intakes, routes), sftpHealthIndicator);
     }
 
     @Bean

@@ -190,6 +190,31 @@ class FolderIntakeTest extends ArautoTestBase {
         assertThat(requestsTo("5511987004101")).as("sent once, from the second reading").hasSize(1);
     }
 
+    /** The same through the inbox: the upload goes on while Arauto reads the file; it is read again and sent once, whole. */
+    @Test
+    void aFileInTheInboxThatChangesWhileItIsReadIsReadAgainWholeAndSentOnce(CapturedOutput log) throws Exception {
+        int rows = 150_000;
+        StringBuilder csv = new StringBuilder("telefone,nome,pedido,entrega\n");
+        for (int i = 0; i < rows; i++) { // no name: invalid, so that only the row the upload adds is sent
+            csv.append(String.format("55119870%05d,,%d,hoje%n", i % 100_000, i));
+        }
+        Path file = drop("pedido_enviado", "crescendo.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        long first = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> jdbc.queryForObject(
+                "select max(id) from campaign where name = 'crescendo.csv' and status = 'READING'", Long.class), id -> id != null);
+        Files.writeString(file, "5511987004201,Dani,1,hoje\n", StandardOpenOption.APPEND);
+
+        awaitTaken(file);
+        long again = await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                "select max(id) from campaign where name = 'crescendo.csv' and status <> 'READING' and status <> 'REJECTED'", Long.class),
+                id -> id != null);
+        assertThat(campaigns.find(first).orElseThrow().status()).isEqualTo(CampaignStatus.REJECTED);
+        assertThat(jdbc.queryForObject("select total_rows from campaign where id = ?", Integer.class, again)).isEqualTo(rows + 1);
+        assertThat(log.getAll()).contains("pedido_enviado/crescendo.csv changed while it was being read");
+        assertThat(DATA_DIR.resolve("archive/pedido_enviado/crescendo." + again + ".csv")).exists();
+        await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo("5511987004201").size() == 1);
+        assertThat(jdbc.queryForObject("select count(*) from campaign where name = 'crescendo.csv'", Integer.class)).isEqualTo(2);
+    }
+
     private OpenIntake openOutsideTheInbox(String name, String phone) throws Exception {
         Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve(name);
         Files.writeString(file, "telefone,nome,pedido,entrega\n" + phone + "," + name + ",1,hoje\n");

@@ -80,7 +80,7 @@ public class ArautoProperties {
         private String password;
         private Path privateKeyFile;
         private String privateKeyPassphrase;
-        private String directory = "/inbox";
+        private String directory = "inbox";
         private Path knownHostsFile;
         private boolean strictHostKeyChecking = true;
         private Duration stableFor = Duration.ofSeconds(30);
@@ -125,6 +125,12 @@ public class ArautoProperties {
 
         /** host:port, as log lines and health name the server. */
         public String server() { return host + ":" + port; }
+
+        /** The intake directory in words: {@code '/srv/inbox'}, or {@code 'inbox' under the login folder}. */
+        public String directoryInWords() {
+            String dir = SftpSettings.directory(directory);
+            return "'" + dir + "'" + (dir.startsWith("/") ? "" : " under the login folder");
+        }
 
         /** The known_hosts file in use: the configured one, or the user's own as OpenSSH does. */
         public Path knownHosts() {

@@ -71,12 +71,19 @@ public class SftpSettings implements CamelContextConfiguration {
             throw new IllegalStateException("SFTP intake is on (arauto.intake.sftp.enabled=true) but " + String.join("; ", problems) + ".");
         }
         Map<String, String> options = new LinkedHashMap<>();
-        // Camel's SFTP endpoints take the directory relative to the login folder (and warn about a leading /)
-        options.put(CAMEL + "directory", sftp.getDirectory().replaceFirst("^/+", ""));
+        // the endpoint URI takes the directory without its leading / (Camel's SFTP endpoints turn an absolute path in the URI
+        // into one under the login folder, with a warning); SftpConnection gives an absolute directory back to each endpoint
+        options.put(CAMEL + "directory", directory(sftp.getDirectory()).replaceFirst("^/", ""));
         options.put(CAMEL + "poll-delay", String.valueOf(sftp.getPollDelay().toMillis()));
         // claims are renewed four times per lease, so one slow renewal never lets a live claim lapse
         options.put(CAMEL + "claim-renewal", String.valueOf(Math.max(1000, sftp.getClaimLease().toMillis() / 4)));
         return options;
+    }
+
+    /** {@code /srv//inbox/} is {@code /srv/inbox}, {@code inbox/} is {@code inbox}: one slash at most in front, none behind. */
+    public static String directory(String directory) {
+        String trimmed = directory.trim().replaceAll("/{2,}", "/");
+        return trimmed.length() > 1 ? trimmed.replaceFirst("/$", "") : trimmed;
     }
 
     private static final String CAMEL = "arauto.intake.sftp.camel.";

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,12 @@ public class CampaignIntake {
                     + "where <template> is one of: " + String.join(", ", templates.names()) + "."
                     : "The file is in a nested folder (" + relativePath + "); drop it directly in inbox/<template>/.");
         }
+        if (Files.isSymbolicLink(file)) { // nothing of its target is read: it may be any file on this machine
+            throw new RejectedFileException("The file is a symbolic link, not a file dropped in the inbox; Arauto does not read "
+                    + "links, so nothing was read. Copy the spreadsheet itself into " + relative.getName(0) + "/.");
+        }
         String template = relative.getName(0).toString();
+        FileState atOpen = FileState.of(file);
         String sha256 = FileFingerprint.sha256(file);
         audit.record(AuditEvent.FILE_RECEIVED, null, details("file", relativePath, "source", source, "sha256", sha256,
                 "bytes", Files.size(file)));
@@ -124,7 +130,7 @@ public class CampaignIntake {
             OptOutList.Snapshot snapshot = optOuts.snapshot();
             long id = campaigns.create(fileName, template, source, relativePath, sha256, header);
             LedgerWriter writer = new LedgerWriter("ledger-writer-" + id, batch -> messages.insert(id, batch));
-            return new OpenIntake(fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot), writer);
+            return new OpenIntake(fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot), writer, file, atOpen);
         } catch (TemplateBinder.MissingColumnsException e) {
             rows.close();
             throw new RejectedFileException(e.getMessage());
@@ -182,9 +188,21 @@ public class CampaignIntake {
         intake.rows().close();
         if (intake.acceptedBefore()) {
             log.warn("{}/{} was read again after its campaign {} had been accepted, but before the file was archived (Arauto or the "
-                    + "server stopped in between); it is archived as campaign {} and nothing of it is sent again",
+                    + "server stopped in between, or the move failed); it is archived as campaign {} and nothing of it is sent again",
                     intake.template(), intake.fileName(), intake.campaignId(), intake.campaignId());
             return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
+        }
+        FileState now = FileState.of(intake.path());
+        if (!now.equals(intake.atOpen())) {
+            campaigns.reject(intake.campaignId()); // still READING: nothing of it was sent, and its rows leave the ledger
+            log.warn("{}/{} changed while it was being read ({} bytes, modified {} when it was opened; now {} bytes, modified {}): "
+                    + "campaign {} is dropped before anything of it was sent, and the file is read again once it has stopped changing",
+                    intake.template(), intake.fileName(), intake.atOpen().size(), Instant.ofEpochMilli(intake.atOpen().modifiedMillis()),
+                    now.size(), Instant.ofEpochMilli(now.modifiedMillis()), intake.campaignId());
+            audit.record(AuditEvent.FILE_REJECTED, intake.campaignId(), details("file", intake.template() + "/" + intake.fileName(),
+                    "reason", "the file changed while it was being read; it is read again once it has stopped changing"));
+            awaitStable(intake.path());
+            return null;
         }
         FileVerdicts verdicts = intake.verdicts();
         if (verdicts.rowsJudged() == 0) {
@@ -215,6 +233,28 @@ public class CampaignIntake {
                 counts.getOrDefault(MessageStatus.OPTED_OUT, 0), verdicts.elapsedMillis(),
                 verdicts.rowsJudged() * 1000L / Math.max(1, verdicts.elapsedMillis()));
         return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
+    }
+
+    /**
+     * Waits until the file's size and time have stayed the same for {@code arauto.intake.stable-for}, looking every
+     * {@code arauto.intake.read-lock-check-interval}, as the inbox does before it takes a file.
+     */
+    private void awaitStable(Path file) throws IOException {
+        long stableFor = properties.getIntake().getStableFor().toNanos();
+        long interval = Math.max(1, properties.getIntake().getReadLockCheckInterval().toNanos());
+        FileState seen = FileState.of(file);
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < stableFor) {
+            LockSupport.parkNanos(interval);
+            if (Thread.currentThread().isInterrupted()) {
+                return; // stopping: the file is read again at the next start
+            }
+            FileState now = FileState.of(file);
+            if (!now.equals(seen)) {
+                seen = now;
+                since = System.nanoTime();
+            }
+        }
     }
 
     /** Identical files received since this instant are duplicates ({@code arauto.intake.duplicate-window}). */

@@ -1,5 +1,6 @@
 package io.arauto.intake;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -21,9 +22,13 @@ public final class OpenIntake {
     private final FileVerdicts verdicts;
     private final boolean acceptedBefore;
     private final LedgerWriter writer;
+    private final Path path;
+    private final FileState atOpen;
 
     OpenIntake(String fileName, String template, String sha256, long campaignId, RowSource rows, FileVerdicts verdicts,
-               LedgerWriter writer) {
+               LedgerWriter writer, Path path, FileState atOpen) {
+        this.path = path;
+        this.atOpen = atOpen;
         this.fileName = fileName;
         this.template = template;
         this.sha256 = sha256;
@@ -44,6 +49,8 @@ public final class OpenIntake {
         this.verdicts = new FileVerdicts(fileName, campaignId, null, null);
         this.acceptedBefore = true;
         this.writer = new LedgerWriter("ledger-writer-unused", batch -> { }); // no rows: its thread never starts
+        this.path = null;
+        this.atOpen = null;
     }
 
     static OpenIntake acceptedBefore(String fileName, String template, String sha256, long campaignId) {
@@ -60,6 +67,10 @@ public final class OpenIntake {
     /** True when this file's campaign was accepted before and only the file's archiving is left to do. */
     public boolean acceptedBefore() { return acceptedBefore; }
     LedgerWriter writer() { return writer; }
+    /** The file's size and time as it was opened, before a byte of it was read. */
+    FileState atOpen() { return atOpen; }
+    /** The file being read, on local disk. */
+    Path path() { return path; }
 
     private static final RowSource NO_ROWS = new RowSource() {
         @Override

@@ -14,6 +14,7 @@ import io.arauto.ledger.Campaign;
 import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.CampaignStatus;
 import io.arauto.ledger.MessageLedger;
+import io.arauto.support.ShortNames;
 
 /** Rewrites a campaign's status files in the outbox from the ledger. */
 @Component
@@ -96,8 +97,16 @@ public class CampaignReporter {
                 .toFile();
     }
 
-    /** The CSV report of a campaign, for whoever needs to find it. */
+    /**
+     * The CSV report of a campaign, for whoever needs to find it: {@code <file-base>.<campaign-id>.status.csv}, the base
+     * cut short so that the XLSX twin has at most {@link #STATUS_NAME_MAX} bytes and its temporary name still fits.
+     */
     public Path csvFile(Campaign campaign) {
-        return properties.outboxDir().resolve(baseName(campaign.name()) + "." + campaign.id() + ".status.csv");
+        String tail = "." + campaign.id() + ".status.csv";
+        String base = ShortNames.fit(baseName(campaign.name()), STATUS_NAME_MAX - ShortNames.bytes(tail) - 1); // xlsx: one more byte
+        return properties.outboxDir().resolve(base + tail);
     }
+
+    /** 255 bytes less what a temporary name adds: {@code .<name>.<uuid>.tmp} (42) locally, {@code .<name>.tmp} on the SFTP server. */
+    static final int STATUS_NAME_MAX = ShortNames.NAME_MAX - 42 - 13; // 200
 }

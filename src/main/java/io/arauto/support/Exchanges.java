@@ -8,9 +8,10 @@ package io.arauto.support;
  *
  * <pre>
  * name                 kind      set by                                  read by
- * ArautoSource         header    intake-folder, intake-sftp              campaign-intake (the campaign's source), intake-error-note
- * ArautoErrorTarget    header    intake-folder, intake-sftp              their consumers' moveFailed; intake-errors, intake-error-note,
- *                                                                        sftp-error-note
+ * ArautoSource         header    intake-folder, intake-sftp              campaign-intake (the campaign's source), intake-error-target,
+ *                                                                        intake-error-note
+ * ArautoErrorTarget    header    intake-error-target (LocalFolders),     the consumers' moveFailed; intake-errors, intake-error-note,
+ *                                sftp-error-target (SftpFolders)         sftp-error-note
  * ArautoLocalPath      header    intake-folder, intake-sftp              campaign-intake (the file it reads)
  * ArautoArchiveName    header    campaign-intake                         intake-folder, intake-sftp (their ArautoArchiveTarget)
  * ArautoCampaignId     header    campaign-intake, sftp-write-back        intake-folder (archived), SftpReadLockStrategy (archived once moved),

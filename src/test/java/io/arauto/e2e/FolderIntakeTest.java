@@ -13,6 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -30,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The inbox takes a file only once it has stopped changing, and then every row of it. */
+@ExtendWith(OutputCaptureExtension.class)
 class FolderIntakeTest extends ArautoTestBase {
 
     @Autowired
@@ -159,6 +163,57 @@ class FolderIntakeTest extends ArautoTestBase {
         assertThat(requestsTo(phone)).as("messages to the file's one number").hasSize(1);
     }
 
+    /**
+     * An upload that paused longer than stable-for was taken half-way, and goes on while it is read: its campaign is
+     * dropped before anything of it is sent, the log says why, and the file is read again, whole, once it is still.
+     */
+    @Test
+    void aFileThatChangesWhileItIsReadHasItsCampaignDroppedBeforeAnythingIsSentAndIsReadAgain(CapturedOutput log) throws Exception {
+        Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve("mudou.csv");
+        Files.writeString(file, "telefone,nome,pedido,entrega\n5511987004101,Ana,1,hoje\n5511987004102,Bia,2,hoje\n");
+        OpenIntake first = intakes.open(file.toString(), "pedido_enviado/mudou.csv", "folder");
+        intakes.batches(first).forEachRemaining(rows -> intakes.write(first, judge.judge(first.verdicts(), rows)));
+        // the rest of the upload lands after the rows above were read (a WinSCP upload resumed after a stall)
+        Files.writeString(file, "5511987004103,Cai,3,hoje\n", StandardOpenOption.APPEND);
+
+        assertThat(intakes.close(first)).as("no archive name: the file is not to be archived").isNull();
+        assertThat(campaigns.find(first.campaignId()).orElseThrow().status()).isEqualTo(CampaignStatus.REJECTED);
+        assertThat(jdbc.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, first.campaignId())).isZero();
+        assertThat(log.getAll()).contains("pedido_enviado/mudou.csv changed while it was being read",
+                "campaign " + first.campaignId() + " is dropped before anything of it was sent", "read again once it has stopped changing");
+
+        OpenIntake again = intakes.open(file.toString(), "pedido_enviado/mudou.csv", "folder");
+        intakes.batches(again).forEachRemaining(rows -> intakes.write(again, judge.judge(again.verdicts(), rows)));
+        assertThat(intakes.close(again)).isEqualTo("pedido_enviado/mudou." + again.campaignId() + ".csv");
+        assertThat(jdbc.queryForObject("select total_rows from campaign where id = ?", Integer.class, again.campaignId())).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo("5511987004103").size() == 1);
+        assertThat(requestsTo("5511987004101")).as("sent once, from the second reading").hasSize(1);
+    }
+
+    /** The same through the inbox: the upload goes on while Arauto reads the file; it is read again and sent once, whole. */
+    @Test
+    void aFileInTheInboxThatChangesWhileItIsReadIsReadAgainWholeAndSentOnce(CapturedOutput log) throws Exception {
+        int rows = 150_000;
+        StringBuilder csv = new StringBuilder("telefone,nome,pedido,entrega\n");
+        for (int i = 0; i < rows; i++) { // no name: invalid, so that only the row the upload adds is sent
+            csv.append(String.format("55119870%05d,,%d,hoje%n", i % 100_000, i));
+        }
+        Path file = drop("pedido_enviado", "crescendo.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        long first = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> jdbc.queryForObject(
+                "select max(id) from campaign where name = 'crescendo.csv' and status = 'READING'", Long.class), id -> id != null);
+        Files.writeString(file, "5511987004201,Dani,1,hoje\n", StandardOpenOption.APPEND);
+
+        awaitTaken(file);
+        long again = await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                "select max(id) from campaign where name = 'crescendo.csv' and status <> 'READING' and status <> 'REJECTED'", Long.class),
+                id -> id != null);
+        assertThat(campaigns.find(first).orElseThrow().status()).isEqualTo(CampaignStatus.REJECTED);
+        assertThat(jdbc.queryForObject("select total_rows from campaign where id = ?", Integer.class, again)).isEqualTo(rows + 1);
+        assertThat(log.getAll()).contains("pedido_enviado/crescendo.csv changed while it was being read");
+        assertThat(DATA_DIR.resolve("archive/pedido_enviado/crescendo." + again + ".csv")).exists();
+        await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo("5511987004201").size() == 1);
+        assertThat(jdbc.queryForObject("select count(*) from campaign where name = 'crescendo.csv'", Integer.class)).isEqualTo(2);
+    }
 
     private OpenIntake openOutsideTheInbox(String name, String phone) throws Exception {
         Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve(name);

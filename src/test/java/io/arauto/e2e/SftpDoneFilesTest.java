@@ -23,7 +23,10 @@ import static io.arauto.e2e.SftpTestSupport.tempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** With done-files on, a file on the SFTP server waits for its &lt;file&gt;.done, which goes with it. */
+/**
+ * With done-files on, a file on the SFTP server waits for its &lt;file&gt;.done, which goes with it. The server starts a
+ * session in /home/arauto, and the directory is the default, {@code inbox}: under the login folder.
+ */
 @ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
 @UsesTestTemplates
 @CamelSpringBootTest
@@ -32,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 class SftpDoneFilesTest {
 
     static final Path DATA_DIR = tempDir("arauto-sftp-done-");
-    static final EmbeddedSftpServer SFTP = new EmbeddedSftpServer().start();
+    static final EmbeddedSftpServer SFTP = new EmbeddedSftpServer().loginFolder("/home/arauto").start();
+    static final String INBOX = "/home/arauto/inbox";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -50,14 +54,14 @@ class SftpDoneFilesTest {
 
     @Test
     void aFileWaitsForItsDoneFile() {
-        SFTP.put("/inbox/pedido_enviado/espera.csv", csv("telefone,nome,pedido,entrega", "5511960000901,Lia,1,hoje"));
-        SFTP.put("/inbox/pedido_enviado/pronta.csv", csv("telefone,nome,pedido,entrega", "5511960000902,Mel,2,hoje"));
-        SFTP.put("/inbox/pedido_enviado/pronta.csv.done", new byte[0]);
-        awaitArchived(SFTP, "pedido_enviado", "pronta", ".csv");
-        assertThat(SFTP.exists("/inbox/pedido_enviado/espera.csv")).isTrue();
+        SFTP.put(INBOX + "/pedido_enviado/espera.csv", csv("telefone,nome,pedido,entrega", "5511960000901,Lia,1,hoje"));
+        SFTP.put(INBOX + "/pedido_enviado/pronta.csv", csv("telefone,nome,pedido,entrega", "5511960000902,Mel,2,hoje"));
+        SFTP.put(INBOX + "/pedido_enviado/pronta.csv.done", new byte[0]);
+        awaitArchived(SFTP, INBOX, "pedido_enviado", "pronta", ".csv");
+        assertThat(SFTP.exists(INBOX + "/pedido_enviado/espera.csv")).isTrue();
 
-        SFTP.put("/inbox/pedido_enviado/espera.csv.done", new byte[0]);
-        awaitArchived(SFTP, "pedido_enviado", "espera", ".csv");
-        await().atMost(Duration.ofSeconds(10)).until(() -> SFTP.filesUnder("/inbox/pedido_enviado").isEmpty()); // .done files too
+        SFTP.put(INBOX + "/pedido_enviado/espera.csv.done", new byte[0]);
+        awaitArchived(SFTP, INBOX, "pedido_enviado", "espera", ".csv");
+        await().atMost(Duration.ofSeconds(10)).until(() -> SFTP.filesUnder(INBOX + "/pedido_enviado").isEmpty()); // .done files too
     }
 }

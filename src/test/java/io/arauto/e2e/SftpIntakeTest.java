@@ -265,7 +265,7 @@ class SftpIntakeTest {
     void rejectedFileGoesToErrorWithItsNoteOnTheServer() throws Exception {
         SFTP.put("/inbox/nao_existe/pedidos.csv", csv("telefone,nome,pedido,entrega", "5511960000401,Ana,1,hoje"));
         String note = await().atMost(Duration.ofSeconds(20)).until(() -> SFTP.filesUnder("/inbox/error").stream()
-                .filter(p -> p.matches("/inbox/error/pedidos\\.\\d{8}-\\d{6}\\.csv\\.error\\.txt")).findFirst().orElse(null), p -> p != null);
+                .filter(p -> p.matches("/inbox/error/pedidos(\\.\\d{8}-\\d{6}(-\\d+)?)?\\.csv\\.error\\.txt")).findFirst().orElse(null), p -> p != null);
         assertThat(new String(SFTP.read(note), StandardCharsets.UTF_8)).contains("nao_existe/pedidos.csv was not taken",
                 "There is no template named 'nao_existe'");
         await().atMost(Duration.ofSeconds(10)).until(() -> SFTP.exists(note.replaceFirst("\\.error\\.txt$", "")));

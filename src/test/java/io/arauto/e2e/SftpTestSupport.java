@@ -64,11 +64,16 @@ final class SftpTestSupport {
 
     /** Waits for the file to leave the inbox for archive/&lt;template&gt;/&lt;base&gt;.&lt;campaign&gt;&lt;ext&gt; and returns the campaign. */
     static long awaitArchived(EmbeddedSftpServer server, String template, String base, String ext) {
+        return awaitArchived(server, "/inbox", template, base, ext);
+    }
+
+    /** {@link #awaitArchived(EmbeddedSftpServer, String, String, String)} for an intake directory other than /inbox. */
+    static long awaitArchived(EmbeddedSftpServer server, String directory, String template, String base, String ext) {
         String archived = await().atMost(Duration.ofSeconds(30)).until(() -> {
-            if (server.exists("/inbox/" + template + "/" + base + ext)) {
+            if (server.exists(directory + "/" + template + "/" + base + ext)) {
                 return null;
             }
-            return server.filesUnder("/inbox/archive/" + template).stream()
+            return server.filesUnder(directory + "/archive/" + template).stream()
                     .filter(p -> p.matches(".*/" + Pattern.quote(base) + "\\.\\d+" + Pattern.quote(ext))).findFirst().orElse(null);
         }, p -> p != null);
         return Long.parseLong(archived.substring(archived.lastIndexOf('/') + base.length() + 2, archived.length() - ext.length()));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,9 +25,12 @@ import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceW
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
@@ -48,6 +52,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     private volatile String slowName;
     private volatile Duration slowPause = Duration.ZERO;
     private final AtomicInteger slowReads = new AtomicInteger();
+    private volatile String loginFolder = "/";
 
     public EmbeddedSftpServer() {
         try {
@@ -70,7 +75,21 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         sshd.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
         sshd.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
                 && authorizedKeys.stream().anyMatch(authorized -> KeyUtils.compareKeys(authorized, key)));
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().build();
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory() {
+            @Override
+            public Command createSubsystem(ChannelSession channel) {
+                // a session starts in the login folder, as OpenSSH's does in the user's home; "/" stays the served root
+                SftpSubsystem subsystem = new SftpSubsystem(channel, this) {
+                    @Override
+                    public void setFileSystem(FileSystem fileSystem) {
+                        super.setFileSystem(fileSystem);
+                        defaultDir = fileSystem.getPath(loginFolder);
+                    }
+                };
+                getRegisteredListeners().forEach(subsystem::addSftpEventListener);
+                return subsystem;
+            }
+        };
         sftp.addSftpEventListener(new SftpEventListener() {
             @Override
             public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
@@ -116,6 +135,17 @@ public final class EmbeddedSftpServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The folder a session starts in, as a server path ("/home/arauto"); "/" unless set. It must exist for logins to work. */
+    public EmbeddedSftpServer loginFolder(String serverPath) {
+        try {
+            Files.createDirectories(local(serverPath));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.loginFolder = serverPath;
+        return this;
     }
 
     /** The folder the server serves as its root ("/"). */
@@ -165,7 +195,8 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         Path target = local(serverPath);
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = target.resolveSibling("." + target.getFileName() + ".uploading");
+            // a short hidden name, so that a name near the file system's limit can be put too
+            Path tmp = target.resolveSibling("." + java.util.UUID.randomUUID() + ".uploading");
             Files.write(tmp, content);
             return Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -8,12 +8,13 @@ import org.apache.camel.spi.EndpointStrategy;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 
 import io.arauto.config.ArautoProperties;
+import io.arauto.config.SftpSettings;
 
 /**
  * How Arauto connects to the SFTP server, written once for every sftp endpoint of the routes (the
  * intake-sftp consumer and the sftp-put producer): the login, the host key checked against
  * known_hosts only, the connect time-out, keep-alives, one connection attempt per poll, binary
- * transfers. Camel hands each endpoint here as it creates it, before anything connects; the
+ * transfers, and an absolute directory kept absolute. Camel hands each endpoint here as it creates it, before anything connects; the
  * password and the key's passphrase go straight into its configuration, never into a URI.
  */
 public class SftpConnection implements EndpointStrategy, CamelContextConfiguration {
@@ -65,5 +66,10 @@ public class SftpConnection implements EndpointStrategy, CamelContextConfigurati
         connection.setBinary(true);
         // one attempt per poll: retrying is the poller's business, with backoff
         endpoint.setMaximumReconnectAttempts(0);
+        String directory = SftpSettings.directory(sftp.getDirectory());
+        if (directory.startsWith("/")) {
+            // the server's absolute path, as OpenSSH's sftp reads it; the URI could only carry it relative to the login folder
+            connection.setDirectory(directory);
+        }
     }
 }

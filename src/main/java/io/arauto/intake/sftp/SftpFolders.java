@@ -2,23 +2,51 @@ package io.arauto.intake.sftp;
 
 import java.time.Clock;
 
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
 import io.arauto.intake.FileNames;
 
 /**
- * Names on the SFTP server, relative to its intake directory; the twin of LocalFolders. A rejected file always gets a
- * time-stamped name in error/, so a second rejection of the same name never overwrites the first
- * and no extra round trip is needed to find out whether the plain name is taken.
+ * Names on the SFTP server, relative to its intake directory; the twin of LocalFolders. A rejected file gets the first
+ * of {@link FileNames#errorNames} that is free in error/, claimed by putting its note there, empty, through the
+ * sftp-error-name route, which refuses a name that is taken (the server's rename never replaces a file). So no two
+ * rejected files get the same name, whichever instance rejects them.
  */
 public class SftpFolders {
 
     private final Clock clock;
+    private final ProducerTemplate routes;
 
-    public SftpFolders(Clock clock) {
+    public SftpFolders(Clock clock, ProducerTemplate routes) {
         this.clock = clock;
+        this.routes = routes;
     }
 
-    /** {@code error/<name>.<yyyyMMdd-HHmmss>.<ext>}. */
+    /** {@code error/<name>}, first free of {@code <name>}, {@code <name>.<yyyyMMdd-HHmmss>.<ext>}, {@code ...-2.<ext>} and on. */
     public String errorTarget(String fileName) {
-        return "error/" + FileNames.timeStamped(fileName, clock.instant());
+        for (String name : FileNames.errorNames(fileName, clock.instant())) {
+            String target = "error/" + name;
+            try {
+                routes.sendBodyAndHeader("direct:sftp-error-name", "", Exchange.FILE_NAME, target + ".error.txt");
+                return target;
+            } catch (CamelExecutionException e) {
+                if (!taken(e)) {
+                    throw e;
+                }
+            }
+        }
+        throw new IllegalStateException("error/ on the SFTP server holds " + FileNames.MOST_ERROR_NAMES + " files named like "
+                + fileName + " from this second");
+    }
+
+    private static boolean taken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("already exist")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -2,6 +2,7 @@ package io.arauto.intake.sftp;
 
 import java.time.Clock;
 
+import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,8 +33,10 @@ public class SftpIntakeConfig {
 
     @Bean
     public SftpReadLockStrategy sftpReadLock(ArautoProperties properties, StableFileWatch sftpStableFiles, IntakeClaims claims,
-                                             CampaignIntake intakes) {
-        return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, intakes);
+                                             CampaignIntake intakes, SftpFolders sftpFolders, ProducerTemplate routes,
+                                             SftpHealthIndicator sftpHealthIndicator) {
+        return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, intakes,
+                new SftpLongNames(sftpFolders, intakes, routes), sftpHealthIndicator);
     }
 
     @Bean
@@ -47,7 +50,7 @@ public class SftpIntakeConfig {
     }
 
     @Bean
-    public SftpFolders sftpFolders(Clock clock) {
-        return new SftpFolders(clock);
+    public SftpFolders sftpFolders(Clock clock, ProducerTemplate routes) {
+        return new SftpFolders(clock, routes);
     }
 }

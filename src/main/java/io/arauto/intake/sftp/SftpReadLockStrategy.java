@@ -30,12 +30,17 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
     private final StableFileWatch stable;
     private final IntakeClaims claims;
     private final CampaignIntake intakes;
+    private final SftpLongNames longNames;
+    private final SftpHealthIndicator health;
 
-    public SftpReadLockStrategy(String server, StableFileWatch stable, IntakeClaims claims, CampaignIntake intakes) {
+    public SftpReadLockStrategy(String server, StableFileWatch stable, IntakeClaims claims, CampaignIntake intakes,
+                                SftpLongNames longNames, SftpHealthIndicator health) {
         this.server = server;
         this.stable = stable;
         this.claims = claims;
         this.intakes = intakes;
+        this.longNames = longNames;
+        this.health = health;
     }
 
     @Override
@@ -46,6 +51,9 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
     public boolean acquireExclusiveReadLock(GenericFileOperations<SftpRemoteFile> operations, GenericFile<SftpRemoteFile> file,
                                             Exchange exchange) {
         String path = file.getAbsoluteFilePath();
+        if (!health.moveDue(path)) {
+            return false; // its move to archive/ failed a moment ago: it waits its turn
+        }
         if (!stable.isStable(path, file.getFileLength(), file.getLastModified())) {
             log.trace("{} is not yet still ({} bytes, modified {})", path, file.getFileLength(), file.getLastModified());
             return false;
@@ -56,13 +64,23 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
             return false;
         }
         boolean unchanged = false;
+        boolean tooLong = longNames.tooLong(file);
         try {
             // the listing may be stale: another instance may have archived the file since, or it changed
             unchanged = unchanged(operations, file);
+            if (unchanged && tooLong) { // it could not be downloaded: refused as it is, on the server
+                longNames.reject(operations, file);
+                stable.forget(file.getAbsoluteFilePath());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         } finally {
-            if (!unchanged) {
+            if (!unchanged || tooLong) {
                 claims.remove(key);
             }
+        }
+        if (tooLong) {
+            return false;
         }
         if (unchanged) {
             exchange.setProperty(Exchanges.SFTP_CLAIM, key);
@@ -78,9 +96,11 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
             if (campaign != null) {
                 if (gone(operations, file.getAbsoluteFilePath())) {
                     intakes.archived(campaign);
-                } else {
-                    log.warn("{} could not be moved to archive/; it stays in the inbox and is archived as campaign {} when it is read "
-                            + "again, without sending anything twice", file.getAbsoluteFilePath(), campaign);
+                    health.moved(file.getAbsoluteFilePath());
+                } else { // archived as campaign N when it is read again, without sending anything twice
+                    String target = exchange.getMessage().getHeader(Exchanges.ARCHIVE_TARGET, String.class);
+                    health.moveFailed(file.getAbsoluteFilePath(), file.getRelativeFilePath() + " could not be moved to archive/: "
+                            + obstacle(operations, file.getEndpointPath(), target));
                 }
             }
         } finally {
@@ -132,6 +152,36 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
             }
         }
         return false;
+    }
+
+    /**
+     * Why a move to {@code target} (relative to the intake directory) could not happen: a folder on the way that is a file
+     * on the server, or else what the server is likely refusing.
+     */
+    private static String obstacle(GenericFileOperations<SftpRemoteFile> operations, String directory, String target) {
+        if (target != null) {
+            String base = directory.isEmpty() ? "" : directory + "/";
+            String[] parts = target.split("/");
+            String parent = directory;
+            for (int i = 0; i < parts.length - 1; i++) {
+                String name = parts[i];
+                String here = (parent.isEmpty() ? "" : parent + "/") + name;
+                try {
+                    for (Object entry : operations.listFiles(parent.isEmpty() ? "." : parent)) {
+                        SftpRemoteFile remote = (SftpRemoteFile) entry;
+                        if (remote.getFilename().equals(name) && !remote.isDirectory()) {
+                            return here + " on the server is a file, not a folder, so nothing can be put under it";
+                        }
+                    }
+                } catch (RuntimeException cannotList) {
+                    break;
+                }
+                parent = here;
+            }
+            return "the server refused to put it at " + base + target + " (check that the login may create folders and rename "
+                    + "files there)";
+        }
+        return "the server refused the move";
     }
 
     /** True only when the server says the file is no longer there; a failure to ask is not an answer. */

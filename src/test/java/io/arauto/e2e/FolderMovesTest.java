@@ -91,7 +91,7 @@ class FolderMovesTest extends ArautoTestBase {
         // the file and its note, whichever attempt moved it (one made while error/ was still a file writes its note once it can)
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(filesUnder(error).stream()
                 .filter(p -> p.getFileName().toString().startsWith("recusado"))).hasSize(2));
-        assertThat(Files.readString(error.resolve("recusado.csv.error.txt"))).contains("lacks column(s)");
+        assertThat(Files.readString(error.resolve("recusado.csv.error.txt"))).contains("reads as a single column");
     }
 
     private Health inboxHealth() {

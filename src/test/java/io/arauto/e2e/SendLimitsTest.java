@@ -132,7 +132,7 @@ class SendLimitsTest {
     void whenTheTierIsSpentNewNumbersWaitWithTheReasonAndGoOnByThemselvesOnceTheOldestAgesOut() throws IOException {
         at(SAO_PAULO, "12:00");
         Instant first = CLOCK.instant();
-        List<String> to = List.of("+5511960000101", "+5511960000102", "+5511960000103", "+5511960000104", "+5511960000105");
+        List<String> to = List.of("+5511962000101", "+5511962000102", "+5511962000103", "+5511962000104", "+5511962000105");
         long campaign = campaign("tier.csv", to.toArray(String[]::new));
 
         // three numbers go, the other two wait until the first three are 24 hours old
@@ -162,23 +162,23 @@ class SendLimitsTest {
 
         // an hour later: a number messaged within the 24 hours costs nothing more, a new one waits
         CLOCK.advance(Duration.ofHours(1));
-        long again = campaign("again.csv", to.get(0), "+5511960000106");
+        long again = campaign("again.csv", to.get(0), "+5511962000106");
         await().atMost(Duration.ofSeconds(20)).until(() -> status(again, 2).equals("SENT") && waiting(again) == 1);
         assertThat(requestsTo(digits(to.get(0)))).hasSize(2);
         assertThat(reason(again, 3)).contains("daily limit of 3 recipients");
         assertThat(nextAttempt(again, 3)).isEqualTo(first.plus(Duration.ofHours(24)));
-        assertThat(requestsTo("5511960000106")).isEmpty();
+        assertThat(requestsTo("5511962000106")).isEmpty();
 
         // 24 hours after the first three their places are free again and the waiting messages go by themselves, but the
         // number messaged again an hour later still holds one: two of the three new numbers go, the third waits an hour more
         CLOCK.set(first.plus(Duration.ofHours(24)));
         await().atMost(Duration.ofSeconds(20)).until(() -> ledger.queryForList("select status, next_attempt_at from message "
-                + "where phone_e164 in (?, ?, ?) order by status", to.get(3), to.get(4), "+5511960000106"), l -> l.size() == 3
+                + "where phone_e164 in (?, ?, ?) order by status", to.get(3), to.get(4), "+5511962000106"), l -> l.size() == 3
                 && "QUEUED".equals(l.get(0).get("status")) && "SENT".equals(l.get(1).get("status")) && "SENT".equals(l.get(2).get("status"))
                 && first.plus(Duration.ofHours(25)).equals(((OffsetDateTime) l.get(0).get("next_attempt_at")).toInstant()));
         CLOCK.set(first.plus(Duration.ofHours(25)));
         await().atMost(Duration.ofSeconds(20)).until(() -> count(campaign, "SENT") == 5 && status(again, 3).equals("SENT"));
-        for (String phone : List.of(to.get(1), to.get(2), to.get(3), to.get(4), "+5511960000106")) {
+        for (String phone : List.of(to.get(1), to.get(2), to.get(3), to.get(4), "+5511962000106")) {
             assertThat(requestsTo(digits(phone))).as("requests to %s", phone).hasSize(1);
         }
         assertThat(reason(campaign, 5)).isNull();
@@ -187,7 +187,7 @@ class SendLimitsTest {
     @Test
     void theWindowIsTheRecipientsOwnSoSaoPauloGoesWhileManausAndLosAngelesWait() {
         at(SAO_PAULO, "08:30"); // 07:30 in Manaus, 04:30 in Los Angeles
-        String saoPaulo = "+5511960000201";
+        String saoPaulo = "+5511962000201";
         String manaus = "+5592960000202";
         String losAngeles = "+14155550100";
         long campaign = campaign("window.csv", saoPaulo, manaus, losAngeles);
@@ -217,14 +217,14 @@ class SendLimitsTest {
     @Test
     void sendingMetricsAreScrapedOverHttp() throws IOException {
         at(SAO_PAULO, "08:30");
-        String refused = "5511960000302";
+        String refused = "5511962000302";
         CLOUD_API.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(refused)))
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
                         .withBody("{\"error\":{\"message\":\"(#131026) Message undeliverable\",\"type\":\"OAuthException\","
                                 + "\"code\":131026,\"error_data\":{\"messaging_product\":\"whatsapp\","
                                 + "\"details\":\"Message Undeliverable.\"},\"fbtrace_id\":\"Az8or2yhqkZfEZ-_4Qn_Bam\"}}")));
         double acceptedBefore = metric(scrape(), "arauto_send_attempts_total{code=\"none\",outcome=\"accepted\"}");
-        long campaign = campaign("metrics.csv", "+5511960000301", "+" + refused, "+5592960000303"); // Manaus waits for 08:00
+        long campaign = campaign("metrics.csv", "+5511962000301", "+" + refused, "+5592960000303"); // Manaus waits for 08:00
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(campaign, 2).equals("SENT") && status(campaign, 3).equals("FAILED")
                 && waiting(campaign) == 1);

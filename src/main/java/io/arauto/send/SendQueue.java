@@ -44,6 +44,12 @@ public class SendQueue {
     /** The last row handed out per campaign, so each batch reads on instead of scanning from the top. */
     private final Map<Long, Integer> cursors = new ConcurrentHashMap<>();
     private final Map<Long, Long> progressLoggedAt = new ConcurrentHashMap<>();
+    /** Since the start: the first message goes alone (COLD, FIRST_OUT), then a quiet second (QUIET), then full batches. */
+    private enum Start { COLD, FIRST_OUT, QUIET, WARM }
+    private static final java.time.Duration QUIET = java.time.Duration.ofMillis(1_010);
+    /** Read and written by the dispatch timer's one thread only (the route is synchronous). */
+    private Start start = Start.COLD;
+    private long quietUntil;
     /** The campaign that got the last share of the last batch: the next batch begins after it. */
     private volatile long lastServed;
     private static final long PROGRESS_EVERY = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -58,8 +64,10 @@ public class SendQueue {
         this.messages = messages;
         this.optOuts = optOuts;
         this.audit = audit;
-        // a batch is opt-out-checked once, so it holds about a second's worth of sending at most
-        this.batchSize = (int) Math.max(1, Math.min(properties.getSend().getBatchSize(), Math.ceil(properties.getSend().getRate())));
+        // a batch is opt-out-checked once, so it holds two seconds' worth of sending at most: long enough that the pause
+        // between two batches (the last answers, the next batch's checks) costs little of the pace, short enough that an
+        // opt-out never waits long
+        this.batchSize = (int) Math.max(1, Math.min(properties.getSend().getBatchSize(), 2L * properties.getSend().getRate()));
     }
 
     /**
@@ -71,9 +79,19 @@ public class SendQueue {
         if (sender.stopping() || !ledger.upOrBack() || !brake.mayTakeBatch()) {
             return List.of(); // Meta's rate limits or an account error hold all sending (SendBrake)
         }
+        if (start == Start.QUIET) {
+            if (System.nanoTime() < quietUntil) {
+                return List.of(); // the second after the first message: see batchDone
+            }
+            start = Start.WARM;
+        }
         brake.newBatch();
         try {
-            return takeBatch();
+            List<QueuedMessage> batch = takeBatch(start == Start.WARM ? batchSize : 1);
+            if (start == Start.COLD && !batch.isEmpty()) {
+                start = Start.FIRST_OUT;
+            }
+            return batch;
         } catch (DataAccessException | TransactionException e) {
             ledger.failed(e);
             return List.of();
@@ -85,7 +103,7 @@ public class SendQueue {
      * share, what one cannot use goes to the others, and the next batch starts with the campaign
      * after the last one served, so a small file behind a big campaign goes within a batch or two.
      */
-    private List<QueuedMessage> takeBatch() {
+    private List<QueuedMessage> takeBatch(int batchSize) {
         List<Long> active = inTurn(campaigns.active());
         List<Long> withWork = new ArrayList<>(active);
         List<QueuedMessage> batch = new ArrayList<>(batchSize);
@@ -144,6 +162,13 @@ public class SendQueue {
 
     /** After a batch went out: reports need rewriting, and on long campaigns the operator hears how far it got. */
     public void batchDone(List<QueuedMessage> batch) {
+        if (start == Start.FIRST_OUT) {
+            // the first message since the start went alone and is answered: the whole path (code, connection) is warm.
+            // Nothing more leaves for a second, so the cold start that held it up on its way cannot bunch it with the
+            // next second's requests: Meta sees no more than arauto.send.rate in any second from the first one on.
+            quietUntil = System.nanoTime() + QUIET.toNanos();
+            start = Start.QUIET;
+        }
         if (sender.stopping() || !ledger.isUp()) {
             return; // nothing to mark that the next batch that goes through will not mark again
         }

@@ -104,6 +104,8 @@ public abstract class ArautoTestBase {
         registry.add("arauto.crm.datasource.password", () -> "");
         registry.add("arauto.optout.query", () -> "select telefone from clientes_optout");
         registry.add("arauto.optout.crm-refresh", () -> "0s");
+        // the shared context sends to thousands of numbers across its tests; SendLimitsTest proves the tier in a context of its own
+        registry.add("arauto.send.daily-limit", () -> "0");
     }
 
     /** An Arauto of its own on {@code dataDir}: test templates, fast timings, sending to the Cloud API stand-in; no CRM. */

@@ -5,6 +5,8 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
+import io.arauto.ledger.LedgerHealthIndicator;
+
 /**
  * {@code /actuator/health} "dailyLimit": the tier and what is left of it. A spent tier is not a
  * fault (messages wait and go on by themselves), so it stays UP and says when sending resumes.
@@ -13,9 +15,11 @@ import org.springframework.stereotype.Component;
 public class DailyLimitHealthIndicator implements HealthIndicator {
 
     private final DailyTier tier;
+    private final LedgerHealthIndicator ledger;
 
-    public DailyLimitHealthIndicator(DailyTier tier) {
+    public DailyLimitHealthIndicator(DailyTier tier, LedgerHealthIndicator ledger) {
         this.tier = tier;
+        this.ledger = ledger;
     }
 
     @Override
@@ -25,6 +29,9 @@ public class DailyLimitHealthIndicator implements HealthIndicator {
         }
         DailyTier.Budget budget;
         try {
+            if (!ledger.isUp()) { // asking it would wait for a connection: the health must answer at once
+                throw new org.springframework.dao.DataAccessResourceFailureException("the ledger is away");
+            }
             budget = tier.recent();
         } catch (DataAccessException e) {
             return Health.unknown().withDetail("limit", tier.limit())

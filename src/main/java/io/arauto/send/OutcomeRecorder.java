@@ -326,18 +326,24 @@ public class OutcomeRecorder {
     private void durably(QueuedMessage m, LedgerWrite write) throws InterruptedException {
         long pause = 250;
         while (true) {
+            if (stopping && !ledger.isUp()) { // each try would wait for a connection: a stop must not wait for the ledger
+                log.warn("Campaign {} row {}: Arauto stopped while the ledger was away; the message will show UNCERTAIN",
+                        m.campaignId(), m.row());
+                return;
+            }
             try {
                 write.run();
                 ledger.written();
                 return;
             } catch (DataAccessException | TransactionException e) {
-                if (ledger.probe()) {
-                    throw new LedgerRefused(e);
-                }
                 if (stopping) {
+                    ledger.failed(e);
                     log.warn("Campaign {} row {}: Arauto stopped before the outcome could be written; the message will show UNCERTAIN",
                             m.campaignId(), m.row());
                     return;
+                }
+                if (ledger.probe()) {
+                    throw new LedgerRefused(e);
                 }
                 Thread.sleep(pause);
                 pause = Math.min(pause * 2, 5_000);

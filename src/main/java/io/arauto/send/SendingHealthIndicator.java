@@ -9,6 +9,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.LedgerHealthIndicator;
 
 /**
  * {@code /actuator/health}'s "sending": DOWN while an account error halts all sending, with the
@@ -21,11 +22,13 @@ public class SendingHealthIndicator implements HealthIndicator {
     private final SendBrake brake;
     private final CampaignLedger campaigns;
     private final Clock clock;
+    private final LedgerHealthIndicator ledger;
 
-    public SendingHealthIndicator(SendBrake brake, CampaignLedger campaigns, Clock clock) {
+    public SendingHealthIndicator(SendBrake brake, CampaignLedger campaigns, Clock clock, LedgerHealthIndicator ledger) {
         this.brake = brake;
         this.campaigns = campaigns;
         this.clock = clock;
+        this.ledger = ledger;
     }
 
     @Override
@@ -38,6 +41,9 @@ public class SendingHealthIndicator implements HealthIndicator {
                 .withDetail("nextProbe", halt.nextProbeAt().toString());
         if (clock.instant().isBefore(brake.heldUntil())) {
             health.withDetail("waitingUntil", brake.heldUntil().toString()).withDetail("waitingBecause", brake.holdReason());
+        }
+        if (!ledger.isUp()) {
+            return health.build(); // the ledger's own component says so; asking it would wait for a connection
         }
         try {
             Map<Long, String> paused = campaigns.paused();

@@ -59,8 +59,8 @@ public class SendsInFlight implements DisposableBean {
                 lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
             if (out == 0) {
-                log.info("Sending stopped: {} requests in flight were answered and recorded; messages not yet sent stay QUEUED for the next start",
-                        waitedFor);
+                log.info("Sending stopped: every request in flight was answered{}; messages not yet sent stay QUEUED for the next start",
+                        waitedFor == 0 ? "" : " (" + waitedFor + " waited for)");
             } else {
                 log.warn("Sending stopped with {} requests still unanswered after {} s; those messages will show UNCERTAIN", out,
                         patience.toSeconds());

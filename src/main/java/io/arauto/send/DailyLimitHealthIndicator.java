@@ -27,15 +27,14 @@ public class DailyLimitHealthIndicator implements HealthIndicator {
         if (!tier.limits()) {
             return Health.up().withDetail("limit", "none").build();
         }
+        if (!ledger.isUp()) { // asking it would wait for a connection: the health must answer at once
+            return ledgerAway();
+        }
         DailyTier.Budget budget;
         try {
-            if (!ledger.isUp()) { // asking it would wait for a connection: the health must answer at once
-                throw new org.springframework.dao.DataAccessResourceFailureException("the ledger is away");
-            }
             budget = tier.recent();
         } catch (DataAccessException e) {
-            return Health.unknown().withDetail("limit", tier.limit())
-                    .withDetail("reason", "The ledger cannot be read, so the recipients of the last 24 hours are not known.").build();
+            return ledgerAway();
         }
         Health.Builder health = Health.up().withDetail("limit", budget.limit())
                 .withDetail("recipientsLast24h", budget.used()).withDetail("remaining", budget.remaining());
@@ -43,5 +42,10 @@ public class DailyLimitHealthIndicator implements HealthIndicator {
             health.withDetail("reason", tier.waitingReason(budget.freesAt()));
         }
         return health.build();
+    }
+
+    private Health ledgerAway() {
+        return Health.unknown().withDetail("limit", tier.limit())
+                .withDetail("reason", "The ledger cannot be read, so the recipients of the last 24 hours are not known.").build();
     }
 }

@@ -151,9 +151,6 @@ public class MessageSender {
 
     /** The committed SENDING mark, or false when the message is not ours to send (or the ledger failed: nothing leaves). */
     private boolean claim0(QueuedMessage m) throws InterruptedException {
-        if (!mayClaim()) {
-            return false;
-        }
         try {
             boolean claimed = messages.markSending(m.campaignId(), m.row());
             ledger.written();

@@ -39,9 +39,6 @@ public class SendPace implements CamelContextConfiguration {
                 bestP = p;
             }
         }
-        while (bestK * (long) Math.ceil(1000.0 / bestP) > rate) {
-            bestP++;
-        }
         this.requests = bestK;
         this.periodMillis = bestP;
     }

@@ -82,36 +82,35 @@ public final class CloudApiStub implements AutoCloseable {
         return server.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
     }
 
-    /** The most requests that arrived within any {@code window}: the rolling-window view of the pace. */
-    public static int busiestWindow(List<Long> arrivals, java.time.Duration window) {
-        int most = 0;
+    /** The busiest window of a run: how many requests, from which one (its index) and when it began (ms). */
+    public record Busiest(int requests, int first, long fromMillis) { }
+
+    /** The window of length {@code window} holding the most of {@code arrivals} (sorted, ms): the rolling-window view of the pace. */
+    public static Busiest busiest(List<Long> arrivals, java.time.Duration window) {
+        Busiest most = new Busiest(0, 0, arrivals.isEmpty() ? 0 : arrivals.get(0));
         int first = 0;
         for (int last = 0; last < arrivals.size(); last++) {
             while (arrivals.get(last) - arrivals.get(first) >= window.toMillis()) {
                 first++;
             }
-            most = Math.max(most, last - first + 1);
+            if (last - first + 1 > most.requests()) {
+                most = new Busiest(last - first + 1, first, arrivals.get(first));
+            }
         }
         return most;
     }
 
+    /** The most requests within any {@code window}. */
+    public static int busiestWindow(List<Long> arrivals, java.time.Duration window) {
+        return busiest(arrivals, window).requests();
+    }
+
     /** Where the busiest window lies: its arrivals, in milliseconds after the first request of the run. */
     public static String describeBusiest(List<Long> arrivals, java.time.Duration window) {
-        int most = 0;
-        int bestFirst = 0;
-        int first = 0;
-        for (int last = 0; last < arrivals.size(); last++) {
-            while (arrivals.get(last) - arrivals.get(first) >= window.toMillis()) {
-                first++;
-            }
-            if (last - first + 1 > most) {
-                most = last - first + 1;
-                bestFirst = first;
-            }
-        }
+        Busiest most = busiest(arrivals, window);
         long t0 = arrivals.get(0);
-        StringBuilder text = new StringBuilder(most + " requests from request " + bestFirst + ":");
-        for (int i = Math.max(0, bestFirst - 5); i < Math.min(arrivals.size(), bestFirst + most + 5); i++) {
+        StringBuilder text = new StringBuilder(most.requests() + " requests from request " + most.first() + ":");
+        for (int i = Math.max(0, most.first() - 5); i < Math.min(arrivals.size(), most.first() + most.requests() + 5); i++) {
             text.append(' ').append(arrivals.get(i) - t0);
         }
         return text.toString();

@@ -114,35 +114,18 @@ class TwoInstancesIT {
         List<Instant> arrivals = meta.arrivals().stream().map(Instant::ofEpochMilli).toList();
         Instant firstAfterKill = arrivals.stream().filter(t -> t.isAfter(killed)).findFirst().orElseThrow();
         Duration failover = Duration.between(killed, firstAfterKill);
-        Window worst = worstSecond(arrivals);
+        CloudApiStub.Busiest worst = CloudApiStub.busiest(meta.arrivals(), Duration.ofSeconds(1));
         System.out.println("TwoInstancesIT: failover " + failover.toMillis() + " ms (lease " + LEASE.toMillis() + " ms); worst 1-second window "
-                + worst.requests + " requests at a rate of " + RATE + ", starting " + Duration.between(killed, worst.from).toMillis()
+                + worst.requests() + " requests at a rate of " + RATE + ", starting "
+                + Duration.between(killed, Instant.ofEpochMilli(worst.fromMillis())).toMillis()
                 + " ms after the kill; " + arrivals.size() + " requests in all" + replay);
 
         AtMostOnce.check(campaign, settled[0], meta.requestsByRecipient(), Set.of(), CONCURRENCY,
                 "after the active sender was killed with arauto.send.concurrency=" + CONCURRENCY, replay);
         assertThat(settled[0].count("SENT") + settled[0].count("UNCERTAIN")).as("rows SENT or UNCERTAIN").isEqualTo(ROWS);
         assertThat(failover).as("from the kill to the next request, the other instance's first" + replay).isLessThan(STALE_AFTER);
-        assertThat(worst.requests).as("the most requests in any 1-second window, both instances together" + replay).isLessThanOrEqualTo(MOST_IN_A_SECOND);
+        assertThat(worst.requests()).as("the most requests in any 1-second window, both instances together" + replay).isLessThanOrEqualTo(MOST_IN_A_SECOND);
         assertThat(stopped).as(standby + " ended within 30 s of SIGTERM").isTrue();
-    }
-
-    record Window(Instant from, int requests) { }
-
-    /** The window [t, t + 1 s) with the most arrivals, of those that start at an arrival. */
-    static Window worstSecond(List<Instant> arrivals) {
-        Window worst = new Window(Instant.EPOCH, 0);
-        int end = 0;
-        for (int start = 0; start < arrivals.size(); start++) {
-            Instant limit = arrivals.get(start).plusSeconds(1);
-            while (end < arrivals.size() && arrivals.get(end).isBefore(limit)) {
-                end++;
-            }
-            if (end - start > worst.requests) {
-                worst = new Window(arrivals.get(start), end - start);
-            }
-        }
-        return worst;
     }
 
     /** Every message row of the ledger, as a status file would show it (the columns the checks look at). */

@@ -131,12 +131,13 @@ public class MessageLedger {
         // a number in Arauto's own opt-out list is never claimed, however recently it got there
         Timestamp now = now();
         int[] claimed = jdbc.batchUpdate("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
-                + "where id = ? and status = 'QUEUED' "
+                + "where id = ? and status = 'QUEUED' and (next_attempt_at is null or next_attempt_at <= ?) "
                 + "and not exists (select 1 from opt_out o where o.phone_e164 = message.phone_e164)", new BatchPreparedStatementSetter() {
                     @Override
                     public void setValues(PreparedStatement ps, int i) throws SQLException {
                         ps.setTimestamp(1, now);
                         ps.setLong(2, ids.get(i));
+                        ps.setTimestamp(3, now); // a retry not yet due stays QUEUED, even when a batch taken earlier still holds it
                     }
 
                     @Override

@@ -3,6 +3,9 @@ package io.arauto.send;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,10 +28,13 @@ import io.arauto.ledger.QueuedMessage;
  * recipient's time ({@link SendWindow}) and within the daily tier ({@link DailyTier}). The others
  * stay QUEUED with the reason on their row and are not handed out again before they may go.
  *
- * <p>The tier is exact because the route has one batch out at a time: the budget is read from the
- * ledger before each batch, the batch takes at most that many new numbers, and it is claimed
- * (which is what the count sees) before the next batch is read. Several instances share one tier
- * only as long as one of them sends at a time (the elected sender).
+ * <p>The tier is never exceeded although the next batch is taken while the last ones are still
+ * being sent: the new numbers a batch was let through with stay reserved here until that batch is
+ * done with ({@link #done}), by which time their claims (what the ledger counts) are committed. The
+ * reservations are read before the ledger, so a number is always in one count or the other, at
+ * worst in both for a moment (the budget then looks a little smaller than it is, never larger).
+ * Only the dispatch timer's one thread admits. Several instances share one tier as long as one of
+ * them sends at a time (the elected sender).
  */
 @Component
 public class SendGate {
@@ -42,6 +48,8 @@ public class SendGate {
     private final LedgerHealthIndicator ledger;
     private final Clock clock;
     private volatile boolean spent;
+    /** New numbers let through per batch not yet done with (by identity: the list the route carries on). */
+    private final Map<List<QueuedMessage>, Integer> reserved = Collections.synchronizedMap(new IdentityHashMap<>());
 
     public SendGate(SendWindow window, DailyTier tier, MessageLedger messages, CampaignLedger campaigns,
                     LedgerHealthIndicator ledger, Clock clock) {
@@ -96,7 +104,9 @@ public class SendGate {
             return batch;
         }
         tier.sweep(now);
+        int outstanding = reserved(); // before the ledger is read: see the class comment
         DailyTier.Budget budget = tier.read(now);
+        int remaining = Math.max(0, budget.remaining() - outstanding);
         Set<String> phones = new LinkedHashSet<>();
         batch.forEach(m -> phones.add(m.e164()));
         Set<String> known = messages.requestedSince(phones, now.minus(DailyTier.DAY));
@@ -108,7 +118,7 @@ public class SendGate {
         for (QueuedMessage m : batch) {
             if (known.contains(m.e164()) || newcomers.contains(m.e164())) {
                 admitted.add(m);
-            } else if (newcomers.size() < budget.remaining()) {
+            } else if (newcomers.size() < remaining) {
                 newcomers.add(m.e164());
                 admitted.add(m);
             } else {
@@ -118,7 +128,21 @@ public class SendGate {
         }
         tier.admitted(budget, newcomers.size(), now);
         logChange(waiting, !newcomers.isEmpty(), resumes);
+        if (!newcomers.isEmpty()) {
+            reserved.put(admitted, newcomers.size());
+        }
         return admitted;
+    }
+
+    private int reserved() {
+        synchronized (reserved) {
+            return reserved.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    /** The batch {@link #admit} let through is done with: its claims are in the ledger, which counts them from now on. */
+    public void done(List<QueuedMessage> batch) {
+        reserved.remove(batch);
     }
 
     /** One line when the limit is reached and one when sending to new numbers goes on, not one per batch. */

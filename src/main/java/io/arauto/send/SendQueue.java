@@ -44,12 +44,14 @@ public class SendQueue {
     /** The last row handed out per campaign, so each batch reads on instead of scanning from the top. */
     private final Map<Long, Integer> cursors = new ConcurrentHashMap<>();
     private final Map<Long, Long> progressLoggedAt = new ConcurrentHashMap<>();
+    /** Per campaign, its messages handed to send-batch and not yet done with: they may still be QUEUED (not yet claimed). */
+    private final Map<Long, Integer> handedOver = new ConcurrentHashMap<>();
     /** Since the start: the first message goes alone (COLD, FIRST_OUT), then a quiet second (QUIET), then full batches. */
     private enum Start { COLD, FIRST_OUT, QUIET, WARM }
     private static final java.time.Duration QUIET = java.time.Duration.ofMillis(1_010);
-    /** Read and written by the dispatch timer's one thread only (the route is synchronous). */
-    private Start start = Start.COLD;
-    private long quietUntil;
+    /** Moved on by the dispatch timer's one thread (nextBatch) and, once, by the first batch's sender (batchDone). */
+    private volatile Start start = Start.COLD;
+    private volatile long quietUntil;
     /** The campaign that got the last share of the last batch: the next batch begins after it. */
     private volatile long lastServed;
     private static final long PROGRESS_EVERY = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -64,20 +66,22 @@ public class SendQueue {
         this.messages = messages;
         this.optOuts = optOuts;
         this.audit = audit;
-        // a batch is opt-out-checked once, so it holds two seconds' worth of sending at most: long enough that the pause
-        // between two batches (the last answers, the next batch's checks) costs little of the pace, short enough that an
-        // opt-out never waits long
-        this.batchSize = (int) Math.max(1, Math.min(properties.getSend().getBatchSize(), 2L * properties.getSend().getRate()));
+        // a batch is opt-out-checked once, so it holds a second's worth of sending at most: the next one is taken while it
+        // is sent (see moreDue), so an opt-out never waits long and the pace never waits for a batch
+        this.batchSize = Math.max(1, Math.min(properties.getSend().getBatchSize(), properties.getSend().getRate()));
     }
 
     /**
      * The next batch, or none while the ledger cannot be written (a probe tells when it is back) or
-     * Arauto is stopping. At most one batch is out at a time (the dispatch timer waits for it), so
-     * the messages held in memory never exceed one batch, whatever the rate and batch size.
+     * Arauto is stopping. The route hands it to two senders over a queue of one (send-batch), so
+     * the messages held in memory never exceed four batches, whatever the rate and batch size.
      */
     public List<QueuedMessage> nextBatch() {
         if (sender.stopping() || !ledger.upOrBack() || !brake.mayTakeBatch()) {
             return List.of(); // Meta's rate limits or an account error hold all sending (SendBrake)
+        }
+        if (start == Start.FIRST_OUT) {
+            return List.of(); // the first message since the start is still out: see batchDone
         }
         if (start == Start.QUIET) {
             if (System.nanoTime() < quietUntil) {
@@ -141,7 +145,8 @@ public class SendQueue {
     private List<QueuedMessage> next(long campaign, int limit) {
         int cursor = cursors.getOrDefault(campaign, 0);
         List<QueuedMessage> slice = messages.queued(campaign, cursor, limit);
-        if (slice.isEmpty() && cursor > 0) {
+        if (slice.isEmpty() && cursor > 0 && !handedOver.containsKey(campaign)) {
+            // (not while a batch handed over may still hold its messages QUEUED: they would be taken twice)
             cursors.remove(campaign); // back to the top for messages waiting for a retry
             slice = messages.queued(campaign, 0, limit);
         }
@@ -160,8 +165,23 @@ public class SendQueue {
         return false;
     }
 
+    /** The batch goes to send-batch now: until {@link #batchDone} its messages are not taken again. */
+    public List<QueuedMessage> handOver(List<QueuedMessage> batch) {
+        batch.forEach(m -> handedOver.merge(m.campaignId(), 1, Integer::sum));
+        return batch;
+    }
+
+    /**
+     * Whether the next batch should be taken at once, without waiting for the poll interval: this
+     * one (what the send window and the daily tier let through) was full, so more is due.
+     */
+    public boolean moreDue(List<QueuedMessage> admitted) {
+        return start == Start.WARM && admitted.size() >= batchSize && sender.mayClaim() && brake.mayTakeBatch() && brake.halt() == null;
+    }
+
     /** After a batch went out: reports need rewriting, and on long campaigns the operator hears how far it got. */
     public void batchDone(List<QueuedMessage> batch) {
+        batch.forEach(m -> handedOver.computeIfPresent(m.campaignId(), (campaign, n) -> n == 1 ? null : n - 1));
         if (start == Start.FIRST_OUT) {
             // the first message since the start went alone and is answered: the whole path (code, connection) is warm.
             // Nothing more leaves for a second, so the cold start that held it up on its way cannot bunch it with the

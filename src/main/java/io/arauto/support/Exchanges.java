@@ -20,8 +20,9 @@ package io.arauto.support;
  * intake               property  campaign-intake (an OpenIntake)         campaign-intake, intake-errors
  * ArautoCampaign       property  sftp-write-back (the Campaign)          sftp-write-back
  * ArautoSftpClaim      property  SftpReadLockStrategy                    SftpReadLockStrategy, SftpExceptionHandler
- * ArautoClaimed        property  send-dispatch, send-cloud-api           send-dispatch, send-cloud-api (the io.arauto.send.Claimed message)
- * ArautoRequestOut     property  send-dispatch (just before the request) send-dispatch (latency); its doCatch: UNCERTAIN if set, QUEUED again if not
+ * ArautoClaimed        property  send-batch, send-cloud-api              send-batch, send-cloud-api (the io.arauto.send.Claimed message)
+ * ArautoRequestOut     property  send-batch (just before the request)    send-batch (latency); its doCatch: UNCERTAIN if set, QUEUED again if not
+ * ArautoMoreDue        property  send-take-batch (SendQueue.moreDue)     send-dispatch (takes the next batch at once while true)
  * </pre>
  */
 public final class Exchanges {
@@ -43,6 +44,8 @@ public final class Exchanges {
     public static final String CLAIMED = "ArautoClaimed";
     /** Exchange property: when the provider's request left (System.nanoTime); a failure after it leaves the message UNCERTAIN. */
     public static final String REQUEST_OUT = "ArautoRequestOut";
+    /** Exchange property: the batch just taken was full, so the dispatch takes the next one at once. */
+    public static final String MORE_DUE = "ArautoMoreDue";
 
     /** Exchange property: the file's {@code io.arauto.intake.OpenIntake} while campaign-intake reads it, and for its error handling. */
     public static final String INTAKE = "intake";

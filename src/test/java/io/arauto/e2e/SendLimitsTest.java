@@ -45,6 +45,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.arauto.ArautoApplication;
 import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.MessageLedger;
+import io.arauto.ledger.QueuedMessage;
+import io.arauto.send.SendGate;
 import io.arauto.support.ErrorLogCheck;
 import io.arauto.support.SettableClock;
 import io.arauto.support.UsesTestTemplates;
@@ -114,6 +116,8 @@ class SendLimitsTest {
     MessageLedger messages;
     @Autowired
     JdbcTemplate ledger;
+    @Autowired
+    SendGate gate;
     @LocalServerPort
     int port;
 
@@ -189,6 +193,47 @@ class SendLimitsTest {
             assertThat(requestsTo(digits(phone))).as("requests to %s", phone).hasSize(1);
         }
         assertThat(reason(campaign, 5)).isNull();
+    }
+
+    /**
+     * The dispatch takes the next batch while the last one is still being sent: the new numbers a batch was let
+     * through with count until that batch is done with, or two batches could spend the same places.
+     */
+    @Test
+    void theTierHoldsWhileTheNextBatchIsTakenBeforeTheLastIsDone() {
+        at(SAO_PAULO, "12:00");
+        // rows in the ledger but the campaign still READING: nothing sends them, the test plays the dispatch
+        long campaign = campaigns.create("overlap.csv", "aviso_simples", "test", "aviso_simples/overlap.csv", "overlap.csv", HEADER);
+        List<String> to = List.of("+5511962000401", "+5511962000402", "+5511962000403", "+5511962000404", "+5511962000405");
+        List<JudgedRow> rows = new ArrayList<>();
+        List<QueuedMessage> queued = new ArrayList<>();
+        for (int i = 0; i < to.size(); i++) {
+            List<String> cells = List.of(to.get(i), "Name", "C-" + i);
+            rows.add(new JudgedRow(i + 2, to.get(i), to.get(i), MessageStatus.QUEUED, null, cells));
+            queued.add(new QueuedMessage(campaign, i + 2, to.get(i), 0, cells));
+        }
+        messages.insert(campaign, rows);
+        List<List<QueuedMessage>> admitted = new ArrayList<>();
+        try {
+            List<QueuedMessage> first = gate.admit(new ArrayList<>(queued.subList(0, 2)));
+            admitted.add(first);
+            assertThat(first).as("two new numbers of the three places").hasSize(2);
+
+            List<QueuedMessage> second = gate.admit(new ArrayList<>(queued.subList(2, 5)));
+            admitted.add(second);
+            assertThat(second).as("the first batch, not yet claimed, still holds two places").extracting(QueuedMessage::e164)
+                    .containsExactly(to.get(2));
+            assertThat(waiting(campaign)).isEqualTo(2);
+
+            // the first batch done with and none of it claimed (held back, say): its places are free again
+            gate.done(first);
+            List<QueuedMessage> third = gate.admit(new ArrayList<>(queued.subList(0, 2)));
+            admitted.add(third);
+            assertThat(third).hasSize(2);
+        } finally {
+            admitted.forEach(gate::done); // the next test has all three places
+            ledger.update("delete from message where campaign_id = ?", campaign);
+        }
     }
 
     @Test

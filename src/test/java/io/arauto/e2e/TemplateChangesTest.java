@@ -73,7 +73,9 @@ class TemplateChangesTest {
     static void properties(DynamicPropertyRegistry registry) {
         ArautoTestBase.appOn(DATA_DIR, registry);
         registry.add("arauto.templates-file", TEMPLATES::toString);
+        // one message at a time (one send thread, batches of one): "half-way" is then the message being sent
         registry.add("arauto.send.batch-size", () -> "1");
+        registry.add("arauto.send.concurrency", () -> "1");
     }
 
     @Autowired

@@ -110,8 +110,10 @@ class OptOutLoopTest extends ArautoTestBase {
             Future<Boolean> claim = tx.execute(t -> {
                 optOuts.optOut("+5511976000011", OptOutSource.BUTTON, "button 'Parar promoções'", Instant.now());
                 Future<Boolean> racing = sender.submit(() -> messages.markSending(campaign, 2));
-                // not committed yet: the claim waits for it rather than taking the message
-                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !racing.isDone());
+                // not committed yet: the claim waits for the message's row rather than taking the message
+                await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                        "select count(*) from information_schema.sessions where blocker_id is not null", Integer.class) > 0);
+                assertThat(racing).isNotDone();
                 return racing;
             });
             assertThat(claim.get(20, TimeUnit.SECONDS)).isFalse();

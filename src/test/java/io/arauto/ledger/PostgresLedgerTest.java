@@ -564,6 +564,29 @@ class PostgresLedgerTest {
         assertThat(row(id, 2)).containsEntry("status", "OPTED_OUT"); // stopped in the opt-out's own commit
     }
 
+    /** On PostgreSQL too a claim racing an opt-out waits for the opt-out's commit (it holds the message's row) and is refused. */
+    @Test
+    void aClaimRacingAnOptOutWaitsForItsCommitAndIsRefused() throws Exception {
+        long id = activeCampaign("claim-race", List.of(queued(2, "+5511975550021"), queued(3, "+5511975550022")));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> claim = tx.execute(t -> {
+                // Meta names the number without its ninth digit
+                optOuts.optOut("+551175550021", OptOutSource.USER_PREFERENCES, "marketing messages stopped", clock.instant());
+                Future<Boolean> racing = sender.submit(() -> messages.markSending(id, 2));
+                await().atMost(Duration.ofSeconds(10)).until(() -> count("select count(*) from pg_locks where not granted") > 0);
+                assertThat(racing).isNotDone();
+                return racing;
+            });
+            assertThat(claim.get(10, TimeUnit.SECONDS)).isFalse();
+        } finally {
+            sender.shutdownNow();
+        }
+        assertThat(row(id, 2)).containsEntry("status", "OPTED_OUT");
+        assertThat(messages.markSending(id, 3)).isTrue();
+    }
+
     @Test
     void optOutIsRecordedOnceAndFoundAgain() throws Exception {
         assertThat(optOuts.optOut("+5511955550001", OptOutSource.REPLY, "Replied SAIR", clock.instant())).isTrue();

@@ -141,7 +141,7 @@ public class OptOutList {
      * messages are still stopped, and nothing else is written.
      */
     public boolean optOut(String e164, OptOutSource source, String detail, Instant at) {
-        List<String> variants = NinthDigit.variants(e164);
+        List<String> variants = variantsOf(e164);
         String reason = "The number opted out (Arauto opt-out list, source " + source.wire() + ": " + source.plain()
                 + ") before it was sent.";
         Outcome outcome;
@@ -189,7 +189,7 @@ public class OptOutList {
      * entry was removed.
      */
     public boolean optIn(String e164, OptOutSource source, Instant at) {
-        List<String> variants = NinthDigit.variants(e164);
+        List<String> variants = variantsOf(e164);
         Boolean removed = tx.execute(t -> {
             int n = named.update("delete from opt_out where phone_e164 in (:variants)", new MapSqlParameterSource("variants", variants));
             if (n == 0) {
@@ -207,6 +207,14 @@ public class OptOutList {
             log.info("{} opted in again (source {}): removed from Arauto's opt-out list", PhoneMask.mask(e164), source.wire());
         }
         return Boolean.TRUE.equals(removed);
+    }
+
+    /** The number in both ninth-digit forms; Meta's {@code wa_id} ("551187654321") needs its "+" first (or PhoneNormalizer.canonical). */
+    private static List<String> variantsOf(String e164) {
+        if (e164 == null || !e164.matches("\\+[1-9]\\d{6,14}")) {
+            throw new IllegalArgumentException("Not a phone number in E.164 form (+5511987654321): " + PhoneMask.maskAll(e164));
+        }
+        return NinthDigit.variants(e164);
     }
 
     private void history(String e164, String kind, OptOutSource source, String detail, Timestamp at, int stopped) {

@@ -31,6 +31,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -200,6 +201,15 @@ class OptOutLoopTest extends ArautoTestBase {
         await().atMost(Duration.ofSeconds(20)).until(() -> settled(campaign));
         assertThat(status(campaign, 2)).isEqualTo("SENT");
         assertThat(requestsTo(nine.substring(1))).hasSize(1);
+    }
+
+    @Test
+    void aNumberNotInE164FormIsRefusedAndNothingIsWritten() {
+        assertThatThrownBy(() -> optOuts.optOut("551176000061", OptOutSource.REPLY, "SAIR", Instant.now()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("E.164").hasMessageNotContaining("551176000061");
+        assertThatThrownBy(() -> optOuts.optIn(null, OptOutSource.OPERATOR, Instant.now())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(jdbc.queryForObject("select count(*) from opt_out_history where phone_e164 like ?", Integer.class, "%76000061"))
+                .isZero();
     }
 
     /** Meta's 131050 for one campaign's message stops the number's queued messages in the others too. */

@@ -10,6 +10,7 @@ public enum AuditEvent {
     MESSAGE_SENT,
     STATUS_RECEIVED,
     OPT_OUT_RECORDED,
+    OPT_IN_RECORDED,
     CAMPAIGN_SETTLED;
 
     private final String wire = name().toLowerCase(Locale.ROOT);

@@ -242,7 +242,16 @@ public class ArautoProperties {
         private String query;
         private Duration crmRefresh = Duration.ofSeconds(30);
         private Duration crmPreload = Duration.ofSeconds(20);
+        /** Replies (and quick-reply buttons) that put the number on Arauto's opt-out list. */
+        private java.util.List<String> keywords = new java.util.ArrayList<>(
+                java.util.List.of("#OPTOUT", "STOP", "SAIR", "PARAR", "CANCELAR", "DESCADASTRAR"));
+        /** Replies (and quick-reply buttons) that take the number off Arauto's opt-out list again. */
+        private java.util.List<String> optInKeywords = new java.util.ArrayList<>(java.util.List.of("VOLTAR", "START"));
 
+        public java.util.List<String> getKeywords() { return keywords; }
+        public void setKeywords(java.util.List<String> keywords) { this.keywords = keywords; }
+        public java.util.List<String> getOptInKeywords() { return optInKeywords; }
+        public void setOptInKeywords(java.util.List<String> optInKeywords) { this.optInKeywords = optInKeywords; }
         public String getQuery() { return query; }
         public void setQuery(String query) { this.query = query; }
         public Duration getCrmRefresh() { return crmRefresh; }

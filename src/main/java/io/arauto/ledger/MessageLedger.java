@@ -12,7 +12,9 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -128,11 +130,12 @@ public class MessageLedger {
     }
 
     private List<Boolean> claim(List<Long> ids) {
-        // a number in Arauto's own opt-out list is never claimed, however recently it got there
+        // a number in Arauto's own opt-out list, with or without its ninth digit, is never claimed, however recently it got there
         Timestamp now = now();
         int[] claimed = jdbc.batchUpdate("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
                 + "where id = ? and status = 'QUEUED' and (next_attempt_at is null or next_attempt_at <= ?) "
-                + "and not exists (select 1 from opt_out o where o.phone_e164 = message.phone_e164)", new BatchPreparedStatementSetter() {
+                + "and not exists (select 1 from opt_out o where o.phone_e164 = message.phone_e164) "
+                + "and not exists (select 1 from opt_out o where o.twin_e164 = message.phone_e164)", new BatchPreparedStatementSetter() {
                     @Override
                     public void setValues(PreparedStatement ps, int i) throws SQLException {
                         ps.setTimestamp(1, now);
@@ -311,6 +314,32 @@ public class MessageLedger {
     public boolean markOptedOut(long campaignId, int row, String reason) {
         return jdbc.update("update message set status = 'OPTED_OUT', reason = ?, updated_at = ? "
                 + "where id = ? and status = 'QUEUED'", reason, now(), key(campaignId, row)) == 1;
+    }
+
+    /**
+     * Every QUEUED message to one of {@code phones} (a number and its ninth-digit twin), in every campaign
+     * that may hold one (being read, active or paused), becomes OPTED_OUT with {@code reason}; in the
+     * caller's transaction. Each campaign's range of keys is scanned (the message table has no index on the
+     * number, so that intake keeps its speed). Returns how many messages each campaign had stopped.
+     */
+    public Map<Long, Integer> optOutQueued(Collection<String> phones, String reason) {
+        Map<Long, Integer> stopped = new LinkedHashMap<>();
+        if (phones.isEmpty()) {
+            return stopped;
+        }
+        List<Long> campaigns = jdbc.queryForList("select id from campaign where status in ('READING', 'ACTIVE', 'PAUSED') order by id",
+                Long.class);
+        MapSqlParameterSource params = new MapSqlParameterSource("phones", new LinkedHashSet<>(phones))
+                .addValue("reason", truncate(reason, 1000)).addValue("now", now());
+        for (long campaign : campaigns) {
+            int n = named.update("update message set status = 'OPTED_OUT', reason = :reason, next_attempt_at = null, updated_at = :now "
+                    + "where id >= :first and id < :end and phone_e164 in (:phones) and status = 'QUEUED'",
+                    params.addValue("first", first(campaign)).addValue("end", first(campaign + 1)));
+            if (n > 0) {
+                stopped.put(campaign, n);
+            }
+        }
+        return stopped;
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.arauto.optout;
 
+import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,16 +19,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.arauto.config.ArautoProperties;
 import io.arauto.audit.AuditEvent;
 import io.arauto.audit.AuditLog;
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.MessageLedger;
+import io.arauto.support.PhoneMask;
+import io.arauto.verdict.NinthDigit;
 import io.arauto.verdict.OptOutCheck;
 import io.arauto.verdict.PhoneNormalizer;
 
 /**
  * Who must not be messaged: the CRM's opt-out query (phones in any format, normalised) and
- * Arauto's own opt_out table. Both are loaded in bulk into compact sets of E.164 numbers; the
+ * Arauto's own opt_out table, which {@link #optOut} and {@link #optIn} change (every source: replies,
+ * buttons, Meta's signals, operators; {@link OptOutSource}). A Brazilian mobile number matches with or
+ * without its ninth digit ({@link NinthDigit}). Both are loaded in bulk into compact sets of E.164 numbers; the
  * CRM's list is reloaded when older than {@code arauto.optout.crm-refresh}.
  */
 @Component
@@ -42,11 +52,17 @@ public class OptOutList {
     private final ArautoProperties properties;
     private final Clock clock;
     private final AuditLog audit;
+    private final TransactionTemplate tx;
+    private final MessageLedger messages;
+    private final CampaignLedger campaigns;
     private volatile LongOpenHashSet crmSet;
     private volatile Instant crmLoadedAt = Instant.EPOCH;
 
-    public OptOutList(JdbcTemplate ledger, CrmDatabase crm, PhoneNormalizer normalizer,
-                      ArautoProperties properties, AuditLog audit, Clock clock) {
+    public OptOutList(JdbcTemplate ledger, TransactionTemplate tx, MessageLedger messages, CampaignLedger campaigns, CrmDatabase crm,
+                      PhoneNormalizer normalizer, ArautoProperties properties, AuditLog audit, Clock clock) {
+        this.tx = tx;
+        this.messages = messages;
+        this.campaigns = campaigns;
         this.audit = audit;
         this.ledger = ledger;
         this.named = new NamedParameterJdbcTemplate(ledger);
@@ -56,7 +72,7 @@ public class OptOutList {
         this.clock = clock;
     }
 
-    /** Both lists as they stand now, for judging the rows of one file. */
+    /** Both lists as they stand now, for judging the rows of one file; a number matches with or without its ninth digit. */
     public Snapshot snapshot() {
         LongOpenHashSet own = new LongOpenHashSet();
         ledger.query("select phone_e164 from opt_out", rs -> {
@@ -69,6 +85,19 @@ public class OptOutList {
     public record Snapshot(LongOpenHashSet own, LongOpenHashSet crm) implements OptOutCheck {
         @Override
         public String sourceOf(long key) {
+            String list = listOf(key);
+            if (list != null) {
+                return list;
+            }
+            long other = NinthDigit.candidate(key); // digits only, so a file of a million mobiles asks libphonenumber only on a hit
+            if (other == 0) {
+                return null;
+            }
+            list = listOf(other);
+            return list != null && NinthDigit.twin(key) == other ? list : null;
+        }
+
+        private String listOf(long key) {
             if (own.contains(key)) {
                 return ARAUTO;
             }
@@ -77,7 +106,7 @@ public class OptOutList {
     }
 
     /**
-     * The numbers among {@code e164s} that are opted out right now, with the list that says so:
+     * The numbers among {@code e164s} that are opted out right now (with or without their ninth digit), with the list that says so:
      * Arauto's table is asked fresh, the CRM's list may be up to crm-refresh old.
      */
     public Map<String, String> optedOut(Collection<String> e164s) {
@@ -86,38 +115,116 @@ public class OptOutList {
             return out;
         }
         LongOpenHashSet crmNow = crmSet();
+        Map<String, List<String>> asked = new HashMap<>(); // each number and its ninth-digit twin -> the numbers asked about
         for (String e164 : e164s) {
-            if (crmNow.contains(PhoneNormalizer.toKey(e164))) {
-                out.put(e164, CRM);
+            for (String variant : NinthDigit.variants(e164)) {
+                asked.computeIfAbsent(variant, v -> new java.util.ArrayList<>(1)).add(e164);
+                if (crmNow.contains(PhoneNormalizer.toKey(variant))) {
+                    out.put(e164, CRM);
+                }
             }
         }
         List<String> own = named.queryForList("select phone_e164 from opt_out where phone_e164 in (:phones)",
-                new MapSqlParameterSource("phones", e164s), String.class);
-        own.forEach(p -> out.put(p, ARAUTO));
+                new MapSqlParameterSource("phones", asked.keySet()), String.class);
+        own.forEach(p -> asked.getOrDefault(p, List.of()).forEach(e164 -> out.put(e164, ARAUTO)));
         return out;
     }
 
     /**
-     * Adds a number to Arauto's own list; true when it was not there yet. Called when Meta refuses a
-     * message with 131050 (the user stopped marketing messages); the webhooks will call it for replies.
+     * Puts {@code e164} on Arauto's own list: {@code source} said so at {@code at}, {@code detail} (the
+     * reply, the button, Meta's error) says how. In the same transaction every QUEUED message to the
+     * number, with or without its ninth digit, in every campaign becomes OPTED_OUT with a reason naming
+     * the source; the entry, its history line and its audit record are written with it. A message claimed
+     * after this commits is refused by its claim ({@link MessageLedger#markSending}): it is no longer
+     * QUEUED, or (rows read from a file whose list was taken earlier, a retry coming back) its number is
+     * on the list. True when the number was not on the list yet (in either form); when it was, queued
+     * messages are still stopped, and nothing else is written.
      */
-    public boolean record(String e164, String source, String detail) {
-        boolean added;
+    public boolean optOut(String e164, OptOutSource source, String detail, Instant at) {
+        List<String> variants = variantsOf(e164);
+        String reason = "The number opted out (Arauto opt-out list, source " + source.wire() + ": " + source.plain()
+                + ") before it was sent.";
+        Outcome outcome;
         try {
-            added = ledger.update("insert into opt_out (phone_e164, source, detail, created_at) "
-                            + "select ?, ?, ?, ? where not exists (select 1 from opt_out where phone_e164 = ?)",
-                    e164, source, detail, java.sql.Timestamp.from(clock.instant()), e164) > 0;
-        } catch (DuplicateKeyException raced) {
-            added = false;
+            outcome = tx.execute(t -> optOut0(e164, variants, source, detail, at, reason));
+        } catch (DuplicateKeyException raced) { // another opt-out of this number committed first: it is on the list now
+            outcome = tx.execute(t -> optOut0(e164, variants, source, detail, at, reason));
         }
+        if (outcome.added() || outcome.stopped() > 0) {
+            log.info("{} opted out (source {}): {}; {} queued messages stopped", PhoneMask.mask(e164), source.wire(),
+                    outcome.added() ? "added to Arauto's opt-out list" : "already on Arauto's opt-out list", outcome.stopped());
+        }
+        return outcome.added();
+    }
+
+    private record Outcome(boolean added, int stopped) { }
+
+    private Outcome optOut0(String e164, List<String> variants, OptOutSource source, String detail, Instant at, String reason) {
+        Timestamp when = Timestamp.from(at);
+        String twin = variants.size() > 1 ? variants.get(1) : null;
+        boolean added = named.update("insert into opt_out (phone_e164, twin_e164, source, detail, created_at) "
+                + "select :phone, :twin, :source, :detail, :at where not exists (select 1 from opt_out where phone_e164 in (:variants))", new MapSqlParameterSource("phone", e164)
+                .addValue("twin", twin, Types.VARCHAR).addValue("source", source.wire()).addValue("detail", truncate(detail, 500))
+                .addValue("at", when).addValue("variants", variants)) > 0;
+        Map<Long, Integer> stopped = messages.optOutQueued(variants, reason);
+        stopped.keySet().forEach(campaigns::markDirty);
+        int count = stopped.values().stream().mapToInt(Integer::intValue).sum();
         if (added) {
-            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            history(e164, "opt_out", source, detail, when, count);
+            Map<String, Object> details = new LinkedHashMap<>();
             details.put("phone", e164);
-            details.put("source", source);
+            details.put("source", source.wire());
             details.put("detail", detail);
+            details.put("opted_out_at", at.toString());
+            details.put("messages_stopped", count);
             audit.record(AuditEvent.OPT_OUT_RECORDED, null, details);
         }
-        return added;
+        return new Outcome(added, count);
+    }
+
+    /**
+     * Takes {@code e164} off Arauto's own list again, in either ninth-digit form: {@code source} said so
+     * at {@code at}. Recorded in the list's history and audited, in one transaction; the history keeps the
+     * opt-out too. Messages already OPTED_OUT stay so; a number on the CRM's list stays out. True when an
+     * entry was removed.
+     */
+    public boolean optIn(String e164, OptOutSource source, Instant at) {
+        List<String> variants = variantsOf(e164);
+        Boolean removed = tx.execute(t -> {
+            int n = named.update("delete from opt_out where phone_e164 in (:variants)", new MapSqlParameterSource("variants", variants));
+            if (n == 0) {
+                return false;
+            }
+            history(e164, "opt_in", source, null, Timestamp.from(at), 0);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("phone", e164);
+            details.put("source", source.wire());
+            details.put("opted_in_at", at.toString());
+            audit.record(AuditEvent.OPT_IN_RECORDED, null, details);
+            return true;
+        });
+        if (Boolean.TRUE.equals(removed)) {
+            log.info("{} opted in again (source {}): removed from Arauto's opt-out list", PhoneMask.mask(e164), source.wire());
+        }
+        return Boolean.TRUE.equals(removed);
+    }
+
+    /** The number in both ninth-digit forms; Meta's {@code wa_id} ("551187654321") needs its "+" first (or PhoneNormalizer.canonical). */
+    private static List<String> variantsOf(String e164) {
+        if (e164 == null || !e164.matches("\\+[1-9]\\d{6,14}")) {
+            throw new IllegalArgumentException("Not a phone number in E.164 form (+5511987654321): " + PhoneMask.maskAll(e164));
+        }
+        return NinthDigit.variants(e164);
+    }
+
+    private void history(String e164, String kind, OptOutSource source, String detail, Timestamp at, int stopped) {
+        ledger.update("insert into opt_out_history (phone_e164, kind, source, detail, at, recorded_at, messages_stopped) "
+                + "values (?, ?, ?, ?, ?, ?, ?)", e164, kind, source.wire(), truncate(detail, 500), at,
+                Timestamp.from(clock.instant()), stopped);
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     /** Loads the CRM's list ahead of need (a timer calls this), so a file rarely waits for it; nothing without a query. */

@@ -23,6 +23,7 @@ import io.arauto.ledger.LedgerHealthIndicator;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.ledger.QueuedMessage;
 import io.arauto.optout.OptOutList;
+import io.arauto.optout.OptOutSource;
 import io.arauto.support.PhoneMask;
 import io.arauto.template.TemplateBinding;
 
@@ -37,9 +38,6 @@ import io.arauto.template.TemplateBinding;
 public class OutcomeRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
-    /** Where a number refused by Meta's 131050 goes on Arauto's opt-out list. */
-    public static final String META_OPT_OUT = "meta-131050";
-
     private final MessageLedger messages;
     private final CampaignLedger campaigns;
     private final OptOutList optOuts;
@@ -237,7 +235,9 @@ public class OutcomeRecorder {
 
     private void optedOut(QueuedMessage m, SendOutcome.Rejected r, String answer) throws InterruptedException {
         // the list first: were Arauto to stop in between, the number is never messaged again either way
-        durably(m, () -> optOuts.record(m.e164(), META_OPT_OUT, "campaign " + m.campaignId() + " row " + m.row() + ": " + r.describe()));
+        // and the number's other queued messages, in every campaign, stop with it
+        durably(m, () -> optOuts.optOut(m.e164(), OptOutSource.META_131050, "campaign " + m.campaignId() + " row " + m.row() + ": "
+                + r.describe(), clock.instant()));
         durably(m, () -> messages.markOptedOutWhileSending(m.campaignId(), m.row(), r.code(), capitalized(answer)
                 + "; the number is now on Arauto's opt-out list."));
         campaigns.markDirty(m.campaignId());

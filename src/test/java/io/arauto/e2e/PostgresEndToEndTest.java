@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
 import io.arauto.optout.OptOutList;
+import io.arauto.optout.OptOutSource;
 import io.arauto.report.StatusReportWriter;
 import io.arauto.support.ErrorLogCheck;
 import io.arauto.support.FastTimings;
@@ -82,12 +83,12 @@ class PostgresEndToEndTest {
     @Test
     void csvGoesThroughAPostgresLedgerToReadStatuses() throws Exception {
         assertThat(ledger.queryForObject("select version()", String.class)).startsWith("PostgreSQL");
-        assertThat(ledger.queryForList("select version from flyway_schema_history where success", String.class)).containsExactly("1", "2", "3", "4", "5", "6", "7");
+        assertThat(ledger.queryForList("select version from flyway_schema_history where success", String.class)).containsExactly("1", "2", "3", "4", "5", "6", "7", "9");
         // the reporter waits ten times as long as a campaign's last rewrite took before the next one, and a cold first
         // XLSX (POI loading its classes) takes most of a second: warmed up, the READ statuses show within a second or two
         Path warmUp = Files.createTempDirectory(DATA_DIR, "warm-up");
         reportWriter.write(warmUp.resolve("warm-up.csv"), warmUp.resolve("warm-up.xlsx"), List.of("telefone"), Collections.emptyIterator());
-        assertThat(optOuts.record("+5531988880106", OptOutList.ARAUTO, "Replied SAIR")).isTrue();
+        assertThat(optOuts.optOut("+5531988880106", OptOutSource.REPLY, "Replied SAIR", java.time.Instant.now())).isTrue();
 
         String csv = String.join("\n",
                 "telefone,nome,pedido,entrega",

@@ -16,6 +16,7 @@ import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.LedgerRecovery;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.optout.OptOutList;
+import io.arauto.optout.OptOutSource;
 import io.arauto.support.HeldResponses;
 import io.arauto.verdict.JudgedRow;
 import io.arauto.verdict.MessageStatus;
@@ -114,7 +115,7 @@ class SendingTest extends ArautoTestBase {
         String leaving = "5511970000003";
         long campaign = campaigns.create("late-optout.csv", "aviso_simples", "test", "aviso_simples/late-optout.csv", "x", HEADER);
         messages.insert(campaign, List.of(row(2, "+" + kept, MessageStatus.QUEUED), row(3, "+" + leaving, MessageStatus.QUEUED)));
-        optOuts.record("+" + leaving, "test", "replied SAIR"); // after the rows were judged, before they are sent
+        optOuts.optOut("+" + leaving, OptOutSource.REPLY, "replied SAIR", Instant.now()); // after the rows were judged, before they are sent
         campaigns.markRead(campaign, 2, true);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> campaigns.find(campaign).orElseThrow().settledAt() != null);

@@ -32,6 +32,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.arauto.optout.OptOutList;
+import io.arauto.optout.OptOutSource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -65,7 +66,7 @@ class SpreadsheetToWhatsAppTest extends ArautoTestBase {
 
     @Test
     void windows1252SemicolonCsvGoesOutAndComesBackAsStatusLines(CapturedOutput log) throws Exception {
-        optOuts.record("+5531988881111", "test", "asked in the shop");
+        optOuts.optOut("+5531988881111", OptOutSource.OPERATOR, "asked in the shop", java.time.Instant.now());
         String csv = String.join("\r\n",
                 "Telefone;Nome;Pedido;Entrega;Cidade",
                 "(11) 98765-4321;João Conceição;1001;25/12/2026;São Paulo",

@@ -18,7 +18,7 @@ class H2LedgerSchemaTest {
         MigrateResult result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 
-        assertThat(result.migrationsExecuted).isEqualTo(7);
+        assertThat(result.migrationsExecuted).isEqualTo(8);
         // V3 dropped the foreign key to campaign, and with it H2's index for it: one B-tree per inserted row
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'MESSAGE' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero();
@@ -29,5 +29,22 @@ class H2LedgerSchemaTest {
         // V7: the sender lock, with the columns Spring Integration's DefaultLockRepository reads and writes
         assertThat(jdbc.queryForList("select column_name from information_schema.columns where table_name = 'INT_LOCK' "
                 + "order by ordinal_position", String.class)).containsExactly("LOCK_KEY", "REGION", "CLIENT_ID", "CREATED_DATE");
+    }
+
+    /** V9: entries written before it get their ninth-digit twin, mobiles only (the claim refuses a number in either form by it). */
+    @Test
+    void optOutsListedBeforeTheTwinColumnGetTheirTwin() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:twins-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("7").load().migrate();
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        for (String phone : new String[] {"+5511987654321", "+552198765432", "+551134567890", "+5511934567890", "+14155550123"}) {
+            jdbc.update("insert into opt_out (phone_e164, source, created_at) values (?, 'operator', current_timestamp)", phone);
+        }
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+
+        assertThat(jdbc.queryForList("select phone_e164 || ' ' || coalesce(twin_e164, '-') from opt_out order by phone_e164", String.class))
+                .containsExactly("+14155550123 -", "+551134567890 -", "+5511934567890 -", "+5511987654321 +551187654321",
+                        "+552198765432 +5521998765432");
     }
 }

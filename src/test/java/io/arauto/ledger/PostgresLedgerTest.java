@@ -33,6 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.arauto.config.ArautoProperties;
 import io.arauto.optout.CrmDatabase;
 import io.arauto.optout.OptOutList;
+import io.arauto.optout.OptOutSource;
 import io.arauto.support.SettableClock;
 import io.arauto.support.SharedPostgres;
 import io.arauto.verdict.JudgedRow;
@@ -77,7 +78,8 @@ class PostgresLedgerTest {
         ArautoProperties properties = new ArautoProperties();
         campaigns = new CampaignLedger(jdbc, tx, json, clock);
         messages = new MessageLedger(jdbc, tx, json, clock);
-        optOuts = new OptOutList(jdbc, new CrmDatabase(properties), new PhoneNormalizer(properties), properties, audit(properties), clock);
+        optOuts = new OptOutList(jdbc, tx, messages, campaigns, new CrmDatabase(properties), new PhoneNormalizer(properties), properties,
+                audit(properties), clock);
     }
 
     @AfterAll
@@ -93,7 +95,7 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(7);
+        assertThat(migration.migrationsExecuted).isEqualTo(8);
         assertThat(columnType("recipient_request", "requested_at")).isEqualTo("timestamp with time zone"); // V6
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3
@@ -555,23 +557,46 @@ class PostgresLedgerTest {
     @Test
     void aNumberInArautosOptOutListIsNeverClaimedForSending() throws Exception {
         long id = activeCampaign("claim-optout", List.of(queued(2, "+5511955550009"), queued(3, "+5511955550010")));
-        optOuts.record("+5511955550009", OptOutList.ARAUTO, "Replied SAIR a moment ago");
+        optOuts.optOut("+5511955550009", OptOutSource.REPLY, "Replied SAIR a moment ago", clock.instant());
 
         assertThat(messages.markSending(id, 2)).isFalse();
         assertThat(messages.markSending(id, 3)).isTrue();
-        assertThat(row(id, 2)).containsEntry("status", "QUEUED"); // the next batch's check marks it OPTED_OUT
+        assertThat(row(id, 2)).containsEntry("status", "OPTED_OUT"); // stopped in the opt-out's own commit
+    }
+
+    /** On PostgreSQL too a claim racing an opt-out waits for the opt-out's commit (it holds the message's row) and is refused. */
+    @Test
+    void aClaimRacingAnOptOutWaitsForItsCommitAndIsRefused() throws Exception {
+        long id = activeCampaign("claim-race", List.of(queued(2, "+5511975550021"), queued(3, "+5511975550022")));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> claim = tx.execute(t -> {
+                // Meta names the number without its ninth digit
+                optOuts.optOut("+551175550021", OptOutSource.USER_PREFERENCES, "marketing messages stopped", clock.instant());
+                Future<Boolean> racing = sender.submit(() -> messages.markSending(id, 2));
+                await().atMost(Duration.ofSeconds(10)).until(() -> count("select count(*) from pg_locks where not granted") > 0);
+                assertThat(racing).isNotDone();
+                return racing;
+            });
+            assertThat(claim.get(10, TimeUnit.SECONDS)).isFalse();
+        } finally {
+            sender.shutdownNow();
+        }
+        assertThat(row(id, 2)).containsEntry("status", "OPTED_OUT");
+        assertThat(messages.markSending(id, 3)).isTrue();
     }
 
     @Test
     void optOutIsRecordedOnceAndFoundAgain() throws Exception {
-        assertThat(optOuts.record("+5511955550001", OptOutList.ARAUTO, "Replied SAIR")).isTrue();
+        assertThat(optOuts.optOut("+5511955550001", OptOutSource.REPLY, "Replied SAIR", clock.instant())).isTrue();
         clock.advance(Duration.ofMinutes(1));
-        assertThat(optOuts.record("+5511955550001", "webhook", "Replied STOP")).isFalse();
+        assertThat(optOuts.optOut("+5511955550001", OptOutSource.BUTTON, "Replied STOP", clock.instant())).isFalse();
         assertThat(jdbc.queryForList("select detail from audit where event = 'opt_out_recorded' and detail like ?", String.class,
                 "%+5511955550001%"))
                 .singleElement().asString().contains("\"phone\":\"+5511955550001\"", "Replied SAIR");
         assertThat(jdbc.queryForMap("select source, detail, created_at from opt_out where phone_e164 = ?", "+5511955550001"))
-                .containsEntry("source", OptOutList.ARAUTO).containsEntry("detail", "Replied SAIR");
+                .containsEntry("source", "reply").containsEntry("detail", "Replied SAIR");
         assertThat(instant(jdbc.queryForObject("select created_at from opt_out where phone_e164 = ?", Object.class, "+5511955550001")))
                 .isEqualTo(START);
 
@@ -582,7 +607,7 @@ class PostgresLedgerTest {
         assertThat(optOuts.snapshot().sourceOf(PhoneNormalizer.toKey("+5511955550002"))).isNull();
 
         // another instance inserts the same number and has not committed yet: our "where not exists" cannot see it,
-        // so our insert waits on the primary key and fails once the other commits; record() says "already there"
+        // so our insert waits on the primary key and fails once the other commits; optOut() says "already there"
         String phone = "+5511955550003";
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (Connection other = dataSource.getConnection()) {
@@ -592,7 +617,7 @@ class PostgresLedgerTest {
                 insert.setString(1, phone);
                 insert.executeUpdate();
             }
-            Future<Boolean> ours = pool.submit(() -> optOuts.record(phone, OptOutList.ARAUTO, "Replied PARAR"));
+            Future<Boolean> ours = pool.submit(() -> optOuts.optOut(phone, OptOutSource.REPLY, "Replied PARAR", clock.instant()));
             await().atMost(Duration.ofSeconds(10)).until(() -> count("select count(*) from pg_locks where not granted") > 0);
             other.commit();
             assertThat(ours.get(10, TimeUnit.SECONDS)).isFalse();
@@ -618,7 +643,8 @@ class PostgresLedgerTest {
         properties.getOptout().setQuery("select celular from clientes");
         CrmDatabase crmDatabase = new CrmDatabase(properties);
         try {
-            OptOutList list = new OptOutList(jdbc, crmDatabase, new PhoneNormalizer(properties), properties, audit(properties), clock);
+            OptOutList list = new OptOutList(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), messages, campaigns,
+                    crmDatabase, new PhoneNormalizer(properties), properties, audit(properties), clock);
             list.refreshCrm();
             OptOutList.Snapshot snapshot = list.snapshot();
             assertThat(snapshot.crm()).hasSize(25000);

@@ -66,7 +66,8 @@ class OutcomeRecorderFailuresTest {
         messages = new MessageLedger(jdbc, tx, json, clock);
         ledger = new LedgerHealthIndicator(jdbc, tx, clock);
         AuditLog audit = new AuditLog(properties, json, clock, jdbc);
-        OptOutList optOuts = new OptOutList(jdbc, new CrmDatabase(properties), new PhoneNormalizer(properties), properties, audit, clock);
+        OptOutList optOuts = new OptOutList(jdbc, tx, messages, campaigns, new CrmDatabase(properties), new PhoneNormalizer(properties),
+                properties, audit, clock);
         recorder = new OutcomeRecorder(messages, campaigns, optOuts, new SendBrake(properties, clock), audit, clock, properties, ledger,
                 new SendMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), campaigns,
                         new DailyTier(messages, clock, properties), ledger));

@@ -30,10 +30,11 @@ import io.arauto.ledger.QueuedMessage;
  *
  * <p>The tier is never exceeded although the next batch is taken while the last ones are still
  * being sent: the new numbers a batch was let through with stay reserved here until that batch is
- * done with ({@link #done}), by which time their claims (what the ledger counts) are committed. The
- * reservations are read before the ledger, so a number is always in one count or the other, at
- * worst in both for a moment (the budget then looks a little smaller than it is, never larger).
- * Only the dispatch timer's one thread admits. Several instances share one tier as long as one of
+ * done with ({@link #done}), by which time their claims (what the ledger counts) are committed. A
+ * reserved number counts once: the reservations are read first, then which of them the ledger
+ * already has, then the ledger's count, so a number claimed meanwhile is in one count or the other
+ * (in both only if its claim falls between the last two reads). Only the dispatch timer's one
+ * thread admits. Several instances share one tier as long as one of
  * them sends at a time (the elected sender).
  */
 @Component
@@ -49,7 +50,7 @@ public class SendGate {
     private final Clock clock;
     private volatile boolean spent;
     /** New numbers let through per batch not yet done with (by identity: the list the route carries on). */
-    private final Map<List<QueuedMessage>, Integer> reserved = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<List<QueuedMessage>, Set<String>> reserved = Collections.synchronizedMap(new IdentityHashMap<>());
 
     public SendGate(SendWindow window, DailyTier tier, MessageLedger messages, CampaignLedger campaigns,
                     LedgerHealthIndicator ledger, Clock clock) {
@@ -104,12 +105,17 @@ public class SendGate {
             return batch;
         }
         tier.sweep(now);
-        int outstanding = reserved(); // before the ledger is read: see the class comment
+        // the order of the reads matters: see the class comment
+        Set<String> pending = reserved();
+        if (!pending.isEmpty()) {
+            pending.removeAll(messages.requestedSince(pending, now.minus(DailyTier.DAY)));
+        }
         DailyTier.Budget budget = tier.read(now);
-        int remaining = Math.max(0, budget.remaining() - outstanding);
+        int remaining = Math.max(0, budget.remaining() - pending.size());
         Set<String> phones = new LinkedHashSet<>();
         batch.forEach(m -> phones.add(m.e164()));
-        Set<String> known = messages.requestedSince(phones, now.minus(DailyTier.DAY));
+        Set<String> known = new HashSet<>(messages.requestedSince(phones, now.minus(DailyTier.DAY)));
+        known.addAll(pending); // already paid for by the batch that holds it
         Set<String> newcomers = new HashSet<>();
         // the first number to age out frees the first place (or, none in the window, those of this batch do)
         Instant resumes = budget.freesAt() != null ? budget.freesAt() : now.plus(DailyTier.DAY);
@@ -129,14 +135,16 @@ public class SendGate {
         tier.admitted(budget, newcomers.size(), now);
         logChange(waiting, !newcomers.isEmpty(), resumes);
         if (!newcomers.isEmpty()) {
-            reserved.put(admitted, newcomers.size());
+            reserved.put(admitted, newcomers);
         }
         return admitted;
     }
 
-    private int reserved() {
+    private Set<String> reserved() {
         synchronized (reserved) {
-            return reserved.values().stream().mapToInt(Integer::intValue).sum();
+            Set<String> all = new HashSet<>();
+            reserved.values().forEach(all::addAll);
+            return all;
         }
     }
 

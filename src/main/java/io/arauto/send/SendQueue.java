@@ -91,11 +91,7 @@ public class SendQueue {
         }
         brake.newBatch();
         try {
-            List<QueuedMessage> batch = takeBatch(start == Start.WARM ? batchSize : 1);
-            if (start == Start.COLD && !batch.isEmpty()) {
-                start = Start.FIRST_OUT;
-            }
-            return batch;
+            return takeBatch(start == Start.WARM ? batchSize : 1);
         } catch (DataAccessException | TransactionException e) {
             ledger.failed(e);
             return List.of();
@@ -167,6 +163,9 @@ public class SendQueue {
 
     /** The batch goes to send-batch now: until {@link #batchDone} its messages are not taken again. */
     public List<QueuedMessage> handOver(List<QueuedMessage> batch) {
+        if (start == Start.COLD) {
+            start = Start.FIRST_OUT; // (not before: a first message held back by the window or the tier goes nowhere)
+        }
         batch.forEach(m -> handedOver.merge(m.campaignId(), 1, Integer::sum));
         return batch;
     }

@@ -93,13 +93,15 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(7);
+        assertThat(migration.migrationsExecuted).isEqualTo(8);
         assertThat(columnType("recipient_request", "requested_at")).isEqualTo("timestamp with time zone"); // V6
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3
         assertThat(columnType("campaign", "archived_at")).isEqualTo("timestamp with time zone");
         assertThat(columnType("intake_claim", "renewed_at")).isEqualTo("timestamp with time zone");
         assertThat(columnType("int_lock", "created_date")).isEqualTo("timestamp without time zone"); // V7: UTC, as the lock registry writes it
+        assertThat(columnType("webhook_event", "payload")).isEqualTo("character varying"); // V8
+        assertThat(columnType("awaiting_reply", "sent_at")).isEqualTo("timestamp with time zone"); // V8
         assertThat(jdbc.queryForObject("select version()", String.class)).startsWith("PostgreSQL");
         assertThat(jdbc.queryForObject("show timezone", String.class)).isEqualTo("America/Sao_Paulo");
         assertThat(columnType("campaign", "created_at")).isEqualTo("timestamp with time zone");

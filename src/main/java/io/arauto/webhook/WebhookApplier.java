@@ -2,6 +2,7 @@ package io.arauto.webhook;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -51,26 +52,44 @@ public class WebhookApplier {
 
     /** Applies event {@code id} (whose body is {@code payload}) unless it was applied already; false then. */
     public boolean apply(long id, String payload) {
-        WebhookContent content;
-        try {
-            content = reader.read(payload);
-        } catch (IllegalArgumentException e) {
-            // signed by Meta (or written by the sandbox) but unreadable: kept as it came, never offered again
-            log.warn("Webhook event {} could not be read and changes nothing: {}", id, e.getMessage());
-            return Boolean.TRUE.equals(tx.execute(t -> events.markApplied(id)));
-        }
-        return Boolean.TRUE.equals(tx.execute(t -> {
-            if (!events.markApplied(id)) {
-                return false; // applied already, or being applied by someone else (the row waits for them)
+        return applyAll(List.of(new Stored(id, WebhookEvents.META, payload))) == 1;
+    }
+
+    /**
+     * Applies the events that were not applied yet, all in one transaction (one commit for a busy
+     * sandbox's hundreds of reports); returns how many it applied. A body that cannot be read is
+     * marked applied and changes nothing.
+     */
+    private int applyAll(List<Stored> batch) {
+        Integer applied = tx.execute(t -> {
+            int count = 0;
+            List<StatusUpdate> statusUpdates = new ArrayList<>();
+            List<WebhookContent> contents = new ArrayList<>();
+            for (Stored event : batch) {
+                if (!events.markApplied(event.id())) {
+                    continue; // applied already, or being applied by someone else (the row waits for them)
+                }
+                count++;
+                try {
+                    WebhookContent content = reader.read(event.payload());
+                    statusUpdates.addAll(content.statuses());
+                    contents.add(content);
+                } catch (IllegalArgumentException e) {
+                    // signed by Meta (or written by the sandbox) but unreadable: kept as it came, never offered again
+                    log.warn("Webhook event {} could not be read and changes nothing: {}", event.id(), e.getMessage());
+                }
             }
-            statuses.applyAll(content.statuses());
-            content.statuses().stream()
-                    .filter(s -> MARKETING_STOPPED.equals(s.code()) && s.recipient() != null)
-                    .forEach(s -> optOuts.marketingStop(s.recipient(), "meta-" + MARKETING_STOPPED, s.at()));
-            content.replies().forEach(replies::apply);
-            content.preferences().forEach(this::preference);
-            return true;
-        }));
+            statuses.applyAll(statusUpdates);
+            for (WebhookContent content : contents) {
+                content.statuses().stream()
+                        .filter(s -> MARKETING_STOPPED.equals(s.code()) && s.recipient() != null)
+                        .forEach(s -> optOuts.marketingStop(s.recipient(), "meta-" + MARKETING_STOPPED, s.at()));
+                content.replies().forEach(replies::apply);
+                content.preferences().forEach(this::preference);
+            }
+            return count;
+        });
+        return applied == null ? 0 : applied;
     }
 
     private void preference(PreferenceChange change) {
@@ -95,11 +114,7 @@ public class WebhookApplier {
         List<Stored> due;
         do {
             due = events.due(BATCH);
-            for (Stored event : due) {
-                if (apply(event.id(), event.payload())) {
-                    applied++;
-                }
-            }
+            applied += applyAll(due);
         } while (due.size() == BATCH);
         events.forgetAppliedBefore(clock.instant().minus(KEEP_APPLIED));
         return applied;

@@ -1,0 +1,104 @@
+package io.arauto.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.arauto.audit.AuditLog;
+import io.arauto.config.ArautoProperties;
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.LedgerHealthIndicator;
+import io.arauto.ledger.MessageLedger;
+import io.arauto.ledger.WebhookEvents;
+import io.arauto.support.SettableClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The webhook endpoint's two refusals that the running app's tests cannot show: a ledger that cannot
+ * take the call (503, so Meta delivers it again, and nothing is applied), and no app secret (every call
+ * refused, and the log says why once at start). On an H2 ledger with Arauto's migrations.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class WhatsAppWebhookControllerTest {
+
+    private static final String SECRET = "app-secret";
+    private static final byte[] BODY = ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":"
+            + "{\"messaging_product\":\"whatsapp\",\"statuses\":[{\"id\":\"wamid.x\",\"status\":\"read\",\"timestamp\":\"1750263773\","
+            + "\"recipient_id\":\"5511950009999\"}]},\"field\":\"messages\"}]}]}").getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+    JdbcTemplate jdbc;
+    ArautoProperties properties = new ArautoProperties();
+    Clock clock = new SettableClock(Instant.parse("2026-06-01T12:00:00Z"));
+
+    @BeforeEach
+    void ledger() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:webhook-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        jdbc = new JdbcTemplate(dataSource);
+        properties.setDataDir(dir);
+        properties.getProvider().setType("cloud-api");
+    }
+
+    @Test
+    void aLedgerThatCannotTakeTheCallGets503AndNothingIsApplied() {
+        properties.getWebhook().setAppSecret(SECRET);
+        WhatsAppWebhookController controller = controller();
+        jdbc.execute("alter table webhook_event rename to webhook_event_away");
+
+        ResponseEntity<String> refused = controller.receive(new WebhookSignature(SECRET).header(BODY), BODY);
+        assertThat(refused.getStatusCode().value()).isEqualTo(503);
+        assertThat(jdbc.queryForObject("select count(*) from audit", Integer.class)).isZero();
+
+        jdbc.execute("alter table webhook_event_away rename to webhook_event");
+        assertThat(controller.receive(new WebhookSignature(SECRET).header(BODY), BODY).getStatusCode().value()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("select count(*) from webhook_event where applied_at is not null", Integer.class)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select count(*) from audit where event = 'status_unmatched'", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAnAppSecretEveryCallIsRefusedAndTheLogSaysWhyAtStart(CapturedOutput log) {
+        WhatsAppWebhookController controller = controller();
+        controller.sayWhetherItCanTakeCalls();
+        assertThat(log.getAll()).contains("The WhatsApp webhook (POST /webhooks/whatsapp) refuses every call: "
+                + "arauto.webhook.app-secret is not set");
+
+        assertThat(controller.receive(new WebhookSignature(SECRET).header(BODY), BODY).getStatusCode().value()).isEqualTo(401);
+        assertThat(controller.receive(null, BODY).getStatusCode().value()).isEqualTo(401);
+        assertThat(jdbc.queryForObject("select count(*) from webhook_event", Integer.class)).isZero();
+        // nor does the subscription check pass without a verify token
+        assertThat(controller.verify("subscribe", "", "123").getStatusCode().value()).isEqualTo(403);
+        assertThat(controller.verify("subscribe", null, "123").getStatusCode().value()).isEqualTo(403);
+    }
+
+    private WhatsAppWebhookController controller() {
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
+        ObjectMapper json = new ObjectMapper();
+        MessageLedger messages = new MessageLedger(jdbc, tx, json, clock);
+        CampaignLedger campaigns = new CampaignLedger(jdbc, tx, json, clock);
+        AuditLog audit = new AuditLog(properties, json, clock, jdbc);
+        WebhookEvents events = new WebhookEvents(jdbc, tx, clock);
+        OptOutSignals none = new OptOutSignalsConfig().noOptOutSignals();
+        WebhookApplier applier = new WebhookApplier(events, new MetaWebhookReader(json), new StatusTracker(messages, campaigns, audit, tx),
+                new ReplyTracker(messages, campaigns, audit, none), none, tx, clock);
+        return new WhatsAppWebhookController(properties, events, applier, new LedgerHealthIndicator(jdbc, tx, clock), clock);
+    }
+}

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.flywaydb.core.Flyway;
@@ -47,6 +49,8 @@ class WhatsAppWebhookControllerTest {
     JdbcTemplate jdbc;
     ArautoProperties properties = new ArautoProperties();
     Clock clock = new SettableClock(Instant.parse("2026-06-01T12:00:00Z"));
+    OptOutSignals signals = new OptOutSignalsConfig().noOptOutSignals();
+    WebhookApplier applier;
 
     @BeforeEach
     void ledger() {
@@ -89,6 +93,67 @@ class WhatsAppWebhookControllerTest {
         assertThat(controller.verify("subscribe", null, "123").getStatusCode().value()).isEqualTo(403);
     }
 
+    @Test
+    void repliesPreferencesAnd131050AreHandedToTheOptOutSignalsOncePerEvent() {
+        properties.getWebhook().setAppSecret(SECRET);
+        List<String> heard = new ArrayList<>();
+        signals = new OptOutSignals() {
+            @Override
+            public void reply(String e164, String text, String buttonPayload, Instant at) {
+                heard.add("reply " + e164 + " " + text + " " + buttonPayload + " " + at);
+            }
+
+            @Override
+            public void marketingStop(String e164, String source, Instant at) {
+                heard.add("stop " + e164 + " " + source + " " + at);
+            }
+
+            @Override
+            public void marketingResume(String e164, String source, Instant at) {
+                heard.add("resume " + e164 + " " + source + " " + at);
+            }
+        };
+        WhatsAppWebhookController controller = controller();
+        // as Meta's reference shows them: a typed reply, a template's quick-reply button, an interactive reply, user_preferences
+        byte[] messages = ("""
+                {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+                  {"value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881", "phone_number_id": "1"},
+                    "contacts": [{"profile": {"name": "Ana"}, "wa_id": "5511950009001"}],
+                    "messages": [
+                      {"from": "5511950009001", "id": "wamid.a", "timestamp": "1750263773", "type": "text", "text": {"body": " Sair. "}},
+                      {"context": {"from": "15550783881", "id": "wamid.sent"}, "from": "5511950009001", "id": "wamid.b",
+                       "timestamp": "1750263774", "type": "button", "button": {"payload": "STOP_PROMOS", "text": "Parar"}},
+                      {"from": "5511950009001", "id": "wamid.c", "timestamp": "1750263775", "type": "interactive",
+                       "interactive": {"type": "button_reply", "button_reply": {"id": "optout", "title": "Descadastrar"}}}]},
+                   "field": "messages"},
+                  {"value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881", "phone_number_id": "1"},
+                    "contacts": [{"wa_id": "5511950009002", "profile": {"name": "Bia"}}],
+                    "user_preferences": [
+                      {"wa_id": "5511950009002", "detail": "User requested to stop marketing messages", "category": "marketing_messages",
+                       "value": "stop", "timestamp": 1750263776},
+                      {"wa_id": "5511950009003", "detail": "User requested to resume marketing messages", "category": "marketing_messages",
+                       "value": "resume", "timestamp": 1750263777}]},
+                   "field": "user_preferences"},
+                  {"value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881", "phone_number_id": "1"},
+                    "statuses": [{"id": "wamid.m", "status": "failed", "timestamp": "1750263778", "recipient_id": "5511950009004",
+                      "errors": [{"code": 131050, "title": "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business",
+                        "message": "Unable to deliver the message.", "error_data": {"details": "User opted out of marketing messages"}}]}]},
+                   "field": "messages"}]}]}""").getBytes(StandardCharsets.UTF_8);
+        assertThat(controller.receive(new WebhookSignature(SECRET).header(messages), messages).getStatusCode().value()).isEqualTo(200);
+        assertThat(heard).containsExactly(
+                "stop +5511950009004 meta-131050 2025-06-18T16:22:58Z",
+                "reply +5511950009001  Sair.  null 2025-06-18T16:22:53Z",
+                "reply +5511950009001 Parar STOP_PROMOS 2025-06-18T16:22:54Z",
+                "reply +5511950009001 Descadastrar optout 2025-06-18T16:22:55Z",
+                "stop +5511950009002 user_preferences 2025-06-18T16:22:56Z",
+                "resume +5511950009003 user_preferences 2025-06-18T16:22:57Z");
+        // the stored event offered again (the sweeper, another instance): applied already, nothing is handed on twice
+        long id = jdbc.queryForObject("select max(id) from webhook_event", Long.class);
+        heard.clear();
+        assertThat(applier.apply(id, new String(messages, StandardCharsets.UTF_8))).isFalse();
+        assertThat(heard).isEmpty();
+    }
+
     private WhatsAppWebhookController controller() {
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         ObjectMapper json = new ObjectMapper();
@@ -96,8 +161,8 @@ class WhatsAppWebhookControllerTest {
         CampaignLedger campaigns = new CampaignLedger(jdbc, tx, json, clock);
         AuditLog audit = new AuditLog(properties, json, clock, jdbc);
         WebhookEvents events = new WebhookEvents(jdbc, tx, clock);
-        OptOutSignals none = new OptOutSignalsConfig().noOptOutSignals();
-        WebhookApplier applier = new WebhookApplier(events, new MetaWebhookReader(json), new StatusTracker(messages, campaigns, audit, tx),
+        OptOutSignals none = signals;
+        applier = new WebhookApplier(events, new MetaWebhookReader(json), new StatusTracker(messages, campaigns, audit, tx),
                 new ReplyTracker(messages, campaigns, audit, none), none, tx, clock);
         return new WhatsAppWebhookController(properties, events, applier, new LedgerHealthIndicator(jdbc, tx, clock), clock);
     }

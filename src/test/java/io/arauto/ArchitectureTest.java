@@ -18,6 +18,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * <pre>
  * intake (+ folder, sftp)  uses  read, verdict, template, optout, ledger, audit
  * send                     uses  ledger, optout, template, verdict, audit
+ * webhook                  uses  ledger, optout, verdict, audit
  * report                   uses  ledger
  * optout                   uses  ledger, verdict, audit
  * ledger                   uses  verdict
@@ -36,6 +37,7 @@ class ArchitectureTest {
     static final ArchRule layersUseOnlyThoseBelowThem = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("intake").definedBy("io.arauto.intake..")
             .layer("send").definedBy("io.arauto.send..")
+            .layer("webhook").definedBy("io.arauto.webhook..")
             .layer("report").definedBy("io.arauto.report..")
             .layer("optout").definedBy("io.arauto.optout..")
             .layer("ledger").definedBy("io.arauto.ledger..")
@@ -46,13 +48,16 @@ class ArchitectureTest {
             .layer("config").definedBy("io.arauto.config..")
             .layer("support").definedBy("io.arauto.support..")
 
-            // the sources, the sending loop and the status files are ends: nothing of Arauto calls them but the routes
+            // the sources, the sending loop, the webhooks and the status files are ends: nothing of Arauto calls them but the
+            // routes and the HTTP server
             .whereLayer("intake").mayNotBeAccessedByAnyLayer()
             .whereLayer("send").mayNotBeAccessedByAnyLayer()
+            .whereLayer("webhook").mayNotBeAccessedByAnyLayer()
             .whereLayer("report").mayNotBeAccessedByAnyLayer()
 
             .whereLayer("intake").mayOnlyAccessLayers("read", "verdict", "template", "optout", "ledger", "audit", "config", "support")
             .whereLayer("send").mayOnlyAccessLayers("ledger", "optout", "template", "verdict", "audit", "config", "support")
+            .whereLayer("webhook").mayOnlyAccessLayers("ledger", "optout", "verdict", "audit", "config", "support")
             .whereLayer("report").mayOnlyAccessLayers("ledger", "config", "support")
             .whereLayer("optout").mayOnlyAccessLayers("ledger", "verdict", "audit", "config", "support")
             // the ledger stores verdicts and statuses; it knows nothing of who writes or reads it
@@ -77,7 +82,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule everyClassIsInAPackageOfTheMap = classes().that().resideInAPackage("io.arauto..")
             .and().resideOutsideOfPackage("io.arauto")
-            .should().resideInAnyPackage("io.arauto.intake..", "io.arauto.send..", "io.arauto.report..", "io.arauto.optout..",
+            .should().resideInAnyPackage("io.arauto.intake..", "io.arauto.send..", "io.arauto.webhook..", "io.arauto.report..", "io.arauto.optout..",
                     "io.arauto.ledger..", "io.arauto.audit..", "io.arauto.verdict..", "io.arauto.read..", "io.arauto.template..",
                     "io.arauto.config..", "io.arauto.support..");
 }

@@ -9,6 +9,12 @@ public enum AuditEvent {
     CAMPAIGN_CREATED,
     MESSAGE_SENT,
     STATUS_RECEIVED,
+    /** A status report for a message the ledger does not know. */
+    STATUS_UNMATCHED,
+    /** A customer wrote (text, button, anything): the message it answered, if any. */
+    REPLY_RECEIVED,
+    /** Messages that got no reply within 24 hours of being sent, one line per campaign and sweep. */
+    MESSAGES_EXPIRED,
     OPT_OUT_RECORDED,
     OPT_IN_RECORDED,
     CAMPAIGN_SETTLED;

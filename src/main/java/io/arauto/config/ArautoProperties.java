@@ -21,6 +21,7 @@ public class ArautoProperties {
     private final Crm crm = new Crm();
     private final Ledger ledger = new Ledger();
     private final Leader leader = new Leader();
+    private final Webhook webhook = new Webhook();
 
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
@@ -38,6 +39,7 @@ public class ArautoProperties {
     public Crm getCrm() { return crm; }
     public Ledger getLedger() { return ledger; }
     public Leader getLeader() { return leader; }
+    public Webhook getWebhook() { return webhook; }
 
     public Path archiveDir() { return dataDir.resolve("archive"); }
     public Path errorDir() { return dataDir.resolve("error"); }
@@ -185,14 +187,43 @@ public class ArautoProperties {
     public static class Sandbox {
         private Duration deliveredAfter = Duration.ofMillis(500);
         private Duration readAfter = Duration.ofMillis(1500);
-        private Duration statusInterval = Duration.ofMillis(200);
+        private Duration replyAfter = Duration.ofSeconds(3);
+        /** Every n-th message the sandbox takes gets a reply (0: none). */
+        private int replyEvery = 4;
+        /** Every n-th message the sandbox takes fails instead of arriving (0: none). */
+        private int failEvery = 5;
 
         public Duration getDeliveredAfter() { return deliveredAfter; }
         public void setDeliveredAfter(Duration deliveredAfter) { this.deliveredAfter = deliveredAfter; }
         public Duration getReadAfter() { return readAfter; }
         public void setReadAfter(Duration readAfter) { this.readAfter = readAfter; }
-        public Duration getStatusInterval() { return statusInterval; }
-        public void setStatusInterval(Duration statusInterval) { this.statusInterval = statusInterval; }
+        public Duration getReplyAfter() { return replyAfter; }
+        public void setReplyAfter(Duration replyAfter) { this.replyAfter = replyAfter; }
+        public int getReplyEvery() { return replyEvery; }
+        public void setReplyEvery(int replyEvery) { this.replyEvery = replyEvery; }
+        public int getFailEvery() { return failEvery; }
+        public void setFailEvery(int failEvery) { this.failEvery = failEvery; }
+    }
+
+    /** {@code arauto.webhook.*}: Meta's webhook calls (statuses, replies) on {@code /webhooks/whatsapp}. */
+    public static class Webhook {
+        private String verifyToken;
+        private String appSecret;
+        /** How often stored events that are due are applied: the sandbox's reports, and calls a crash or an outage left. */
+        private Duration sweepInterval = Duration.ofMillis(200);
+
+        public String getVerifyToken() { return verifyToken; }
+        public void setVerifyToken(String verifyToken) { this.verifyToken = verifyToken; }
+        public String getAppSecret() { return appSecret; }
+        public void setAppSecret(String appSecret) { this.appSecret = appSecret; }
+        public Duration getSweepInterval() { return sweepInterval; }
+        public void setSweepInterval(Duration sweepInterval) { this.sweepInterval = sweepInterval; }
+
+        @Override
+        public String toString() { // neither the token nor the secret reaches a log line
+            return "Webhook[verifyToken=" + (verifyToken == null || verifyToken.isEmpty() ? "unset" : "set")
+                    + ", appSecret=" + (appSecret == null || appSecret.isEmpty() ? "unset" : "set") + "]";
+        }
     }
 
     public static class Send {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -183,17 +184,33 @@ public class MessageLedger {
         markSent(campaignId, row, wamid, () -> { });
     }
 
-    /** As {@link #markSent(long, int, String)}, with {@code andThen} (e.g. its audit record) in the same commit when the message changed. */
+    /**
+     * As {@link #markSent(long, int, String)}, with {@code andThen} (e.g. its audit record) in the same commit when the message
+     * changed. From then on the message waits for a reply (awaiting_reply). A status webhook that found the message by its key
+     * before this outcome was recorded (Meta can be that quick) has moved it on and kept its id: it counts as sent all the same.
+     */
     public void markSent(long campaignId, int row, String wamid, Runnable andThen) throws InterruptedException {
         outcomes.submit(() -> {
+            long id = key(campaignId, row);
+            Timestamp now = now();
             int sent = jdbc.update("update message set status = 'SENT', wamid = ?, reason = null, error_code = null, "
-                    + "next_attempt_at = null, updated_at = ? where id = ? and status in ('SENDING', 'UNCERTAIN')", wamid, now(), key(campaignId, row));
-            if (sent > 0) {
+                    + "next_attempt_at = null, updated_at = ? where id = ? and status in ('SENDING', 'UNCERTAIN')", wamid, now, id);
+            boolean overtaken = sent == 0 && jdbc.queryForObject("select count(*) from message where id = ? and wamid = ?",
+                    Integer.class, id, wamid) > 0;
+            if (sent > 0 || overtaken) {
                 jdbc.update("insert into sent_message (wamid, message_id) select ?, ? from ledger_probe "
-                        + "where not exists (select 1 from sent_message where wamid = ?)", wamid, key(campaignId, row), wamid);
+                        + "where not exists (select 1 from sent_message where wamid = ?)", wamid, id, wamid);
+                awaitReply(id, now);
                 andThen.run();
             }
         });
+    }
+
+    /** The message now waits for its recipient's reply (or its expiry), from {@code sentAt}. */
+    private void awaitReply(long id, Timestamp sentAt) {
+        jdbc.update("insert into awaiting_reply (message_id, phone_e164, sent_at) select id, phone_e164, ? from message "
+                + "where id = ? and phone_e164 is not null and not exists (select 1 from awaiting_reply where message_id = ?)",
+                sentAt, id, id);
     }
 
     public void markFailed(long campaignId, int row, String code, String reason) throws InterruptedException {
@@ -237,9 +254,14 @@ public class MessageLedger {
 
     /** Meta took the message but its id cannot be kept (the ledger refused it): SENT all the same, saying so. */
     public void markSentWithoutId(long campaignId, int row, String reason) throws InterruptedException {
-        outcomes.submit(() -> jdbc.update("update message set status = 'SENT', wamid = null, reason = ?, error_code = null, "
-                + "next_attempt_at = null, updated_at = ? where id = ? and status in ('SENDING', 'UNCERTAIN')",
-                truncate(reason, 1000), now(), key(campaignId, row)));
+        outcomes.submit(() -> {
+            Timestamp now = now();
+            if (jdbc.update("update message set status = 'SENT', wamid = null, reason = ?, error_code = null, "
+                    + "next_attempt_at = null, updated_at = ? where id = ? and status in ('SENDING', 'UNCERTAIN')",
+                    truncate(reason, 1000), now, key(campaignId, row)) > 0) {
+                awaitReply(key(campaignId, row), now);
+            }
+        });
     }
 
     /** A SENDING message the provider refused because its number stopped such messages (Meta's 131050). */
@@ -316,6 +338,13 @@ public class MessageLedger {
                 + "where id = ? and status = 'QUEUED'", reason, now(), key(campaignId, row)) == 1;
     }
 
+    /** What a status report did: whether it named a message the ledger knows, and the campaign when the message changed. */
+    public record StatusApplied(boolean known, Long campaignId) {
+        public boolean changed() {
+            return campaignId != null;
+        }
+    }
+
     /**
      * Every QUEUED message to one of {@code phones} (a number and its ninth-digit twin), in every campaign
      * that may hold one (being read, active or paused), becomes OPTED_OUT with {@code reason}; in the
@@ -343,24 +372,107 @@ public class MessageLedger {
     }
 
     /**
-     * Applies a provider's status report to the message with that wamid, only forward. Returns the
-     * campaign id when the message changed.
+     * Applies a provider's status report, only forward, to the message with that wamid or, failing
+     * that, with that ledger key (Meta's {@code biz_opaque_callback_data}); a message found by its key
+     * keeps the wamid if it had none (its send outcome may not be recorded yet). Either may be null.
      */
+    public StatusApplied applyStatus(String wamid, Long key, MessageStatus status, String code, String reason) {
+        return tx.execute(t -> {
+            Long id = wamid == null ? null
+                    : jdbc.queryForList("select message_id from sent_message where wamid = ?", Long.class, wamid).stream().findFirst().orElse(null);
+            if (id == null && key != null) {
+                List<Boolean> withoutWamid = jdbc.queryForList("select wamid is null from message where id = ?", Boolean.class, key);
+                if (withoutWamid.isEmpty()) {
+                    return new StatusApplied(false, null);
+                }
+                id = key;
+                if (wamid != null && withoutWamid.get(0)) {
+                    jdbc.update("update message set wamid = ? where id = ? and wamid is null", wamid, id);
+                    jdbc.update("insert into sent_message (wamid, message_id) select ?, ? from ledger_probe "
+                            + "where not exists (select 1 from sent_message where wamid = ?)", wamid, id, wamid);
+                }
+            }
+            if (id == null) {
+                return new StatusApplied(false, null);
+            }
+            return new StatusApplied(true, moveForward(id, status, code, reason) ? campaignOf(id) : null);
+        });
+    }
+
+    /** Applies a status by wamid alone (the provider's id); the campaign when the message changed. */
     public Optional<Long> applyStatus(String wamid, MessageStatus status, String code, String reason) {
+        return Optional.ofNullable(applyStatus(wamid, null, status, code, reason).campaignId());
+    }
+
+    private boolean moveForward(long id, MessageStatus status, String code, String reason) {
         List<String> lower = Arrays.stream(MessageStatus.values()).filter(s -> s.canMoveTo(status)).map(Enum::name).toList();
         if (lower.isEmpty()) {
+            return false;
+        }
+        return named.update("update message set status = :status, error_code = coalesce(:code, error_code), "
+                + "reason = :reason, updated_at = :now where id = :id and status in (:lower)", new MapSqlParameterSource()
+                .addValue("status", status.name()).addValue("code", truncate(code, 32)).addValue("reason", truncate(reason, 1000))
+                .addValue("now", now()).addValue("id", id).addValue("lower", lower)) > 0;
+    }
+
+    private static long campaignOf(long id) {
+        return id >>> 32;
+    }
+
+    /** The message a provider's id names, if the ledger knows it. */
+    public Optional<Long> messageOf(String wamid) {
+        return jdbc.queryForList("select message_id from sent_message where wamid = ?", Long.class, wamid).stream().findFirst();
+    }
+
+    /** The latest message sent to any of {@code phones} (one number, written the ways it may be) still waiting for a reply. */
+    public Optional<Long> latestAwaitingReply(Collection<String> phones) {
+        if (phones.isEmpty()) {
             return Optional.empty();
         }
+        return named.queryForList("select a.message_id from awaiting_reply a join message m on m.id = a.message_id "
+                + "where a.phone_e164 in (:phones) and m.status in ('SENT', 'DELIVERED', 'READ') "
+                + "order by a.sent_at desc, a.message_id desc fetch first 1 rows only",
+                new MapSqlParameterSource("phones", new LinkedHashSet<>(phones)), Long.class).stream().findFirst();
+    }
+
+    /** The recipient answered the message: REPLIED (if it may still move there), no longer waiting. The campaign when it changed. */
+    public Optional<Long> markReplied(long id) {
         return tx.execute(t -> {
-            List<Long> ids = jdbc.queryForList("select message_id from sent_message where wamid = ?", Long.class, wamid);
-            if (ids.isEmpty()) {
-                return Optional.<Long>empty();
+            jdbc.update("delete from awaiting_reply where message_id = ?", id);
+            return moveForward(id, MessageStatus.REPLIED, null, null) ? Optional.of(campaignOf(id)) : Optional.<Long>empty();
+        });
+    }
+
+    /** A message that got no reply in time, and the status it had reached. */
+    public record Expired(long campaignId, long messageId, MessageStatus reached) { }
+
+    /**
+     * Up to {@code limit} messages sent before {@code sentBefore} still waiting for a reply become
+     * EXPIRED, each with the reason {@code reasons} gives for the status it had reached (SENT,
+     * DELIVERED or READ); they stop waiting, as do those that went elsewhere meanwhile (FAILED).
+     * One commit. Returns those that expired; fewer than {@code limit} rows looked at means no more are due.
+     */
+    public List<Expired> expireUnanswered(Instant sentBefore, int limit, Function<MessageStatus, String> reasons) {
+        return tx.execute(t -> {
+            Timestamp now = now();
+            List<Expired> expired = new ArrayList<>();
+            List<Object[]> due = jdbc.query("select a.message_id, m.status from awaiting_reply a left join message m on m.id = a.message_id "
+                    + "where a.sent_at < ? order by a.sent_at fetch first " + limit + " rows only",
+                    (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2)}, Timestamp.from(sentBefore));
+            for (Object[] row : due) {
+                long id = (Long) row[0];
+                MessageStatus reached = row[1] == null ? null : MessageStatus.valueOf((String) row[1]);
+                boolean waiting = reached == MessageStatus.SENT || reached == MessageStatus.DELIVERED || reached == MessageStatus.READ;
+                if (waiting) {
+                    if (jdbc.update("update message set status = 'EXPIRED', reason = ?, updated_at = ? where id = ? and status = ?",
+                            truncate(reasons.apply(reached), 1000), now, id, reached.name()) == 0) {
+                        continue; // it moved on meanwhile: looked at again next time
+                    }
+                    expired.add(new Expired(campaignOf(id), id, reached));
+                }
+                jdbc.update("delete from awaiting_reply where message_id = ?", id);
             }
-            int changed = named.update("update message set status = :status, error_code = coalesce(:code, error_code), "
-                    + "reason = :reason, updated_at = :now where id = :id and status in (:lower)", new MapSqlParameterSource()
-                    .addValue("status", status.name()).addValue("code", truncate(code, 32)).addValue("reason", truncate(reason, 1000))
-                    .addValue("now", now()).addValue("id", ids.get(0)).addValue("lower", lower));
-            return changed > 0 ? Optional.of(ids.get(0) >>> 32) : Optional.<Long>empty();
+            return expired;
         });
     }
 

@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Only the active sender takes work: while this instance does not hold the sender lock the routes with the
- * policy activeSenderOnly (send-dispatch, sandbox-statuses) are stopped, no message is claimed, and health
+ * policy activeSenderOnly (send-dispatch, webhook-events) are stopped, no message is claimed, and health
  * says it stands by; once it leads again, they run and the queued messages go.
  */
 class ActiveSenderTest extends ArautoTestBase {
@@ -52,7 +52,7 @@ class ActiveSenderTest extends ArautoTestBase {
         try {
             election.stop(); // as when another instance holds the lock
             await().atMost(Duration.ofSeconds(20)).until(() -> routeStatus("send-dispatch") == ServiceStatus.Stopped
-                    && routeStatus("sandbox-statuses") == ServiceStatus.Stopped);
+                    && routeStatus("webhook-events") == ServiceStatus.Stopped);
             Health standingBy = health.health();
             assertThat(active(standingBy)).isFalse();
             assertThat(standingBy.getDetails().get("role")).asString().startsWith("Standing by");
@@ -65,7 +65,7 @@ class ActiveSenderTest extends ArautoTestBase {
             election.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> "SENT".equals(status(campaign)));
             assertThat(requestsTo(to)).hasSize(1);
-            assertThat(routeStatus("sandbox-statuses")).isEqualTo(ServiceStatus.Started);
+            assertThat(routeStatus("webhook-events")).isEqualTo(ServiceStatus.Started);
             Health leading = health.health();
             assertThat(active(leading)).isTrue();
             assertThat(leading.getDetails()).containsKey("since");

@@ -45,7 +45,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
 @UsesTestTemplates
 @CamelSpringBootTest
-@SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
+// a real port: the webhook tests call /webhooks/whatsapp over HTTP
+@SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class ArautoTestBase {
 
     protected static final Path DATA_DIR;
@@ -57,6 +58,9 @@ public abstract class ArautoTestBase {
     protected static final String PHONE_NUMBER_ID = "1098765432";
     protected static final String TOKEN = "test-token-that-must-never-be-logged";
     protected static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
+    /** The Meta app's secret that signs webhook calls, and the token of its subscription check. */
+    protected static final String WEBHOOK_SECRET = "test-app-secret-that-must-never-be-logged";
+    protected static final String WEBHOOK_VERIFY_TOKEN = "test-verify-token";
 
     /** The requests the Cloud API stand-in received for one recipient, in order. */
     static List<com.github.tomakehurst.wiremock.verification.LoggedRequest> requestsTo(String phone) {
@@ -124,6 +128,8 @@ public abstract class ArautoTestBase {
         registry.add("arauto.provider.cloud-api.phone-number-id", () -> PHONE_NUMBER_ID);
         registry.add("arauto.provider.cloud-api.access-token", () -> TOKEN);
         registry.add("arauto.provider.cloud-api.read-timeout", () -> READ_TIMEOUT.toSeconds() + "s");
+        registry.add("arauto.webhook.app-secret", () -> WEBHOOK_SECRET);
+        registry.add("arauto.webhook.verify-token", () -> WEBHOOK_VERIFY_TOKEN);
     }
 
     protected static Path inbox() {

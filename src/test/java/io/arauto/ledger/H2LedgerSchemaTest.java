@@ -18,7 +18,7 @@ class H2LedgerSchemaTest {
         MigrateResult result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 
-        assertThat(result.migrationsExecuted).isEqualTo(8);
+        assertThat(result.migrationsExecuted).isEqualTo(9);
         // V3 dropped the foreign key to campaign, and with it H2's index for it: one B-tree per inserted row
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'MESSAGE' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero();
@@ -29,6 +29,10 @@ class H2LedgerSchemaTest {
         // V7: the sender lock, with the columns Spring Integration's DefaultLockRepository reads and writes
         assertThat(jdbc.queryForList("select column_name from information_schema.columns where table_name = 'INT_LOCK' "
                 + "order by ordinal_position", String.class)).containsExactly("LOCK_KEY", "REGION", "CLIENT_ID", "CREATED_DATE");
+        // V8: webhook events keep a body of up to 10 MiB, and the messages waiting for a reply have a table of their own
+        assertThat(jdbc.queryForObject("select character_maximum_length from information_schema.columns "
+                + "where table_name = 'WEBHOOK_EVENT' and column_name = 'PAYLOAD'", Long.class)).isEqualTo(10_485_760L);
+        assertThat(jdbc.queryForObject("select count(*) from awaiting_reply", Integer.class)).isZero();
     }
 
     /** V9: entries written before it get their ninth-digit twin, mobiles only (the claim refuses a number in either form by it). */

@@ -95,13 +95,15 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(8);
+        assertThat(migration.migrationsExecuted).isEqualTo(9);
         assertThat(columnType("recipient_request", "requested_at")).isEqualTo("timestamp with time zone"); // V6
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3
         assertThat(columnType("campaign", "archived_at")).isEqualTo("timestamp with time zone");
         assertThat(columnType("intake_claim", "renewed_at")).isEqualTo("timestamp with time zone");
         assertThat(columnType("int_lock", "created_date")).isEqualTo("timestamp without time zone"); // V7: UTC, as the lock registry writes it
+        assertThat(columnType("webhook_event", "payload")).isEqualTo("character varying"); // V8
+        assertThat(columnType("awaiting_reply", "sent_at")).isEqualTo("timestamp with time zone"); // V8
         assertThat(jdbc.queryForObject("select version()", String.class)).startsWith("PostgreSQL");
         assertThat(jdbc.queryForObject("show timezone", String.class)).isEqualTo("America/Sao_Paulo");
         assertThat(columnType("campaign", "created_at")).isEqualTo("timestamp with time zone");
@@ -336,6 +338,71 @@ class PostgresLedgerTest {
 
         assertThat(messages.applyStatus("wamid.nobody-knows", MessageStatus.READ, null, null)).isEmpty();
         assertThat(messages.applyStatus("wamid.forward", MessageStatus.QUEUED, null, null)).isEmpty(); // nothing moves to QUEUED
+    }
+
+    @Test
+    void aStatusFoundByItsKeyBeforeTheSendOutcomeKeepsTheIdAndTheMessageStillCountsAsSent() throws Exception {
+        long id = activeCampaign("overtaken", List.of(queued(2, "+5511900000252")));
+        assertThat(messages.markSending(id, 2)).isTrue();
+        // Meta's "delivered" arrives before Arauto has recorded Meta's answer: found by biz_opaque_callback_data
+        assertThat(messages.applyStatus("wamid.quick", MessageLedger.key(id, 2), MessageStatus.DELIVERED, null, null))
+                .isEqualTo(new MessageLedger.StatusApplied(true, id));
+        boolean[] audited = {false};
+        messages.markSent(id, 2, "wamid.quick", () -> audited[0] = true);
+        assertThat(row(id, 2)).containsEntry("status", "DELIVERED").containsEntry("wamid", "wamid.quick");
+        assertThat(audited[0]).as("message_sent audited all the same").isTrue();
+        assertThat(count("select count(*) from awaiting_reply where message_id = ?", MessageLedger.key(id, 2))).isEqualTo(1);
+        assertThat(messages.applyStatus("wamid.quick", MessageStatus.READ, null, null)).hasValue(id);
+        assertThat(messages.applyStatus("wamid.unknown", MessageLedger.key(id + 1000, 2), MessageStatus.READ, null, null).known()).isFalse();
+    }
+
+    @Test
+    void repliesFindTheLatestMessageWaitingAndTheRestExpiresAfter24Hours() throws Exception {
+        long first = activeCampaign("replies-1", List.of(queued(2, "+5511900000262"), queued(3, "+5511900000263"),
+                queued(4, "+5511900000264")));
+        sent(first, 2, "wamid.r1");
+        sent(first, 3, "wamid.r2");
+        sent(first, 4, "wamid.r3");
+        clock.advance(Duration.ofMinutes(1));
+        long second = activeCampaign("replies-2", List.of(queued(2, "+5511900000262")));
+        sent(second, 2, "wamid.r4");
+        messages.applyStatus("wamid.r2", MessageStatus.READ, null, null);
+        messages.applyStatus("wamid.r3", MessageStatus.FAILED, "131026", "Undeliverable");
+
+        assertThat(messages.latestAwaitingReply(List.of("+5511900000262"))).hasValue(MessageLedger.key(second, 2));
+        assertThat(messages.markReplied(MessageLedger.key(second, 2))).hasValue(second);
+        assertThat(messages.latestAwaitingReply(List.of("+5511900000262"))).hasValue(MessageLedger.key(first, 2));
+        assertThat(messages.latestAwaitingReply(List.of("+5511900000264"))).isEmpty(); // failed: nothing to reply to
+
+        clock.advance(Duration.ofHours(24));
+        List<MessageLedger.Expired> expired = messages.expireUnanswered(clock.instant().minus(Duration.ofHours(24)), 100,
+                reached -> "no reply (" + reached + ")");
+        assertThat(expired).filteredOn(e -> e.campaignId() == first).containsExactlyInAnyOrder(new MessageLedger.Expired(first, MessageLedger.key(first, 2), MessageStatus.SENT),
+                new MessageLedger.Expired(first, MessageLedger.key(first, 3), MessageStatus.READ));
+        assertThat(row(first, 3)).containsEntry("status", "EXPIRED").containsEntry("reason", "no reply (READ)");
+        assertThat(row(first, 4)).containsEntry("status", "FAILED");
+        assertThat(row(second, 2)).containsEntry("status", "REPLIED");
+        assertThat(count("select count(*) from awaiting_reply where message_id >= ? and message_id < ?",
+                MessageLedger.first(first), MessageLedger.first(second + 1))).isZero();
+    }
+
+    @Test
+    void webhookEventsAreStoredThenAppliedOnce() throws Exception {
+        WebhookEvents events = new WebhookEvents(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), clock);
+        String payload = "{\"text\":\"ação 🙏\"}";
+        long later = events.store(WebhookEvents.SANDBOX, payload, START.plusSeconds(5));
+        long now = events.store(WebhookEvents.META, payload, START);
+        assertThat(events.due(10)).extracting(WebhookEvents.Stored::id).contains(now).doesNotContain(later);
+        assertThat(events.due(10)).filteredOn(e -> e.id() == now).singleElement().extracting(WebhookEvents.Stored::payload).isEqualTo(payload);
+        assertThat(events.markApplied(now)).isTrue();
+        assertThat(events.markApplied(now)).isFalse();
+        assertThat(events.applied(now)).isTrue();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(events.due(10)).extracting(WebhookEvents.Stored::id).contains(later).doesNotContain(now);
+        clock.advance(Duration.ofDays(8));
+        assertThat(events.forgetAppliedBefore(clock.instant().minus(Duration.ofDays(7)))).isGreaterThanOrEqualTo(1);
+        assertThat(count("select count(*) from webhook_event where id = ?", now)).isZero();
+        assertThat(count("select count(*) from webhook_event where id = ?", later)).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,107 @@
+package io.arauto.ledger;
+
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The ledger's inbox of webhook events (table {@code webhook_event}): each stored, body as it
+ * arrived, before anyone is told it was received; applied later exactly once, the mark set in the
+ * same transaction as the changes the event makes.
+ */
+@Component
+public class WebhookEvents {
+
+    /** Where an event came from: Meta's signed call, or the sandbox provider's own report. */
+    public static final String META = "meta";
+    public static final String SANDBOX = "sandbox";
+
+    /** An event stored and not applied yet. */
+    public record Stored(long id, String source, String payload) { }
+
+    /** An event to store: its body, and when the sweeper may apply it. */
+    public record Due(String payload, Instant dueAt) { }
+
+    private record Incoming(String source, List<Due> events) { }
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final GroupCommit<Incoming, List<Long>> inserts;
+
+    public WebhookEvents(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        // events that arrive together share one commit (one write to disk), as the senders' claims do
+        this.inserts = new GroupCommit<>(tx, this::insert);
+    }
+
+    /**
+     * Stores an event, due at {@code dueAt} (when the sweeper may apply it), and returns its id once
+     * it is committed; throws when the ledger did not take it.
+     */
+    public long store(String source, String payload, Instant dueAt) throws InterruptedException {
+        return storeAll(source, List.of(new Due(payload, dueAt))).get(0);
+    }
+
+    /** Stores several events in one commit (shared with whatever else is being stored); their ids, in order. */
+    public List<Long> storeAll(String source, List<Due> events) throws InterruptedException {
+        return inserts.submit(new Incoming(source, events));
+    }
+
+    private List<List<Long>> insert(List<Incoming> batches) {
+        Timestamp now = Timestamp.from(clock.instant());
+        List<List<Long>> ids = new ArrayList<>(batches.size());
+        for (Incoming batch : batches) {
+            List<Long> these = new ArrayList<>(batch.events().size());
+            for (Due event : batch.events()) {
+                GeneratedKeyHolder key = new GeneratedKeyHolder();
+                jdbc.update(con -> {
+                    PreparedStatement ps = con.prepareStatement("insert into webhook_event (source, received_at, due_at, payload) "
+                            + "values (?, ?, ?, ?)", new String[] {"id"});
+                    ps.setString(1, batch.source());
+                    ps.setTimestamp(2, now);
+                    ps.setTimestamp(3, Timestamp.from(event.dueAt()));
+                    ps.setString(4, event.payload());
+                    return ps;
+                }, key);
+                these.add(key.getKey().longValue());
+            }
+            ids.add(these);
+        }
+        return ids;
+    }
+
+    /** Up to {@code limit} events not applied yet whose time has come, oldest first. */
+    public List<Stored> due(int limit) {
+        return jdbc.query("select id, source, payload from webhook_event where applied_at is null and due_at <= ? "
+                        + "order by due_at, id fetch first " + limit + " rows only",
+                (rs, i) -> new Stored(rs.getLong(1), rs.getString(2), rs.getString(3)), Timestamp.from(clock.instant()));
+    }
+
+    /**
+     * Marks the event applied; call it first in the transaction that applies it. False when it was
+     * applied already (or is being applied: the row stays locked until that transaction ends).
+     */
+    public boolean markApplied(long id) {
+        return jdbc.update("update webhook_event set applied_at = ? where id = ? and applied_at is null",
+                Timestamp.from(clock.instant()), id) == 1;
+    }
+
+    /** Whether the event has been applied (tests, tools). */
+    public boolean applied(long id) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select applied_at is not null from webhook_event where id = ?", Boolean.class, id));
+    }
+
+    /** Forgets events applied before {@code before}: the table keeps what is recent, for inspection. */
+    public int forgetAppliedBefore(Instant before) {
+        return jdbc.update("delete from webhook_event where applied_at < ?", Timestamp.from(before));
+    }
+}

@@ -1,0 +1,122 @@
+package io.arauto.webhook;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.arauto.ledger.WebhookEvents;
+import io.arauto.ledger.WebhookEvents.Stored;
+import io.arauto.support.PhoneMask;
+import io.arauto.webhook.WebhookContent.PreferenceChange;
+
+/**
+ * Applies a stored webhook event: its statuses, replies and preference changes, and its applied
+ * mark, in one transaction, so an event is applied exactly once however often it is offered (the
+ * request that stored it, the sweeper after a crash, a second instance). Events the ledger could
+ * not take stay unapplied and are offered again by the sweeper (route {@code webhook-events}).
+ */
+@Component
+public class WebhookApplier {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookApplier.class);
+    /** Meta's code for a number that stopped marketing messages. */
+    static final String MARKETING_STOPPED = "131050";
+    /** Applied events are kept this long, for whoever wants to look at what came in. */
+    static final Duration KEEP_APPLIED = Duration.ofDays(7);
+    private static final int BATCH = 500;
+
+    private final WebhookEvents events;
+    private final MetaWebhookReader reader;
+    private final StatusTracker statuses;
+    private final ReplyTracker replies;
+    private final OptOutSignals optOuts;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public WebhookApplier(WebhookEvents events, MetaWebhookReader reader, StatusTracker statuses, ReplyTracker replies,
+                          OptOutSignals optOuts, TransactionTemplate tx, Clock clock) {
+        this.events = events;
+        this.reader = reader;
+        this.statuses = statuses;
+        this.replies = replies;
+        this.optOuts = optOuts;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Applies event {@code id} (whose body is {@code payload}) unless it was applied already; false then. */
+    public boolean apply(long id, String payload) {
+        return applyAll(List.of(new Stored(id, WebhookEvents.META, payload))) == 1;
+    }
+
+    /**
+     * Applies the events that were not applied yet, all in one transaction (one commit for a busy
+     * sandbox's hundreds of reports); returns how many it applied. A body that cannot be read is
+     * marked applied and changes nothing.
+     */
+    private int applyAll(List<Stored> batch) {
+        Integer applied = tx.execute(t -> {
+            int count = 0;
+            List<StatusUpdate> statusUpdates = new ArrayList<>();
+            List<WebhookContent> contents = new ArrayList<>();
+            for (Stored event : batch) {
+                if (!events.markApplied(event.id())) {
+                    continue; // applied already, or being applied by someone else (the row waits for them)
+                }
+                count++;
+                try {
+                    WebhookContent content = reader.read(event.payload());
+                    statusUpdates.addAll(content.statuses());
+                    contents.add(content);
+                } catch (IllegalArgumentException e) {
+                    // signed by Meta (or written by the sandbox) but unreadable: kept as it came, never offered again
+                    log.warn("Webhook event {} could not be read and changes nothing: {}", event.id(), e.getMessage());
+                }
+            }
+            statuses.applyAll(statusUpdates);
+            for (WebhookContent content : contents) {
+                content.statuses().stream()
+                        .filter(s -> MARKETING_STOPPED.equals(s.code()) && s.recipient() != null)
+                        .forEach(s -> optOuts.marketingStop(s.recipient(), "meta-" + MARKETING_STOPPED, s.at()));
+                content.replies().forEach(replies::apply);
+                content.preferences().forEach(this::preference);
+            }
+            return count;
+        });
+        return applied == null ? 0 : applied;
+    }
+
+    private void preference(PreferenceChange change) {
+        if (change.phone() == null || change.value() == null) {
+            return;
+        }
+        switch (change.value()) {
+            case "stop" -> optOuts.marketingStop(change.phone(), "user_preferences", change.at());
+            case "resume" -> optOuts.marketingResume(change.phone(), "user_preferences", change.at());
+            default -> log.info("Preference '{}' of {} for {} is not one Arauto follows", change.value(), PhoneMask.mask(change.phone()),
+                    change.category());
+        }
+    }
+
+    /**
+     * The sweeper (route {@code webhook-events}, on the active sender): applies the stored events
+     * that are due and not applied yet (the sandbox's reports when their time comes; Meta's that a
+     * crash or an outage left), and forgets applied events older than a week. Returns how many it applied.
+     */
+    public int applyDue() {
+        int applied = 0;
+        List<Stored> due;
+        do {
+            due = events.due(BATCH);
+            applied += applyAll(due);
+        } while (due.size() == BATCH);
+        events.forgetAppliedBefore(clock.instant().minus(KEEP_APPLIED));
+        return applied;
+    }
+}

@@ -1,0 +1,134 @@
+package io.arauto.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.arauto.config.ArautoProperties;
+import io.arauto.ledger.LedgerHealthIndicator;
+import io.arauto.ledger.WebhookEvents;
+
+/**
+ * Meta's webhook: {@code GET /webhooks/whatsapp} answers the subscription check, {@code POST}
+ * takes statuses, replies and preference changes. A call is checked against its signature on the
+ * raw body bytes (401 when it does not match, and nothing changes), stored in the ledger (503
+ * when the ledger cannot take it: Meta delivers it again later), and only then answered 200; it
+ * is applied right after it is stored, or by the sweeper if that fails.
+ */
+@RestController
+@RequestMapping("/webhooks/whatsapp")
+public class WhatsAppWebhookController {
+
+    private static final Logger log = LoggerFactory.getLogger(WhatsAppWebhookController.class);
+    /** The sweeper leaves a call this long to the request that stored it before applying it itself. */
+    static final Duration SWEEPER_GRACE = Duration.ofSeconds(10);
+    /** The largest body the ledger's column takes (10 MiB); Meta's batches are far smaller. */
+    static final int MAX_BODY = 10_485_760;
+    static final String NO_SECRET = "arauto.webhook.app-secret is not set, so the signatures of Meta's calls cannot be checked";
+
+    private final WebhookSignature signature;
+    private final String verifyToken;
+    private final WebhookEvents events;
+    private final WebhookApplier applier;
+    private final LedgerHealthIndicator ledger;
+    private final Clock clock;
+    private final String provider;
+
+    public WhatsAppWebhookController(ArautoProperties properties, WebhookEvents events, WebhookApplier applier,
+                                     LedgerHealthIndicator ledger, Clock clock) {
+        String secret = properties.getWebhook().getAppSecret();
+        this.signature = secret == null || secret.isEmpty() ? null : new WebhookSignature(secret);
+        this.verifyToken = properties.getWebhook().getVerifyToken();
+        this.events = events;
+        this.applier = applier;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.provider = properties.getProvider().getType();
+    }
+
+    /** Says once, at start, when the endpoint can take nothing. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void sayWhetherItCanTakeCalls() {
+        if (signature == null) {
+            String why = "The WhatsApp webhook (POST /webhooks/whatsapp) refuses every call: " + NO_SECRET
+                    + ". Set it to your Meta app's secret to receive statuses and replies.";
+            if ("cloud-api".equals(provider)) {
+                log.warn("{} Until then messages sent through the Cloud API stay SENT.", why);
+            } else {
+                log.info(why);
+            }
+        }
+    }
+
+    @GetMapping
+    public ResponseEntity<String> verify(@RequestParam(name = "hub.mode", required = false) String mode,
+                                         @RequestParam(name = "hub.verify_token", required = false) String token,
+                                         @RequestParam(name = "hub.challenge", required = false) String challenge) {
+        if ("subscribe".equals(mode) && challenge != null && token != null && verifyToken != null && !verifyToken.isEmpty()
+                && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), verifyToken.getBytes(StandardCharsets.UTF_8))) {
+            log.info("Meta's webhook subscription check passed");
+            return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(challenge);
+        }
+        log.warn("A webhook subscription check was refused: {}", verifyToken == null || verifyToken.isEmpty()
+                ? "arauto.webhook.verify-token is not set" : "its hub.mode or hub.verify_token did not match");
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN).body("Forbidden");
+    }
+
+    @PostMapping
+    public ResponseEntity<String> receive(@RequestHeader(name = "X-Hub-Signature-256", required = false) String header,
+                                          @RequestBody(required = false) byte[] body) {
+        byte[] raw = body == null ? new byte[0] : body;
+        if (signature == null) {
+            return plain(HttpStatus.UNAUTHORIZED, "Refused: " + NO_SECRET + ".");
+        }
+        if (!signature.matches(raw, header)) {
+            log.warn("A webhook call was refused: {}", header == null ? "it had no X-Hub-Signature-256 header"
+                    : "its X-Hub-Signature-256 does not match its body and arauto.webhook.app-secret");
+            return plain(HttpStatus.UNAUTHORIZED, "Refused: the signature does not match.");
+        }
+        if (raw.length > MAX_BODY) {
+            log.warn("A signed webhook call of {} bytes was refused: more than the {} bytes the ledger keeps", raw.length, MAX_BODY);
+            return plain(HttpStatus.PAYLOAD_TOO_LARGE, "Refused: the body is larger than " + MAX_BODY + " bytes.");
+        }
+        String payload = new String(raw, StandardCharsets.UTF_8);
+        long id;
+        try {
+            id = events.store(WebhookEvents.META, payload, clock.instant().plus(SWEEPER_GRACE));
+        } catch (DataAccessException | TransactionException e) {
+            ledger.failed(e);
+            return plain(HttpStatus.SERVICE_UNAVAILABLE, "The ledger cannot take the event now; deliver it again later.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return plain(HttpStatus.SERVICE_UNAVAILABLE, "Arauto is stopping; deliver the event again later.");
+        }
+        try {
+            applier.apply(id, payload);
+        } catch (DataAccessException | TransactionException e) {
+            log.warn("Webhook event {} is stored; applying it failed ({}) and is tried again within seconds",
+                    id, LedgerHealthIndicator.describe(e));
+        }
+        return plain(HttpStatus.OK, "OK");
+    }
+
+    private static ResponseEntity<String> plain(HttpStatus status, String text) {
+        return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN).body(text);
+    }
+}

@@ -17,7 +17,9 @@ import io.arauto.support.Exchanges;
 /**
  * When the SFTP consumer may take a file: once it has stopped changing ({@link StableFileWatch}),
  * and once this instance holds its claim in the ledger ({@link IntakeClaims}), keyed by server,
- * path, size and modification time, so that a new file under an old name is a new claim. After
+ * path, size and modification time, so that a new file under an old name is a new claim. A symbolic link or a name too
+ * long to download is refused there and then, unread ({@link SftpRefusals}); a file taken is remembered as listed
+ * ({@link SftpOriginals}), to be looked at again before its campaign may go out. After
  * the route, the claim is let go; on success the campaign ({@link Exchanges#CAMPAIGN_ID}) is marked
  * archived if the file is really gone from the inbox (a failed move leaves it there, to be archived
  * when read again).

@@ -200,15 +200,25 @@ public class CampaignIntake {
         // a copy (SFTP) is compared through its original, on the server: the copy itself never changes
         SourceOriginals original = intake.original();
         String relativePath = intake.template() + "/" + intake.fileName();
-        FileState now = original != null ? original.now(relativePath) : FileState.of(intake.path());
+        FileState now;
+        String nowWords;
+        try {
+            now = original != null ? original.now(relativePath) : FileState.of(intake.path());
+            nowWords = now == null ? "now it is not there" : "now " + now.size() + " bytes, modified " + Instant.ofEpochMilli(now.modifiedMillis());
+        } catch (IOException cannotLook) {
+            if (original == null) {
+                throw cannotLook;
+            }
+            now = null; // not known to be the same: nothing of it may go out
+            nowWords = "and it could not be looked at again: " + cannotLook.getMessage();
+        }
         if (!intake.atOpen().equals(now)) {
             campaigns.reject(intake.campaignId()); // still READING: nothing of it was sent, and its rows leave the ledger
             String where = original != null ? " on the " + original.source().toUpperCase(java.util.Locale.ROOT) + " server" : "";
-            log.warn("{}{} changed while it was being read ({} bytes, modified {} when it was {}; now {}): campaign {} is dropped "
+            log.warn("{}{} changed while it was being read ({} bytes, modified {} when it was {}; {}): campaign {} is dropped "
                     + "before anything of it was sent, and the file is read again once it has stopped changing",
                     relativePath, where, intake.atOpen().size(), Instant.ofEpochMilli(intake.atOpen().modifiedMillis()),
-                    original != null ? "downloaded" : "opened", now == null ? "it is gone"
-                    : now.size() + " bytes, modified " + Instant.ofEpochMilli(now.modifiedMillis()), intake.campaignId());
+                    original != null ? "downloaded" : "opened", nowWords, intake.campaignId());
             audit.record(AuditEvent.FILE_REJECTED, intake.campaignId(), details("file", relativePath,
                     "reason", "the file changed while it was being read; it is read again once it has stopped changing"));
             if (original == null) { // the inbox route reads it again at once, once still; a source of copies reads it at a later poll

@@ -16,6 +16,6 @@ public interface SourceOriginals {
     /** The original of the copy being read from {@code relativePath} (template folder / name), as it was when copied; null if unknown. */
     FileState whenCopied(String relativePath);
 
-    /** The same original as its source shows it now; null when it is no longer there. */
+    /** The same original as its source shows it now; null when it is no longer there; throws when the source could not tell. */
     FileState now(String relativePath) throws IOException;
 }

@@ -1,7 +1,10 @@
 package io.arauto.intake.sftp;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileOperations;
@@ -24,6 +27,9 @@ public class SftpOriginals implements SourceOriginals {
     private static final Logger log = LoggerFactory.getLogger(SftpOriginals.class);
 
     private record Taken(GenericFileOperations<SftpRemoteFile> operations, String path, String name, FileState state) { }
+
+    /** How many times a listing that fails is asked for. */
+    static final int LOOKS = 3;
 
     private final Map<String, Taken> taken = new ConcurrentHashMap<>();
 
@@ -49,23 +55,33 @@ public class SftpOriginals implements SourceOriginals {
         return file == null ? null : file.state();
     }
 
-    /** As the server lists it now; null when it is not there, or the server could not be asked (nothing of it may go out then). */
+    /**
+     * As the server lists it now; null when it is not there. A listing can fail while another instance moves a file out of
+     * the same folder (the server reads the folder to list one file), so it is asked {@value #LOOKS} times before the
+     * failure is thrown; nothing of the file goes out then.
+     */
     @Override
-    public FileState now(String relativePath) {
+    public FileState now(String relativePath) throws IOException {
         Taken file = taken.get(relativePath);
         if (file == null) {
-            return null;
+            throw new IOException("it was not taken by this instance");
         }
-        try {
-            for (Object entry : file.operations().listFiles(file.path())) {
-                SftpRemoteFile remote = (SftpRemoteFile) entry;
-                if (remote.getFilename().equals(file.name())) {
-                    return new FileState(remote.getFileLength(), remote.getLastModified());
+        RuntimeException failure = null;
+        for (int look = 1; look <= LOOKS; look++) {
+            try {
+                for (Object entry : file.operations().listFiles(file.path())) {
+                    SftpRemoteFile remote = (SftpRemoteFile) entry;
+                    if (remote.getFilename().equals(file.name())) {
+                        return new FileState(remote.getFileLength(), remote.getLastModified());
+                    }
                 }
+                return null;
+            } catch (RuntimeException cannotList) {
+                failure = cannotList;
+                log.debug("{} could not be listed again on the server (look {}): {}", file.path(), look, cannotList.getMessage());
+                LockSupport.parkNanos(Duration.ofMillis(50L * look).toNanos());
             }
-        } catch (RuntimeException cannotList) {
-            log.debug("{} could not be looked at again on the server: {}", file.path(), cannotList.getMessage());
         }
-        return null;
+        throw new IOException("the server did not list it (" + failure.getMessage() + ")", failure);
     }
 }

@@ -144,6 +144,7 @@ class SftpChangesMovesLinksTest {
                 "/inbox/error/recusado.csv", "/inbox/error/recusado.csv.error.txt");
         assertThat(new String(SFTP.read("/inbox/error/recusado.csv.error.txt"), StandardCharsets.UTF_8))
                 .contains("aviso_simples/recusado.csv was not taken", "Moved to: error/recusado.csv", "reads as a single column");
+        assertNothingPiledUpLocally();
     }
 
     /**
@@ -171,6 +172,7 @@ class SftpChangesMovesLinksTest {
         String note = SFTP.filesUnder("/inbox/error").stream().filter(p -> p.contains("/bloqueado") && p.endsWith(".error.txt"))
                 .findFirst().orElseThrow();
         assertThat(SFTP.exists(note.replaceFirst("\\.error\\.txt$", ""))).isTrue();
+        assertNothingPiledUpLocally();
     }
 
     /** Point 18: a link to a file elsewhere is refused unread, the link itself moves to error/, its target stays. */
@@ -226,6 +228,13 @@ class SftpChangesMovesLinksTest {
         assertThat(count(log.getAll(), "aviso_link on the SFTP server is a symbolic link to a folder")).as("said once").isEqualTo(1);
         Files.delete(linkedFolder);
         Files.delete(linkedTemplate);
+    }
+
+    /** Nothing of the server's files is kept on this machine: no local error/, no download left in the work folder. */
+    private static void assertNothingPiledUpLocally() throws java.io.IOException {
+        assertThat(ArautoTestBase.filesUnder(DATA_DIR.resolve("error"))).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ArautoTestBase.filesUnder(DATA_DIR.resolve("sftp-work")))
+                .isEmpty());
     }
 
     private static String noteFor(String base) {

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import io.arauto.audit.AuditEvent;
@@ -58,13 +59,14 @@ public class CampaignIntake {
     private final MessageLedger messages;
     private final OptOutList optOuts;
     private final List<SourceArchive> archives;
+    private final ObjectProvider<SourceOriginals> originals;
     private final RejectionNote notes;
     private final AuditLog audit;
     private final Clock clock;
 
     public CampaignIntake(ArautoProperties properties, TemplateCatalog templates, TemplateBinder binder, SpreadsheetReaders readers,
                           CampaignLedger campaigns, MessageLedger messages, OptOutList optOuts, List<SourceArchive> archives,
-                          RejectionNote notes, AuditLog audit, Clock clock) {
+                          ObjectProvider<SourceOriginals> originals, RejectionNote notes, AuditLog audit, Clock clock) {
         this.properties = properties;
         this.templates = templates;
         this.binder = binder;
@@ -73,6 +75,7 @@ public class CampaignIntake {
         this.messages = messages;
         this.optOuts = optOuts;
         this.archives = archives;
+        this.originals = originals;
         this.notes = notes;
         this.audit = audit;
         this.clock = clock;
@@ -93,11 +96,12 @@ public class CampaignIntake {
                     : "The file is in a nested folder (" + relativePath + "); drop it directly in inbox/<template>/.");
         }
         if (Files.isSymbolicLink(file)) { // nothing of its target is read: it may be any file on this machine
-            throw new RejectedFileException("The file is a symbolic link, not a file dropped in the inbox; Arauto does not read "
-                    + "links, so nothing was read. Copy the spreadsheet itself into " + relative.getName(0) + "/.");
+            throw new RejectedFileException(RejectionNote.symbolicLink(relative.getName(0).toString()));
         }
         String template = relative.getName(0).toString();
-        FileState atOpen = FileState.of(file);
+        SourceOriginals original = originalOf(source);
+        FileState copied = original == null ? null : original.whenCopied(relativePath);
+        FileState atOpen = copied != null ? copied : FileState.of(file);
         String sha256 = FileFingerprint.sha256(file);
         audit.record(AuditEvent.FILE_RECEIVED, null, details("file", relativePath, "source", source, "sha256", sha256,
                 "bytes", Files.size(file)));
@@ -130,7 +134,8 @@ public class CampaignIntake {
             OptOutList.Snapshot snapshot = optOuts.snapshot();
             long id = campaigns.create(fileName, template, source, relativePath, sha256, header);
             LedgerWriter writer = new LedgerWriter("ledger-writer-" + id, batch -> messages.insert(id, batch));
-            return new OpenIntake(fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot), writer, file, atOpen);
+            return new OpenIntake(fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot), writer, file,
+                    copied != null ? original : null, atOpen);
         } catch (TemplateBinder.MissingColumnsException e) {
             rows.close();
             throw new RejectedFileException(e.getMessage());
@@ -192,16 +197,33 @@ public class CampaignIntake {
                     intake.template(), intake.fileName(), intake.campaignId(), intake.campaignId());
             return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
         }
-        FileState now = FileState.of(intake.path());
-        if (!now.equals(intake.atOpen())) {
+        // a copy (SFTP) is compared through its original, on the server: the copy itself never changes
+        SourceOriginals original = intake.original();
+        String relativePath = intake.template() + "/" + intake.fileName();
+        FileState now;
+        String nowWords;
+        try {
+            now = original != null ? original.now(relativePath) : FileState.of(intake.path());
+            nowWords = now == null ? "now it is not there" : "now " + now.size() + " bytes, modified " + Instant.ofEpochMilli(now.modifiedMillis());
+        } catch (IOException cannotLook) {
+            if (original == null) {
+                throw cannotLook;
+            }
+            now = null; // not known to be the same: nothing of it may go out
+            nowWords = "and it could not be looked at again: " + cannotLook.getMessage();
+        }
+        if (!intake.atOpen().equals(now)) {
             campaigns.reject(intake.campaignId()); // still READING: nothing of it was sent, and its rows leave the ledger
-            log.warn("{}/{} changed while it was being read ({} bytes, modified {} when it was opened; now {} bytes, modified {}): "
-                    + "campaign {} is dropped before anything of it was sent, and the file is read again once it has stopped changing",
-                    intake.template(), intake.fileName(), intake.atOpen().size(), Instant.ofEpochMilli(intake.atOpen().modifiedMillis()),
-                    now.size(), Instant.ofEpochMilli(now.modifiedMillis()), intake.campaignId());
-            audit.record(AuditEvent.FILE_REJECTED, intake.campaignId(), details("file", intake.template() + "/" + intake.fileName(),
+            String where = original != null ? " on the " + original.source().toUpperCase(java.util.Locale.ROOT) + " server" : "";
+            log.warn("{}{} changed while it was being read ({} bytes, modified {} when it was {}; {}): campaign {} is dropped "
+                    + "before anything of it was sent, and the file is read again once it has stopped changing",
+                    relativePath, where, intake.atOpen().size(), Instant.ofEpochMilli(intake.atOpen().modifiedMillis()),
+                    original != null ? "downloaded" : "opened", nowWords, intake.campaignId());
+            audit.record(AuditEvent.FILE_REJECTED, intake.campaignId(), details("file", relativePath,
                     "reason", "the file changed while it was being read; it is read again once it has stopped changing"));
-            awaitStable(intake.path());
+            if (original == null) { // the inbox route reads it again at once, once still; a source of copies reads it at a later poll
+                awaitStable(intake.path());
+            }
             return null;
         }
         FileVerdicts verdicts = intake.verdicts();
@@ -255,6 +277,10 @@ public class CampaignIntake {
                 since = System.nanoTime();
             }
         }
+    }
+
+    private SourceOriginals originalOf(String source) {
+        return originals.orderedStream().filter(o -> o.source().equals(source)).findFirst().orElse(null);
     }
 
     /** Identical files received since this instant are duplicates ({@code arauto.intake.duplicate-window}). */

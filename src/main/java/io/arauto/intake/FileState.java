@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** A file's size and modification time: when either moved, someone wrote to the file. */
-record FileState(long size, long modifiedMillis) {
+public record FileState(long size, long modifiedMillis) {
 
     static FileState of(Path file) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

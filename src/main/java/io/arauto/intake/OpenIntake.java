@@ -23,11 +23,13 @@ public final class OpenIntake {
     private final boolean acceptedBefore;
     private final LedgerWriter writer;
     private final Path path;
+    private final SourceOriginals original;
     private final FileState atOpen;
 
     OpenIntake(String fileName, String template, String sha256, long campaignId, RowSource rows, FileVerdicts verdicts,
-               LedgerWriter writer, Path path, FileState atOpen) {
+               LedgerWriter writer, Path path, SourceOriginals original, FileState atOpen) {
         this.path = path;
+        this.original = original;
         this.atOpen = atOpen;
         this.fileName = fileName;
         this.template = template;
@@ -50,6 +52,7 @@ public final class OpenIntake {
         this.acceptedBefore = true;
         this.writer = new LedgerWriter("ledger-writer-unused", batch -> { }); // no rows: its thread never starts
         this.path = null;
+        this.original = null;
         this.atOpen = null;
     }
 
@@ -67,8 +70,10 @@ public final class OpenIntake {
     /** True when this file's campaign was accepted before and only the file's archiving is left to do. */
     public boolean acceptedBefore() { return acceptedBefore; }
     LedgerWriter writer() { return writer; }
-    /** The file's size and time as it was opened, before a byte of it was read. */
+    /** The file's size and time as it was opened, before a byte of it was read (for a copy: its original's, when copied). */
     FileState atOpen() { return atOpen; }
+    /** Where the original of this copy is looked at again, or null when the file read is the original itself. */
+    SourceOriginals original() { return original; }
     /** The file being read, on local disk. */
     Path path() { return path; }
 

@@ -78,6 +78,15 @@ public class RejectionNote {
         return text.toString();
     }
 
+    /**
+     * Why a symbolic link dropped in {@code templateFolder} was refused, for either source: nothing of its target was read,
+     * since a link may point anywhere (another team's folder, {@code /etc/passwd}).
+     */
+    public static String symbolicLink(String templateFolder) {
+        return "The file is a symbolic link, not a file dropped in the inbox; Arauto does not read links, so nothing was read. "
+                + "Copy the spreadsheet itself into " + templateFolder + "/.";
+    }
+
     /** The file's campaign was dropped by the ledger watchdog while the file was read. */
     public String droppedByWatchdog(long campaignId) {
         return "Campaign " + campaignId + " was dropped while this file was being read: it made no progress for "

@@ -16,7 +16,8 @@ package io.arauto.support;
  * ArautoArchiveName    header    campaign-intake                         intake-folder, intake-sftp (their ArautoArchiveTarget)
  * ArautoCampaignId     header    campaign-intake, sftp-write-back        intake-folder (archived), SftpReadLockStrategy (archived once moved),
  *                                                                        sftp-write-back, sftp-write-back-errors
- * ArautoArchiveTarget  header    intake-folder, intake-sftp              their consumers' move option
+ * ArautoArchiveTarget  header    intake-folder, intake-sftp              their consumers' move option; none on an SFTP file
+ *                                                                        that changed while read: SftpMoves leaves it
  * intake               property  campaign-intake (an OpenIntake)         campaign-intake, intake-errors
  * ArautoCampaign       property  sftp-write-back (the Campaign)          sftp-write-back
  * ArautoSftpClaim      property  SftpReadLockStrategy                    SftpReadLockStrategy, SftpExceptionHandler
@@ -37,7 +38,7 @@ public final class Exchanges {
     public static final String ARCHIVE_NAME = "ArautoArchiveName";
     /** Header: the campaign the file went into, or whose status files go to the SFTP server. */
     public static final String CAMPAIGN_ID = "ArautoCampaignId";
-    /** Header: where an accepted file goes, for the consumer's {@code move}. */
+    /** Header: where an accepted file goes, for the consumer's {@code move}; absent, an SFTP file stays on the server (SftpMoves). */
     public static final String ARCHIVE_TARGET = "ArautoArchiveTarget";
 
     /** Exchange property: the message being sent ({@code io.arauto.send.Claimed}), while its request is out. */

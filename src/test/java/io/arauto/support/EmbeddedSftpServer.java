@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.CopyOption;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -29,6 +33,7 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.Handle;
 import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
@@ -53,6 +58,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     private volatile Duration slowPause = Duration.ZERO;
     private final AtomicInteger slowReads = new AtomicInteger();
     private volatile String loginFolder = "/";
+    private volatile String readOnlyFolder;
 
     public EmbeddedSftpServer() {
         try {
@@ -91,6 +97,29 @@ public final class EmbeddedSftpServer implements AutoCloseable {
             }
         };
         sftp.addSftpEventListener(new SftpEventListener() {
+            @Override
+            public void opening(ServerSession session, String remoteHandle, Handle localHandle) throws IOException {
+                if (localHandle instanceof FileHandle) {
+                    refuseWritesIn(localHandle.getFile());
+                }
+            }
+
+            @Override
+            public void creating(ServerSession session, Path path, Map<String, ?> attrs) throws IOException {
+                refuseWritesIn(path);
+            }
+
+            @Override
+            public void moving(ServerSession session, Path srcPath, Path dstPath, Collection<CopyOption> opts) throws IOException {
+                refuseWritesIn(srcPath);
+                refuseWritesIn(dstPath);
+            }
+
+            @Override
+            public void removing(ServerSession session, Path path, boolean isDirectory) throws IOException {
+                refuseWritesIn(path);
+            }
+
             @Override
             public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
                                 int dataOffset, int dataLen) {
@@ -156,6 +185,23 @@ public final class EmbeddedSftpServer implements AutoCloseable {
     /** Where a path on the server ("/inbox/x.csv") is on local disk. */
     public Path local(String serverPath) {
         return root.resolve(serverPath.replaceFirst("^/+", ""));
+    }
+
+    /**
+     * Nothing under {@code serverPath} ("/inbox/error") can be opened, created, moved or removed through the server until
+     * called again with null: the server answers "permission denied", as OpenSSH does for a folder the login may not write.
+     * (Tests may run as root, which a folder's own permissions do not stop.)
+     */
+    public void refuseWritesUnder(String serverPath) {
+        this.readOnlyFolder = serverPath;
+    }
+
+    private void refuseWritesIn(Path path) throws AccessDeniedException {
+        String folder = readOnlyFolder;
+        String where = path.toAbsolutePath().normalize().toString().replace('\\', '/');
+        if (folder != null && (where.equals(folder) || where.startsWith(folder + "/"))) {
+            throw new AccessDeniedException(where);
+        }
     }
 
     /** Every read of a file named {@code fileName} waits {@code pause}, so a download takes a while; null for none. */

@@ -6,15 +6,21 @@ import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.arauto.intake.FileNames;
 
 /**
  * Names on the SFTP server, relative to its intake directory; the twin of LocalFolders. A rejected file gets the first
  * of {@link FileNames#errorNames} that is free in error/, claimed by putting its note there, empty, through the
  * sftp-error-name route, which refuses a name that is taken (the server's rename never replaces a file). So no two
- * rejected files get the same name, whichever instance rejects them.
+ * rejected files get the same name, whichever instance rejects them. When error/ cannot be written, the first name is
+ * returned unclaimed: the file's move there fails too, and is reported once (SftpMoves), as LocalFolders does.
  */
 public class SftpFolders {
+
+    private static final Logger log = LoggerFactory.getLogger(SftpFolders.class);
 
     private final Clock clock;
     private final ProducerTemplate routes;
@@ -33,7 +39,9 @@ public class SftpFolders {
                 return target;
             } catch (CamelExecutionException e) {
                 if (!taken(e)) {
-                    throw e;
+                    // error/ cannot be written: the move there cannot happen either, and SftpMoves says why, once
+                    log.debug("No name could be claimed in error/ on the SFTP server: {}", e.getMessage());
+                    return target;
                 }
             }
         }

@@ -32,11 +32,21 @@ public class SftpIntakeConfig {
     }
 
     @Bean
+    public SftpOriginals sftpOriginals() {
+        return new SftpOriginals();
+    }
+
+    @Bean
     public SftpReadLockStrategy sftpReadLock(ArautoProperties properties, StableFileWatch sftpStableFiles, IntakeClaims claims,
                                              CampaignIntake intakes, SftpFolders sftpFolders, ProducerTemplate routes,
-                                             SftpHealthIndicator sftpHealthIndicator) {
+                                             SftpHealthIndicator sftpHealthIndicator, SftpOriginals sftpOriginals) {
         return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, intakes,
-                new SftpLongNames(sftpFolders, intakes, routes), sftpHealthIndicator);
+                new SftpRefusals(sftpFolders, intakes, routes, sftpHealthIndicator), sftpHealthIndicator, sftpOriginals);
+    }
+
+    @Bean
+    public SftpMoves sftpMoves(SftpReadLockStrategy sftpReadLock, SftpHealthIndicator sftpHealthIndicator) {
+        return new SftpMoves(sftpReadLock, sftpHealthIndicator);
     }
 
     @Bean

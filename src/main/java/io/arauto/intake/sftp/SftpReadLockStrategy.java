@@ -17,7 +17,9 @@ import io.arauto.support.Exchanges;
 /**
  * When the SFTP consumer may take a file: once it has stopped changing ({@link StableFileWatch}),
  * and once this instance holds its claim in the ledger ({@link IntakeClaims}), keyed by server,
- * path, size and modification time, so that a new file under an old name is a new claim. After
+ * path, size and modification time, so that a new file under an old name is a new claim. A symbolic link or a name too
+ * long to download is refused there and then, unread ({@link SftpRefusals}); a file taken is remembered as listed
+ * ({@link SftpOriginals}), to be looked at again before its campaign may go out. After
  * the route, the claim is let go; on success the campaign ({@link Exchanges#CAMPAIGN_ID}) is marked
  * archived if the file is really gone from the inbox (a failed move leaves it there, to be archived
  * when read again).
@@ -30,17 +32,19 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
     private final StableFileWatch stable;
     private final IntakeClaims claims;
     private final CampaignIntake intakes;
-    private final SftpLongNames longNames;
+    private final SftpRefusals refusals;
     private final SftpHealthIndicator health;
+    private final SftpOriginals originals;
 
     public SftpReadLockStrategy(String server, StableFileWatch stable, IntakeClaims claims, CampaignIntake intakes,
-                                SftpLongNames longNames, SftpHealthIndicator health) {
+                                SftpRefusals refusals, SftpHealthIndicator health, SftpOriginals originals) {
         this.server = server;
         this.stable = stable;
         this.claims = claims;
         this.intakes = intakes;
-        this.longNames = longNames;
+        this.refusals = refusals;
         this.health = health;
+        this.originals = originals;
     }
 
     @Override
@@ -58,32 +62,36 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
             log.trace("{} is not yet still ({} bytes, modified {})", path, file.getFileLength(), file.getLastModified());
             return false;
         }
+        boolean link = SftpRefusals.isLink(file);
+        if (link && refusals.linkToFolder(operations, file)) {
+            return false; // not entered, as the inbox does not enter one
+        }
         String key = key(file);
         if (!claims.add(key)) {
             log.debug("{} is being taken by another instance", key);
             return false;
         }
         boolean unchanged = false;
-        boolean tooLong = longNames.tooLong(file);
+        // a link is never downloaded (the server would hand over its target), nor a name too long for a download's
+        boolean unread = link || refusals.tooLong(file);
         try {
             // the listing may be stale: another instance may have archived the file since, or it changed
             unchanged = unchanged(operations, file);
-            if (unchanged && tooLong) { // it could not be downloaded: refused as it is, on the server
-                longNames.reject(operations, file);
+            if (unchanged && unread) { // refused as it is, on the server
+                refusals.refuse(operations, file);
                 stable.forget(file.getAbsoluteFilePath());
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         } finally {
-            if (!unchanged || tooLong) {
+            if (!unchanged || unread) {
                 claims.remove(key);
             }
         }
-        if (tooLong) {
+        if (unread) {
             return false;
         }
         if (unchanged) {
             exchange.setProperty(Exchanges.SFTP_CLAIM, key);
+            originals.taken(operations, file);
         }
         return unchanged;
     }
@@ -105,6 +113,7 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
             }
         } finally {
             stable.forget(file.getAbsoluteFilePath());
+            originals.released(file);
             release(exchange);
         }
     }
@@ -113,12 +122,14 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
     public void releaseExclusiveReadLockOnRollback(GenericFileOperations<SftpRemoteFile> operations, GenericFile<SftpRemoteFile> file,
                                                    Exchange exchange) {
         stable.forget(file.getAbsoluteFilePath());
+        originals.released(file);
         release(exchange);
     }
 
     @Override
     public void releaseExclusiveReadLockOnAbort(GenericFileOperations<SftpRemoteFile> operations, GenericFile<SftpRemoteFile> file,
                                                 Exchange exchange) {
+        originals.released(file);
         release(exchange); // not taken this time (still changing, or someone else's): its wait goes on
     }
 
@@ -158,7 +169,7 @@ public class SftpReadLockStrategy implements GenericFileExclusiveReadLockStrateg
      * Why a move to {@code target} (relative to the intake directory) could not happen: a folder on the way that is a file
      * on the server, or else what the server is likely refusing.
      */
-    private static String obstacle(GenericFileOperations<SftpRemoteFile> operations, String directory, String target) {
+    static String obstacle(GenericFileOperations<SftpRemoteFile> operations, String directory, String target) {
         if (target != null) {
             String base = directory.isEmpty() ? "" : directory + "/";
             String[] parts = target.split("/");

@@ -16,6 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * the plain building blocks. A new package has to find its place here before it can hold a class.
  *
  * <pre>
+ * api                      uses  intake, report, ledger, optout, verdict, template, audit (the REST API: calls them, nothing calls it)
  * intake (+ folder, sftp)  uses  read, verdict, template, optout, ledger, audit
  * send                     uses  ledger, optout, template, verdict, audit
  * report                   uses  ledger
@@ -34,6 +35,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule layersUseOnlyThoseBelowThem = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("api").definedBy("io.arauto.api..")
             .layer("intake").definedBy("io.arauto.intake..")
             .layer("send").definedBy("io.arauto.send..")
             .layer("report").definedBy("io.arauto.report..")
@@ -46,10 +48,14 @@ class ArchitectureTest {
             .layer("config").definedBy("io.arauto.config..")
             .layer("support").definedBy("io.arauto.support..")
 
-            // the sources, the sending loop and the status files are ends: nothing of Arauto calls them but the routes
-            .whereLayer("intake").mayNotBeAccessedByAnyLayer()
+            // the sources, the sending loop and the status files are ends: nothing of Arauto calls them but the routes and,
+            // for an upload and the status files it serves, the REST API, itself called by nothing but HTTP
+            .whereLayer("api").mayNotBeAccessedByAnyLayer()
+            .whereLayer("intake").mayOnlyBeAccessedByLayers("api")
             .whereLayer("send").mayNotBeAccessedByAnyLayer()
-            .whereLayer("report").mayNotBeAccessedByAnyLayer()
+            .whereLayer("report").mayOnlyBeAccessedByLayers("api")
+
+            .whereLayer("api").mayOnlyAccessLayers("intake", "report", "ledger", "optout", "verdict", "template", "audit", "config", "support")
 
             .whereLayer("intake").mayOnlyAccessLayers("read", "verdict", "template", "optout", "ledger", "audit", "config", "support")
             .whereLayer("send").mayOnlyAccessLayers("ledger", "optout", "template", "verdict", "audit", "config", "support")
@@ -77,7 +83,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule everyClassIsInAPackageOfTheMap = classes().that().resideInAPackage("io.arauto..")
             .and().resideOutsideOfPackage("io.arauto")
-            .should().resideInAnyPackage("io.arauto.intake..", "io.arauto.send..", "io.arauto.report..", "io.arauto.optout..",
+            .should().resideInAnyPackage("io.arauto.api..", "io.arauto.intake..", "io.arauto.send..", "io.arauto.report..", "io.arauto.optout..",
                     "io.arauto.ledger..", "io.arauto.audit..", "io.arauto.verdict..", "io.arauto.read..", "io.arauto.template..",
                     "io.arauto.config..", "io.arauto.support..");
 }

@@ -201,6 +201,43 @@ public class CampaignLedger {
         }));
     }
 
+    /**
+     * Cancels an ACTIVE or PAUSED campaign: it becomes CANCELLED and its QUEUED messages CANCELLED with
+     * {@code reason}, in one transaction; messages already SENDING finish and keep their outcome. Returns
+     * how many messages were cancelled, or empty when the campaign was in no state to be cancelled.
+     */
+    public Optional<Integer> cancel(long id, String reason) {
+        return tx.execute(t -> {
+            List<String> status = jdbc.queryForList("select status from campaign where id = ? for update", String.class, id);
+            if (status.isEmpty() || !List.of(CampaignStatus.ACTIVE.name(), CampaignStatus.PAUSED.name()).contains(status.get(0))) {
+                return Optional.<Integer>empty();
+            }
+            Timestamp now = Timestamp.from(clock.instant());
+            jdbc.update("update campaign set status = ?, paused_reason = null, paused_at = null, settled_at = ?, report_dirty = true "
+                    + "where id = ?", CampaignStatus.CANCELLED.name(), now, id);
+            return Optional.of(jdbc.update("update message set status = 'CANCELLED', reason = ?, error_code = null, next_attempt_at = null, "
+                    + "updated_at = ? where id >= ? and id < ? and status = 'QUEUED'", truncate(reason), now,
+                    MessageLedger.first(id), MessageLedger.first(id + 1)));
+        });
+    }
+
+    /** Campaigns newest first, {@code limit} of them after skipping {@code offset}. */
+    public List<Campaign> page(int offset, int limit) {
+        return jdbc.query("select " + COLUMNS + " from campaign order by id desc limit ? offset ?", this::map, limit, offset);
+    }
+
+    /** How many campaigns the ledger holds, rejected ones included. */
+    public long count() {
+        Long n = jdbc.queryForObject("select count(*) from campaign", Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /** Why the campaign is paused, when it is. */
+    public Optional<String> pausedReason(long id) {
+        return jdbc.queryForList("select paused_reason from campaign where id = ? and status = ?", String.class, id,
+                CampaignStatus.PAUSED.name()).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
     /** Paused campaigns and why, oldest first. */
     public Map<Long, String> paused() {
         Map<Long, String> paused = new java.util.LinkedHashMap<>();

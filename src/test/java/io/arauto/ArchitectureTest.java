@@ -16,7 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * the plain building blocks. A new package has to find its place here before it can hold a class.
  *
  * <pre>
- * api                      uses  intake, report, ledger, optout, verdict, template, audit (the REST API: calls them, nothing calls it)
+ * api                      uses  intake, report, ledger, optout, verdict, template (the REST API: calls them, nothing calls it)
  * intake (+ folder, sftp)  uses  read, verdict, template, optout, ledger, audit
  * send                     uses  ledger, optout, template, verdict, audit
  * report                   uses  ledger
@@ -55,7 +55,7 @@ class ArchitectureTest {
             .whereLayer("send").mayNotBeAccessedByAnyLayer()
             .whereLayer("report").mayOnlyBeAccessedByLayers("api")
 
-            .whereLayer("api").mayOnlyAccessLayers("intake", "report", "ledger", "optout", "verdict", "template", "audit", "config", "support")
+            .whereLayer("api").mayOnlyAccessLayers("intake", "report", "ledger", "optout", "verdict", "template", "config", "support")
 
             .whereLayer("intake").mayOnlyAccessLayers("read", "verdict", "template", "optout", "ledger", "audit", "config", "support")
             .whereLayer("send").mayOnlyAccessLayers("ledger", "optout", "template", "verdict", "audit", "config", "support")

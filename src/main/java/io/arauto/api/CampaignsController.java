@@ -121,7 +121,7 @@ public class CampaignsController {
     @PostMapping("/{id}/cancel")
     public Changed cancel(@PathVariable("id") long id) {
         Campaign c = campaign(id);
-        int cancelled = campaigns.cancel(id, "The campaign was cancelled by an operator before this message was sent.")
+        int cancelled = campaigns.cancel(id)
                 .orElseThrow(() -> notNow(c, "cancelled", "only a campaign still sending (ACTIVE or PAUSED) can be"));
         return changed(id, cancelled + " queued messages cancelled; messages already on their way finish and keep their outcome.");
     }

@@ -40,13 +40,19 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.LedgerRecovery;
+import io.arauto.ledger.MessageLedger;
 import io.arauto.support.HeldResponses;
+import io.arauto.verdict.JudgedRow;
+import io.arauto.verdict.MessageStatus;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -80,6 +86,18 @@ class RestApiTest extends ArautoTestBase {
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
     private RequestMappingHandlerMapping mappings;
+
+    @Autowired
+    private CampaignLedger campaigns;
+
+    @Autowired
+    private MessageLedger messages;
+
+    @Autowired
+    private LedgerRecovery recovery;
+
+    @Autowired
+    private JdbcTemplate jdbc;
 
     private static String token() throws IOException {
         return Files.readString(DATA_DIR.resolve("api-token")).strip();
@@ -326,6 +344,39 @@ class RestApiTest extends ArautoTestBase {
         assertThat(call(HttpMethod.POST, "/api/campaigns/" + id + "/requeue-uncertain").getStatusCode().value()).isEqualTo(409);
         assertThat(json(call(HttpMethod.POST, "/api/campaigns/" + id + "/cancel")).path("message").asText())
                 .contains("already settled (CANCELLED)");
+    }
+
+    @Test
+    void aMessageThatComesBackToBeTriedAgainAfterItsCampaignWasCancelledIsCancelledToo() throws Exception {
+        long id = campaigns.create("voltou.csv", "aviso_simples", "test", "aviso_simples/voltou.csv", "cancel-leftover",
+                List.of("phone", "name", "code"));
+        messages.insert(id, List.of(queued(2, "+5511970060001"), queued(3, "+5511970060002")));
+        // paused before anything went out, with row 3's request out (its claim committed) as the operator cancels
+        jdbc.update("update campaign set status = 'PAUSED', total_rows = 2 where id = ?", id);
+        jdbc.update("update message set status = 'SENDING', updated_at = ? where id = ?", java.sql.Timestamp.from(java.time.Instant.now()),
+                MessageLedger.key(id, 3));
+
+        assertThat(call(HttpMethod.POST, "/api/campaigns/" + id + "/cancel").getStatusCode().value()).isEqualTo(200);
+        assertThat(campaign(id).path("counts").path("CANCELLED").asInt()).isEqualTo(1);
+        assertThat(campaign(id).path("counts").path("SENDING").asInt()).isEqualTo(1);
+
+        // its answer: try again later (Meta was busy); it is QUEUED again, in a cancelled campaign
+        messages.retryLater(id, 3, java.time.Instant.now(), "131000", "Meta was busy");
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(campaign(id), "QUEUED") == 1);
+
+        recovery.recover();
+
+        JsonNode cancelled = campaign(id);
+        assertThat(count(cancelled, "CANCELLED")).isEqualTo(2);
+        assertThat(count(cancelled, "QUEUED")).isZero();
+        assertThat(jdbc.queryForObject("select reason from message where id = ?", String.class, MessageLedger.key(id, 3)))
+                .isEqualTo(CampaignLedger.CANCELLED_REASON);
+        assertThat(requestsTo("5511970060001")).isEmpty();
+        assertThat(requestsTo("5511970060002")).isEmpty();
+    }
+
+    private static JudgedRow queued(int row, String e164) {
+        return new JudgedRow(row, e164, e164, MessageStatus.QUEUED, null, List.of(e164, "Ana", "C-" + row));
     }
 
     @Test

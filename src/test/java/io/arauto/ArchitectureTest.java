@@ -16,6 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * the plain building blocks. A new package has to find its place here before it can hold a class.
  *
  * <pre>
+ * api                      uses  intake, report, ledger, optout, verdict, template (the REST API: calls them, nothing calls it)
  * intake (+ folder, sftp)  uses  read, verdict, template, optout, ledger, audit
  * send                     uses  ledger, optout, template, verdict, audit
  * webhook                  uses  ledger, optout, verdict, audit
@@ -35,6 +36,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule layersUseOnlyThoseBelowThem = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("api").definedBy("io.arauto.api..")
             .layer("intake").definedBy("io.arauto.intake..")
             .layer("send").definedBy("io.arauto.send..")
             .layer("webhook").definedBy("io.arauto.webhook..")
@@ -49,11 +51,15 @@ class ArchitectureTest {
             .layer("support").definedBy("io.arauto.support..")
 
             // the sources, the sending loop, the webhooks and the status files are ends: nothing of Arauto calls them but the
-            // routes and the HTTP server
-            .whereLayer("intake").mayNotBeAccessedByAnyLayer()
+            // routes, the HTTP server and, for an upload and the status files it serves, the REST API, itself called by nothing
+            // but HTTP
+            .whereLayer("api").mayNotBeAccessedByAnyLayer()
+            .whereLayer("intake").mayOnlyBeAccessedByLayers("api")
             .whereLayer("send").mayNotBeAccessedByAnyLayer()
             .whereLayer("webhook").mayNotBeAccessedByAnyLayer()
-            .whereLayer("report").mayNotBeAccessedByAnyLayer()
+            .whereLayer("report").mayOnlyBeAccessedByLayers("api")
+
+            .whereLayer("api").mayOnlyAccessLayers("intake", "report", "ledger", "optout", "verdict", "template", "config", "support")
 
             .whereLayer("intake").mayOnlyAccessLayers("read", "verdict", "template", "optout", "ledger", "audit", "config", "support")
             .whereLayer("send").mayOnlyAccessLayers("ledger", "optout", "template", "verdict", "audit", "config", "support")
@@ -82,7 +88,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule everyClassIsInAPackageOfTheMap = classes().that().resideInAPackage("io.arauto..")
             .and().resideOutsideOfPackage("io.arauto")
-            .should().resideInAnyPackage("io.arauto.intake..", "io.arauto.send..", "io.arauto.webhook..", "io.arauto.report..", "io.arauto.optout..",
+            .should().resideInAnyPackage("io.arauto.api..", "io.arauto.intake..", "io.arauto.send..", "io.arauto.webhook..", "io.arauto.report..", "io.arauto.optout..",
                     "io.arauto.ledger..", "io.arauto.audit..", "io.arauto.verdict..", "io.arauto.read..", "io.arauto.template..",
                     "io.arauto.config..", "io.arauto.support..");
 }

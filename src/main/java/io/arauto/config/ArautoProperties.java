@@ -22,6 +22,7 @@ public class ArautoProperties {
     private final Ledger ledger = new Ledger();
     private final Leader leader = new Leader();
     private final Webhook webhook = new Webhook();
+    private final Api api = new Api();
 
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
@@ -40,11 +41,25 @@ public class ArautoProperties {
     public Ledger getLedger() { return ledger; }
     public Leader getLeader() { return leader; }
     public Webhook getWebhook() { return webhook; }
+    public Api getApi() { return api; }
 
     public Path archiveDir() { return dataDir.resolve("archive"); }
     public Path errorDir() { return dataDir.resolve("error"); }
     public Path outboxDir() { return dataDir.resolve("outbox"); }
     public Path auditDir() { return dataDir.resolve("audit"); }
+
+    /** The REST API under /api. */
+    public static class Api {
+        /** The Bearer token every /api request must present; empty: one is generated and kept under the data folder. */
+        private String token = "";
+        /** Entries per page when a listing is asked for none. */
+        private int pageSize = 50;
+
+        public String getToken() { return token; }
+        public void setToken(String token) { this.token = token; }
+        public int getPageSize() { return pageSize; }
+        public void setPageSize(int pageSize) { this.pageSize = pageSize; }
+    }
 
     public static class Intake {
         private Path dir;

@@ -304,6 +304,25 @@ public class CampaignIntake {
      * nothing of it is ever sent. Returns the note that goes beside the file in error/.
      */
     public String reject(OpenIntake intake, String relativePath, String errorTarget, Throwable cause) throws IOException {
+        Rejection rejection = rejection(intake, relativePath, cause);
+        // the reason can quote the file (a header that is really a row of data): its phones are masked here
+        log.warn("{} rejected, moved to error/{}: {}", relativePath, Path.of(errorTarget).getFileName(), PhoneMask.maskAll(rejection.reason()));
+        return notes.text(relativePath, errorTarget, rejection.reason(), rejection.accepted());
+    }
+
+    /**
+     * An uploaded file that cannot be taken ({@code POST /api/campaigns}): rejected like a dropped one, with
+     * its campaign, but nothing goes to error/, as the uploader gets the reason in the answer. Returns it.
+     */
+    public String rejectUpload(OpenIntake intake, String relativePath, Throwable cause) throws IOException {
+        Rejection rejection = rejection(intake, relativePath, cause);
+        log.warn("Upload {} rejected: {}", relativePath, PhoneMask.maskAll(rejection.reason()));
+        return rejection.reason();
+    }
+
+    private record Rejection(String reason, boolean accepted) { }
+
+    private Rejection rejection(OpenIntake intake, String relativePath, Throwable cause) throws IOException {
         String reason = notes.reason(cause);
         boolean accepted = intake != null && intake.acceptedBefore();
         if (intake != null && !accepted) {
@@ -327,9 +346,7 @@ public class CampaignIntake {
             reason = notes.acceptedBefore(intake.campaignId(), reason);
         }
         audit.record(AuditEvent.FILE_REJECTED, intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
-        // the reason can quote the file (a header that is really a row of data): its phones are masked here
-        log.warn("{} rejected, moved to error/{}: {}", relativePath, Path.of(errorTarget).getFileName(), PhoneMask.maskAll(reason));
-        return notes.text(relativePath, errorTarget, reason, accepted);
+        return new Rejection(reason, accepted);
     }
 
     /**

@@ -201,6 +201,71 @@ public class CampaignLedger {
         }));
     }
 
+    /** The reason a message of a cancelled campaign shows. */
+    public static final String CANCELLED_REASON = "The campaign was cancelled by an operator before this message was sent.";
+
+    /**
+     * Cancels an ACTIVE or PAUSED campaign: it becomes CANCELLED and its QUEUED messages CANCELLED, in one
+     * transaction; messages already SENDING finish and keep their outcome (one that comes back QUEUED, to be
+     * tried again, is cancelled by {@link #cancelLeftovers}). Returns how many messages were cancelled, or
+     * empty when the campaign was in no state to be cancelled.
+     */
+    public Optional<Integer> cancel(long id) {
+        return tx.execute(t -> {
+            List<String> status = jdbc.queryForList("select status from campaign where id = ? for update", String.class, id);
+            if (status.isEmpty() || !List.of(CampaignStatus.ACTIVE.name(), CampaignStatus.PAUSED.name()).contains(status.get(0))) {
+                return Optional.<Integer>empty();
+            }
+            jdbc.update("update campaign set status = ?, paused_reason = null, paused_at = null, settled_at = ?, report_dirty = true "
+                    + "where id = ?", CampaignStatus.CANCELLED.name(), Timestamp.from(clock.instant()), id);
+            return Optional.of(cancelQueued(id));
+        });
+    }
+
+    /** Campaigns cancelled since {@code since}: messages of theirs that were on their way then may have come back since. */
+    public List<Long> cancelledSince(Instant since) {
+        return jdbc.queryForList("select id from campaign where status = ? and settled_at >= ? order by id", Long.class,
+                CampaignStatus.CANCELLED.name(), Timestamp.from(since));
+    }
+
+    /**
+     * Cancels the QUEUED messages of a CANCELLED campaign: ones whose request was out as it was cancelled and came back to
+     * be tried again (nothing of a cancelled campaign is sent, but its status file must not say they wait). How many.
+     */
+    public int cancelLeftovers(long id) {
+        Integer n = tx.execute(t -> {
+            List<String> status = jdbc.queryForList("select status from campaign where id = ? for update", String.class, id);
+            return status.equals(List.of(CampaignStatus.CANCELLED.name())) ? cancelQueued(id) : 0;
+        });
+        if (n != null && n > 0) {
+            markDirty(id);
+        }
+        return n == null ? 0 : n;
+    }
+
+    private int cancelQueued(long id) {
+        return jdbc.update("update message set status = 'CANCELLED', reason = ?, error_code = null, next_attempt_at = null, "
+                + "updated_at = ? where id >= ? and id < ? and status = 'QUEUED'", CANCELLED_REASON, Timestamp.from(clock.instant()),
+                MessageLedger.first(id), MessageLedger.first(id + 1));
+    }
+
+    /** Campaigns newest first, {@code limit} of them after skipping {@code offset}. */
+    public List<Campaign> page(int offset, int limit) {
+        return jdbc.query("select " + COLUMNS + " from campaign order by id desc limit ? offset ?", this::map, limit, offset);
+    }
+
+    /** How many campaigns the ledger holds, rejected ones included. */
+    public long count() {
+        Long n = jdbc.queryForObject("select count(*) from campaign", Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /** Why the campaign is paused, when it is. */
+    public Optional<String> pausedReason(long id) {
+        return jdbc.queryForList("select paused_reason from campaign where id = ? and status = ?", String.class, id,
+                CampaignStatus.PAUSED.name()).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
     /** Paused campaigns and why, oldest first. */
     public Map<Long, String> paused() {
         Map<Long, String> paused = new java.util.LinkedHashMap<>();

@@ -48,6 +48,17 @@ public class LedgerRecovery {
             }
             log.warn("Campaign {} was being read when an Arauto stopped; it is dropped, and its file, still in the inbox, is read again", id);
         }
+        // a request out as its campaign was cancelled finishes within the read time-out, well inside stale-after
+        for (long id : campaigns.cancelledSince(clock.instant().minus(properties.getLedger().getStaleAfter().multipliedBy(2)))) {
+            int late = campaigns.cancelLeftovers(id);
+            if (late > 0) {
+                log.info("Campaign {} was cancelled: {} message(s) that were on their way then came back to be tried again, and are "
+                        + "cancelled too", id, late);
+            }
+            if (messages.uncertainIfStale(id, staleBefore) > 0) {
+                campaigns.markDirty(id);
+            }
+        }
         for (long id : campaigns.unsettled()) {
             int uncertain = messages.uncertainIfStale(id, staleBefore);
             if (uncertain > 0) {

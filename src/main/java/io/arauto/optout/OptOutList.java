@@ -209,6 +209,42 @@ public class OptOutList {
         return Boolean.TRUE.equals(removed);
     }
 
+    /** An entry of Arauto's own list: the number, who put it there ({@link OptOutSource#wire}), how, and when. */
+    public record Entry(String phone, String source, String detail, Instant at) { }
+
+    /**
+     * Arauto's own list, newest first, {@code limit} entries after skipping {@code offset}; only the entry of {@code e164}
+     * (in either ninth-digit form) when it is given.
+     */
+    public List<Entry> entries(String e164, int offset, int limit) {
+        MapSqlParameterSource params = new MapSqlParameterSource("limit", limit).addValue("offset", offset);
+        String where = "";
+        if (e164 != null) {
+            where = " where phone_e164 in (:variants)";
+            params.addValue("variants", variantsOf(e164));
+        }
+        return named.query("select phone_e164, source, detail, created_at from opt_out" + where
+                + " order by created_at desc, phone_e164 limit :limit offset :offset", params, (rs, n) -> entry(rs));
+    }
+
+    /** How many entries {@link #entries} has in all, with the same filter. */
+    public long countEntries(String e164) {
+        Long n = e164 == null ? ledger.queryForObject("select count(*) from opt_out", Long.class)
+                : named.queryForObject("select count(*) from opt_out where phone_e164 in (:variants)",
+                        new MapSqlParameterSource("variants", variantsOf(e164)), Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /** Every entry of Arauto's own list, oldest first, handed to {@code each} one by one (the list can be long). */
+    public void forEachEntry(java.util.function.Consumer<Entry> each) {
+        ledger.query("select phone_e164, source, detail, created_at from opt_out order by created_at, phone_e164",
+                rs -> { each.accept(entry(rs)); });
+    }
+
+    private static Entry entry(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant());
+    }
+
     /** The number in both ninth-digit forms; Meta's {@code wa_id} ("551187654321") needs its "+" first (or PhoneNormalizer.canonical). */
     private static List<String> variantsOf(String e164) {
         if (e164 == null || !e164.matches("\\+[1-9]\\d{6,14}")) {

@@ -13,7 +13,7 @@ public enum OptOutSource {
     USER_PREFERENCES("user_preferences", "the customer stopped marketing messages in WhatsApp"),
     /** Meta refused a message because the user stopped marketing messages (error 131050). */
     META_131050("meta-131050", "Meta refused a message because the customer stopped marketing messages (131050)"),
-    /** An operator, through the ledger (the REST API later). */
+    /** An operator, through the REST API. */
     OPERATOR("operator", "an operator");
 
     private final String wire;
@@ -27,6 +27,16 @@ public enum OptOutSource {
     /** The word stored and audited: {@code reply}, {@code meta-131050}. */
     public String wire() {
         return wire;
+    }
+
+    /** The source stored as {@code wire}, or null when no source is. */
+    public static OptOutSource ofWire(String wire) {
+        for (OptOutSource source : values()) {
+            if (source.wire.equals(wire)) {
+                return source;
+            }
+        }
+        return null;
     }
 
     /** Who, in plain words, for the reasons people read. */

@@ -8,17 +8,20 @@ package io.arauto.support;
  *
  * <pre>
  * name                 kind      set by                                  read by
- * ArautoSource         header    intake-folder, intake-sftp              campaign-intake (the campaign's source), intake-error-target,
- *                                                                        intake-error-note
+ * ArautoSource         header    intake-folder, intake-sftp,             campaign-intake (the campaign's source), intake-error-target,
+ *                                api-campaign-upload (CampaignUploads)   intake-error-note
+ * ArautoRejection      header    api-upload-errors                       CampaignUploads (the reason an upload was refused)
  * ArautoErrorTarget    header    intake-error-target (LocalFolders),     the consumers' moveFailed; intake-errors, intake-error-note,
  *                                sftp-error-target (SftpFolders)         sftp-error-note
- * ArautoLocalPath      header    intake-folder, intake-sftp              campaign-intake (the file it reads)
- * ArautoArchiveName    header    campaign-intake                         intake-folder, intake-sftp (their ArautoArchiveTarget)
- * ArautoCampaignId     header    campaign-intake, sftp-write-back        intake-folder (archived), SftpReadLockStrategy (archived once moved),
+ * ArautoLocalPath      header    intake-folder, intake-sftp,             campaign-intake (the file it reads), api-campaign-upload
+ *                                CampaignUploads
+ * ArautoArchiveName    header    campaign-intake                         intake-folder, intake-sftp (their ArautoArchiveTarget), api-campaign-upload
+ * ArautoCampaignId     header    campaign-intake, sftp-write-back        intake-folder, api-campaign-upload (archived), CampaignUploads,
+ *                                                                        SftpReadLockStrategy (archived once moved),
  *                                                                        sftp-write-back, sftp-write-back-errors
  * ArautoArchiveTarget  header    intake-folder, intake-sftp              their consumers' move option; none on an SFTP file
  *                                                                        that changed while read: SftpMoves leaves it
- * intake               property  campaign-intake (an OpenIntake)         campaign-intake, intake-errors
+ * intake               property  campaign-intake (an OpenIntake)         campaign-intake, intake-errors, api-upload-errors
  * ArautoCampaign       property  sftp-write-back (the Campaign)          sftp-write-back
  * ArautoSftpClaim      property  SftpReadLockStrategy                    SftpReadLockStrategy, SftpExceptionHandler
  * ArautoClaimed        property  send-batch, send-cloud-api              send-batch, send-cloud-api (the io.arauto.send.Claimed message)
@@ -28,8 +31,10 @@ package io.arauto.support;
  */
 public final class Exchanges {
 
-    /** Header: where the file came from, {@link #FOLDER} or {@link #SFTP}; kept as the campaign's source. */
+    /** Header: where the file came from, {@link #FOLDER}, {@link #SFTP} or {@link #API}; kept as the campaign's source. */
     public static final String SOURCE = "ArautoSource";
+    /** Header: why an uploaded file was refused, in plain words (set instead of {@link #CAMPAIGN_ID}). */
+    public static final String REJECTION = "ArautoRejection";
     /** Header: where a rejected file goes (a path for the folder, relative to the server's directory for SFTP). */
     public static final String ERROR_TARGET = "ArautoErrorTarget";
     /** Header: the file on local disk that campaign-intake reads (the SFTP consumer's download). */
@@ -59,6 +64,8 @@ public final class Exchanges {
     public static final String FOLDER = "folder";
     /** {@link #SOURCE} of a file from the SFTP server. */
     public static final String SFTP = "sftp";
+    /** {@link #SOURCE} of a file uploaded to {@code POST /api/campaigns}. */
+    public static final String API = "api";
 
     private Exchanges() {
     }

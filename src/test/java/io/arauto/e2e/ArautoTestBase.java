@@ -39,13 +39,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * One running Arauto for the functional tests: the real routes on a temporary data folder, an
  * H2 ledger, WireMock standing in for Meta's Cloud API and an H2 "CRM" with its own opt-out table.
- * Test classes extending this share the context, so each works on its own files (and numbers: the
+ * It listens on a random port (the REST API's tests talk to it over HTTP). Test classes extending this share the context, so each works on its own files (and numbers: the
  * Cloud API stand-in is shared too). An ERROR or a stack trace a test does not expect fails it.
  */
 @ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
 @UsesTestTemplates
 @CamelSpringBootTest
-// a real port: the webhook tests call /webhooks/whatsapp over HTTP
+// a real port: the webhook and REST API tests call it over HTTP
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class ArautoTestBase {
 

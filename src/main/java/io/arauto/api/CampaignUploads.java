@@ -1,0 +1,131 @@
+package io.arauto.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import io.arauto.config.ArautoProperties;
+import io.arauto.support.Exchanges;
+import io.arauto.support.ShortNames;
+import io.arauto.template.TemplateCatalog;
+
+/**
+ * A spreadsheet uploaded to {@code POST /api/campaigns}: kept on local disk under the data folder's
+ * {@code uploads/} and handed to the api-campaign-upload route, which takes it through the same campaign
+ * intake as a file dropped in {@code inbox/<template>/} (same checks, verdicts, ledger, status files and
+ * audit; its campaign's source is {@code api}), then archives it in {@code archive/<template>/}.
+ */
+@Component
+public class CampaignUploads {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignUploads.class);
+
+    private final ArautoProperties properties;
+    private final TemplateCatalog templates;
+    private final ProducerTemplate routes;
+
+    public CampaignUploads(ArautoProperties properties, TemplateCatalog templates, ProducerTemplate routes) {
+        this.properties = properties;
+        this.templates = templates;
+        this.routes = routes;
+    }
+
+    /** Takes the upload into its campaign; returns the campaign's id, or refuses it with the reason ({@link ApiException}). */
+    public long take(InputStream content, String originalName, String template, String name) throws IOException {
+        if (template == null || template.isBlank() || !template.equals(Path.of(template).getFileName().toString())
+                || template.startsWith(".")) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'" + template + "' is not a template: the 'template' field "
+                    + "must be one of " + String.join(", ", templates.names()) + ".");
+        }
+        TemplateCatalog.Lookup lookup = templates.find(template);
+        if (lookup.template() == null) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, lookup.problem());
+        }
+        String fileName = fileName(originalName, name);
+        Path dir = Files.createDirectories(properties.getDataDir().resolve("uploads")).resolve(UUID.randomUUID().toString());
+        try {
+            Path file = Files.createDirectories(dir).resolve(fileName);
+            Files.copy(content, file);
+            Exchange done = routes.send("direct:api-campaign-upload", exchange -> {
+                exchange.getIn().setHeader(Exchanges.LOCAL_PATH, file.toAbsolutePath().toString());
+                exchange.getIn().setHeader("CamelFileRelativePath", template + "/" + fileName);
+                exchange.getIn().setHeader(Exchanges.SOURCE, Exchanges.API);
+            });
+            String rejection = done.getIn().getHeader(Exchanges.REJECTION, String.class);
+            if (rejection != null) {
+                throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, rejection);
+            }
+            if (done.getException() != null) { // the route's error handling answers every failure with a rejection
+                log.warn("An upload failed unexpectedly ({})", done.getException().getClass().getName());
+                throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "Arauto could not take the upload because of an unexpected "
+                        + "error on its side; nothing of it will be sent. Send it again, and if it fails the same way, ask whoever runs Arauto.");
+            }
+            return done.getIn().getHeader(Exchanges.CAMPAIGN_ID, Long.class);
+        } finally {
+            deleteAll(dir);
+        }
+    }
+
+    /** Moves an accepted upload to the archive, as the inbox's files are: {@code archive/<template>/<name>.<campaign-id>.<ext>}. */
+    public void archive(String localPath, String archiveName) {
+        Path target = properties.archiveDir().resolve(archiveName);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.move(Path.of(localPath), target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // its campaign is in the ledger and goes out; only the archived copy is missing
+            log.warn("The uploaded file of {} could not be archived in {}: {}", archiveName, properties.archiveDir(), e.toString());
+        }
+    }
+
+    /**
+     * The campaign's file name: the upload's own (its last path segment, as some browsers send a whole path), or {@code name}
+     * with the upload's extension, which tells CSV from XLSX.
+     */
+    static String fileName(String originalName, String name) {
+        String original = originalName == null ? "" : originalName.replace('\\', '/');
+        original = original.substring(original.lastIndexOf('/') + 1).strip();
+        int dot = original.lastIndexOf('.');
+        String extension = dot > 0 ? original.substring(dot) : "";
+        if (!extension.equalsIgnoreCase(".csv") && !extension.equalsIgnoreCase(".xlsx")) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "The uploaded file '" + original + "' is neither a .csv nor an .xlsx "
+                    + "file; send the spreadsheet with its name ending in .csv or .xlsx.");
+        }
+        boolean named = name != null && !name.isBlank();
+        String chosen = named ? name.strip() : original;
+        if (chosen.contains("/") || chosen.contains("\\") || chosen.startsWith(".") || chosen.chars().anyMatch(Character::isISOControl)) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "The campaign name '" + chosen + "' cannot be a file name: leave out "
+                    + "slashes and control characters, and do not start it with a dot.");
+        }
+        if (named && !chosen.toLowerCase().endsWith(extension.toLowerCase())) {
+            chosen = chosen + extension;
+        }
+        if (ShortNames.bytes(chosen) > 200) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "The campaign name is longer than 200 bytes; choose a shorter one.");
+        }
+        return chosen;
+    }
+
+    private static void deleteAll(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.debug("An upload's folder {} could not be removed: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.arauto.api;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.arauto.config.ArautoProperties;
+import io.arauto.ledger.Campaign;
+import io.arauto.ledger.CampaignLedger;
+import io.arauto.ledger.CampaignStatus;
+import io.arauto.report.CampaignReporter;
+import io.arauto.verdict.MessageStatus;
+
+/** Campaigns over HTTP: upload one, follow it, fetch its status files, and cancel, pause, resume or requeue it. */
+@RestController
+@RequestMapping("/api/campaigns")
+@SecurityRequirement(name = ApiConfig.BEARER)
+public class CampaignsController {
+
+    static final MediaType XLSX = MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+
+    private final CampaignUploads uploads;
+    private final CampaignLedger campaigns;
+    private final CampaignReporter reports;
+    private final ArautoProperties properties;
+
+    public CampaignsController(CampaignUploads uploads, CampaignLedger campaigns, CampaignReporter reports, ArautoProperties properties) {
+        this.uploads = uploads;
+        this.campaigns = campaigns;
+        this.reports = reports;
+        this.properties = properties;
+    }
+
+    public record Created(long id, String status, Map<String, Integer> counts) { }
+
+    @Operation(summary = "Starts a campaign from a spreadsheet (CSV or XLSX), judged like a file dropped in inbox/<template>/; "
+            + "answers once every row is in the ledger")
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    public ResponseEntity<Created> upload(@RequestPart("file") MultipartFile file, @RequestParam("template") String template,
+                                          @RequestParam(value = "name", required = false) String name,
+                                          @RequestParam(value = "send-at", required = false) String sendAt,
+                                          @RequestParam(value = "dry-run", required = false) String dryRun) throws IOException {
+        if (sendAt != null && !sendAt.isBlank()) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'send-at' is not supported yet: leave it out and upload the file "
+                    + "when it should start going out.");
+        }
+        if (dryRun != null && !dryRun.isBlank() && !dryRun.equalsIgnoreCase("false")) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'dry-run' is not supported yet: leave it out; an upload without it "
+                    + "is a real campaign whose messages are sent.");
+        }
+        long id;
+        try (var content = file.getInputStream()) {
+            id = uploads.take(content, file.getOriginalFilename(), template, name);
+        }
+        Campaign campaign = campaigns.find(id).orElseThrow(() -> ApiException.noCampaign(id));
+        return ResponseEntity.status(HttpStatus.CREATED).header(HttpHeaders.LOCATION, "/api/campaigns/" + id)
+                .body(new Created(id, campaign.status().name(), counts(id)));
+    }
+
+    @Operation(summary = "Lists the campaigns, newest first, a page at a time")
+    @GetMapping
+    public Page<CampaignSummary> list(@RequestParam(value = "page", required = false) Integer page,
+                                      @RequestParam(value = "size", required = false) Integer size) {
+        int[] ps = Page.of(page, size, properties.getApi().getPageSize());
+        List<CampaignSummary> items = campaigns.page(ps[0] * ps[1], ps[1]).stream()
+                .map(c -> new CampaignSummary(c.id(), c.name(), c.template(), c.source(), c.status().name(), c.totalRows(),
+                        c.createdAt(), c.settledAt()))
+                .toList();
+        return new Page<>(items, ps[0], ps[1], campaigns.count());
+    }
+
+    @Operation(summary = "One campaign: its messages counted per status, progress, source, file SHA-256 and times")
+    @GetMapping("/{id}")
+    public CampaignView get(@PathVariable("id") long id) {
+        Campaign c = campaign(id);
+        Map<String, Integer> counts = counts(id);
+        int rows = counts.values().stream().mapToInt(Integer::intValue).sum();
+        int waiting = counts.getOrDefault(MessageStatus.QUEUED.name(), 0) + counts.getOrDefault(MessageStatus.SENDING.name(), 0);
+        int percent = rows == 0 ? 100 : (int) ((rows - waiting) * 100L / rows);
+        return new CampaignView(c.id(), c.name(), c.template(), c.source(), c.sourceFile(), c.sha256(), c.status().name(),
+                campaigns.pausedReason(id).orElse(null), c.totalRows(), counts,
+                new CampaignView.Progress(rows, waiting, rows - waiting, percent),
+                c.createdAt(), c.readAt(), c.settledAt(), c.archivedAt());
+    }
+
+    @Operation(summary = "The campaign's status file as CSV, as last written in the outbox")
+    @GetMapping("/{id}/report.csv")
+    public ResponseEntity<FileSystemResource> reportCsv(@PathVariable("id") long id) {
+        return report(campaign(id), "csv", CSV);
+    }
+
+    @Operation(summary = "The campaign's status file as XLSX, as last written in the outbox")
+    @GetMapping("/{id}/report.xlsx")
+    public ResponseEntity<FileSystemResource> reportXlsx(@PathVariable("id") long id) {
+        return report(campaign(id), "xlsx", XLSX);
+    }
+
+    public record Changed(long id, String status, String message) { }
+
+    @Operation(summary = "Cancels a campaign: its QUEUED messages become CANCELLED; those being sent finish")
+    @PostMapping("/{id}/cancel")
+    public Changed cancel(@PathVariable("id") long id) {
+        Campaign c = campaign(id);
+        int cancelled = campaigns.cancel(id)
+                .orElseThrow(() -> notNow(c, "cancelled", "only a campaign still sending (ACTIVE or PAUSED) can be"));
+        return changed(id, cancelled + " queued messages cancelled; messages already on their way finish and keep their outcome.");
+    }
+
+    @Operation(summary = "Pauses an ACTIVE campaign: nothing more of it is sent until it is resumed")
+    @PostMapping("/{id}/pause")
+    public Changed pause(@PathVariable("id") long id) {
+        Campaign c = campaign(id);
+        if (!campaigns.pause(id, "Paused by an operator; it is sent once the campaign is resumed.")) {
+            throw notNow(c, "paused", "only an ACTIVE campaign can be");
+        }
+        return changed(id, "Paused: nothing more of it is sent until POST /api/campaigns/" + id + "/resume.");
+    }
+
+    @Operation(summary = "Resumes a PAUSED campaign")
+    @PostMapping("/{id}/resume")
+    public Changed resume(@PathVariable("id") long id) {
+        Campaign c = campaign(id);
+        if (!campaigns.resume(id)) {
+            throw notNow(c, "resumed", "only a PAUSED campaign can be");
+        }
+        return changed(id, "Resumed: its queued messages go out again.");
+    }
+
+    @Operation(summary = "Queues the campaign's UNCERTAIN messages again (they may have arrived: this can message a number twice)")
+    @PostMapping("/{id}/requeue-uncertain")
+    public Changed requeueUncertain(@PathVariable("id") long id) {
+        Campaign c = campaign(id);
+        if (c.status() != CampaignStatus.ACTIVE && c.status() != CampaignStatus.PAUSED && c.status() != CampaignStatus.DONE) {
+            throw notNow(c, "requeued", "a cancelled or rejected campaign sends nothing more, and one still being read has none");
+        }
+        int requeued = campaigns.requeueUncertain(id);
+        return changed(id, requeued + " uncertain messages queued again.");
+    }
+
+    private Changed changed(long id, String message) {
+        return new Changed(id, campaign(id).status().name(), message);
+    }
+
+    private Campaign campaign(long id) {
+        return campaigns.find(id).orElseThrow(() -> ApiException.noCampaign(id));
+    }
+
+    private Map<String, Integer> counts(long id) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        campaigns.counts(id).forEach((status, n) -> counts.put(status.name(), n));
+        return counts;
+    }
+
+    private static ApiException notNow(Campaign c, String what, String rule) {
+        String state = switch (c.status()) {
+            case DONE, CANCELLED, REJECTED -> "already settled (" + c.status() + ")";
+            default -> c.status().name();
+        };
+        return new ApiException(HttpStatus.CONFLICT, "Campaign " + c.id() + " is " + state + ", so it cannot be " + what + ": " + rule + ".");
+    }
+
+    private ResponseEntity<FileSystemResource> report(Campaign c, String extension, MediaType type) {
+        File file = reports.statusFile(c, extension);
+        if (c.status() == CampaignStatus.REJECTED || c.status() == CampaignStatus.READING || !file.isFile()) {
+            throw new ApiException(HttpStatus.NOT_FOUND, c.status() == CampaignStatus.REJECTED
+                    ? "Campaign " + c.id() + " was rejected, so it has no status file; GET /api/campaigns/" + c.id() + " shows it."
+                    : "The status file of campaign " + c.id() + " is not written yet; it is within " + properties.getReports().getInterval()
+                    .toSeconds() + " s of its rows being read. Ask again shortly.");
+        }
+        return ResponseEntity.ok().contentType(type)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(file.getName(),
+                        java.nio.charset.StandardCharsets.UTF_8).build().toString())
+                .body(new FileSystemResource(file));
+    }
+}

@@ -17,6 +17,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
+import io.arauto.intake.CampaignIntake;
 import io.arauto.support.Exchanges;
 import io.arauto.support.ShortNames;
 import io.arauto.template.TemplateCatalog;
@@ -42,8 +43,22 @@ public class CampaignUploads {
         this.routes = routes;
     }
 
+    /**
+     * What became of an upload: its campaign, and for a dry run what sending it would take (the campaign-intake route's
+     * estimate: io.arauto.send.DryRunEstimates, whose type the API does not know and hands on as it is).
+     */
+    public record Taken(long campaignId, Object dryRunEstimate) { }
+
     /** Takes the upload into its campaign; returns the campaign's id, or refuses it with the reason ({@link ApiException}). */
     public long take(InputStream content, String originalName, String template, String name) throws IOException {
+        return take(content, originalName, template, name, false).campaignId();
+    }
+
+    /**
+     * As {@link #take(InputStream, String, String, String)}; a dry run goes in as a file of {@code <template>/dry-run/}
+     * does: judged in full, its status files written, nothing of it sent, never the duplicate of a later real upload.
+     */
+    public Taken take(InputStream content, String originalName, String template, String name, boolean dryRun) throws IOException {
         if (template == null || template.isBlank() || !template.equals(Path.of(template).getFileName().toString())
                 || template.startsWith(".")) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'" + template + "' is not a template: the 'template' field "
@@ -60,7 +75,8 @@ public class CampaignUploads {
             Files.copy(content, file);
             Exchange done = routes.send("direct:api-campaign-upload", exchange -> {
                 exchange.getIn().setHeader(Exchanges.LOCAL_PATH, file.toAbsolutePath().toString());
-                exchange.getIn().setHeader("CamelFileRelativePath", template + "/" + fileName);
+                exchange.getIn().setHeader("CamelFileRelativePath",
+                        template + "/" + (dryRun ? CampaignIntake.DRY_RUN_FOLDER + "/" : "") + fileName);
                 exchange.getIn().setHeader(Exchanges.SOURCE, Exchanges.API);
             });
             String rejection = done.getIn().getHeader(Exchanges.REJECTION, String.class);
@@ -72,7 +88,7 @@ public class CampaignUploads {
                 throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "Arauto could not take the upload because of an unexpected "
                         + "error on its side; nothing of it will be sent. Send it again, and if it fails the same way, ask whoever runs Arauto.");
             }
-            return done.getIn().getHeader(Exchanges.CAMPAIGN_ID, Long.class);
+            return new Taken(done.getIn().getHeader(Exchanges.CAMPAIGN_ID, Long.class), done.getIn().getHeader(Exchanges.DRY_RUN_ESTIMATE));
         } finally {
             deleteAll(dir);
         }

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.ContentDisposition;
@@ -51,10 +53,19 @@ public class CampaignsController {
         this.properties = properties;
     }
 
-    public record Created(long id, String status, Map<String, Integer> counts) { }
+    /**
+     * A campaign just created: for a dry run ({@code status} DRY_RUN) also what sending it would take now, its share of the
+     * daily tier and when it would finish ({@code dryRun}; absent otherwise).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Created(long id, String status, Map<String, Integer> counts,
+                          @Schema(description = "Dry runs only: messages, newRecipients, dailyLimit, usedToday, leftToday, wouldUse, "
+                                  + "wouldWait, tierFreesAt, rate, messagesAhead, wouldFinishAt, sendWindow and summary, a sentence "
+                                  + "saying it all") Object dryRun) { }
 
     @Operation(summary = "Starts a campaign from a spreadsheet (CSV or XLSX), judged like a file dropped in inbox/<template>/; "
-            + "answers once every row is in the ledger")
+            + "answers once every row is in the ledger. With dry-run=true it is judged in full and gets its status files, but "
+            + "nothing is sent (status DRY_RUN) and the answer says how much of the daily tier it would use and when it would finish")
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<Created> upload(@RequestPart("file") MultipartFile file, @RequestParam("template") String template,
                                           @RequestParam(value = "name", required = false) String name,
@@ -64,17 +75,19 @@ public class CampaignsController {
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'send-at' is not supported yet: leave it out and upload the file "
                     + "when it should start going out.");
         }
-        if (dryRun != null && !dryRun.isBlank() && !dryRun.equalsIgnoreCase("false")) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'dry-run' is not supported yet: leave it out; an upload without it "
-                    + "is a real campaign whose messages are sent.");
+        boolean dry = dryRun != null && !dryRun.isBlank() && !dryRun.strip().equalsIgnoreCase("false");
+        if (dry && !dryRun.strip().equalsIgnoreCase("true")) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'dry-run' is '" + dryRun + "': it is true (judge the file and "
+                    + "write its status files, send nothing) or false (a real campaign, the default).");
         }
-        long id;
+        CampaignUploads.Taken taken;
         try (var content = file.getInputStream()) {
-            id = uploads.take(content, file.getOriginalFilename(), template, name);
+            taken = uploads.take(content, file.getOriginalFilename(), template, name, dry);
         }
+        long id = taken.campaignId();
         Campaign campaign = campaigns.find(id).orElseThrow(() -> ApiException.noCampaign(id));
         return ResponseEntity.status(HttpStatus.CREATED).header(HttpHeaders.LOCATION, "/api/campaigns/" + id)
-                .body(new Created(id, campaign.status().name(), counts(id)));
+                .body(new Created(id, campaign.status().name(), counts(id), taken.dryRunEstimate()));
     }
 
     @Operation(summary = "Lists the campaigns, newest first, a page at a time")
@@ -95,7 +108,9 @@ public class CampaignsController {
         Campaign c = campaign(id);
         Map<String, Integer> counts = counts(id);
         int rows = counts.values().stream().mapToInt(Integer::intValue).sum();
-        int waiting = counts.getOrDefault(MessageStatus.QUEUED.name(), 0) + counts.getOrDefault(MessageStatus.SENDING.name(), 0);
+        // a dry run's QUEUED rows are verdicts, not messages on their way
+        int waiting = c.status() == CampaignStatus.DRY_RUN ? 0
+                : counts.getOrDefault(MessageStatus.QUEUED.name(), 0) + counts.getOrDefault(MessageStatus.SENDING.name(), 0);
         int percent = rows == 0 ? 100 : (int) ((rows - waiting) * 100L / rows);
         return new CampaignView(c.id(), c.name(), c.template(), c.source(), c.sourceFile(), c.sha256(), c.status().name(),
                 campaigns.pausedReason(id).orElse(null), c.totalRows(), counts,
@@ -174,6 +189,7 @@ public class CampaignsController {
     private static ApiException notNow(Campaign c, String what, String rule) {
         String state = switch (c.status()) {
             case DONE, CANCELLED, REJECTED -> "already settled (" + c.status() + ")";
+            case DRY_RUN -> "a dry run (DRY_RUN), which sends nothing";
             default -> c.status().name();
         };
         return new ApiException(HttpStatus.CONFLICT, "Campaign " + c.id() + " is " + state + ", so it cannot be " + what + ": " + rule + ".");

@@ -61,8 +61,10 @@ public class SftpSettings implements CamelContextConfiguration {
         if (blank(sftp.getPassword()) && sftp.getPrivateKeyFile() == null) {
             problems.add("neither arauto.intake.sftp.password nor arauto.intake.sftp.private-key-file is set");
         }
-        if (sftp.getPrivateKeyFile() != null && !Files.isReadable(sftp.getPrivateKeyFile())) {
-            problems.add("the private key file " + sftp.getPrivateKeyFile().toAbsolutePath() + " cannot be read");
+        if (sftp.getPrivateKeyFile() != null && !Files.exists(sftp.getPrivateKeyFile())) {
+            problems.add("arauto.intake.sftp.private-key-file names a file that does not exist: " + sftp.getPrivateKeyFile().toAbsolutePath());
+        } else if (sftp.getPrivateKeyFile() != null && !Files.isReadable(sftp.getPrivateKeyFile())) {
+            problems.add("arauto.intake.sftp.private-key-file names a file Arauto may not read: " + sftp.getPrivateKeyFile().toAbsolutePath());
         }
         if (blank(sftp.getDirectory())) {
             problems.add("arauto.intake.sftp.directory is empty");

@@ -50,6 +50,8 @@ import io.arauto.verdict.MessageStatus;
 public class CampaignIntake {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignIntake.class);
+    /** The sub-folder of a template's folder whose files are dry runs: judged in full, nothing sent. */
+    public static final String DRY_RUN_FOLDER = "dry-run";
 
     private final ArautoProperties properties;
     private final TemplateCatalog templates;
@@ -62,11 +64,14 @@ public class CampaignIntake {
     private final ObjectProvider<SourceOriginals> originals;
     private final RejectionNote notes;
     private final AuditLog audit;
+    private final IntakeMetrics metrics;
     private final Clock clock;
 
     public CampaignIntake(ArautoProperties properties, TemplateCatalog templates, TemplateBinder binder, SpreadsheetReaders readers,
                           CampaignLedger campaigns, MessageLedger messages, OptOutList optOuts, List<SourceArchive> archives,
-                          ObjectProvider<SourceOriginals> originals, RejectionNote notes, AuditLog audit, Clock clock) {
+                          ObjectProvider<SourceOriginals> originals, RejectionNote notes, AuditLog audit, IntakeMetrics metrics,
+                          Clock clock) {
+        this.metrics = metrics;
         this.properties = properties;
         this.templates = templates;
         this.binder = binder;
@@ -89,11 +94,13 @@ public class CampaignIntake {
         Path file = Path.of(path);
         Path relative = Path.of(relativePath);
         String fileName = relative.getFileName().toString();
-        if (relative.getNameCount() != 2) {
+        boolean dryRun = relative.getNameCount() == 3 && relative.getName(1).toString().equals(DRY_RUN_FOLDER);
+        if (relative.getNameCount() != 2 && !dryRun) {
             throw new RejectedFileException(relative.getNameCount() == 1
                     ? "The file was dropped directly in the inbox, with no template folder. Drop it in inbox/<template>/, "
                     + "where <template> is one of: " + String.join(", ", templates.names()) + "."
-                    : "The file is in a nested folder (" + relativePath + "); drop it directly in inbox/<template>/.");
+                    : "The file is in a nested folder (" + relativePath + "); drop it directly in inbox/<template>/, or in "
+                    + "inbox/<template>/" + DRY_RUN_FOLDER + "/ for a dry run that sends nothing.");
         }
         if (Files.isSymbolicLink(file)) { // nothing of its target is read: it may be any file on this machine
             throw new RejectedFileException(RejectionNote.symbolicLink(relative.getName(0).toString()));
@@ -104,7 +111,7 @@ public class CampaignIntake {
         FileState atOpen = copied != null ? copied : FileState.of(file);
         String sha256 = FileFingerprint.sha256(file);
         audit.record(AuditEvent.FILE_RECEIVED, null, details("file", relativePath, "source", source, "sha256", sha256,
-                "bytes", Files.size(file)));
+                "bytes", Files.size(file), "dry_run", dryRun));
         TemplateCatalog.Lookup lookup = templates.find(template);
         if (lookup.template() == null) {
             throw new RejectedFileException(lookup.problem());
@@ -134,8 +141,8 @@ public class CampaignIntake {
             OptOutList.Snapshot snapshot = optOuts.snapshot();
             long id = campaigns.create(fileName, template, source, relativePath, sha256, header);
             LedgerWriter writer = new LedgerWriter("ledger-writer-" + id, batch -> messages.insert(id, batch));
-            return new OpenIntake(fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot), writer, file,
-                    copied != null ? original : null, atOpen);
+            return new OpenIntake(fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot, dryRun), writer, file,
+                    copied != null ? original : null, atOpen, dryRun);
         } catch (TemplateBinder.MissingColumnsException e) {
             rows.close();
             throw new RejectedFileException(e.getMessage());
@@ -236,7 +243,7 @@ public class CampaignIntake {
         Optional<Long> twin;
         try {
             twin = campaigns.markReadUnlessTwin(intake.campaignId(), intake.template(), intake.sha256(), since,
-                    verdicts.rowsJudged(), queued > 0);
+                    verdicts.rowsJudged(), queued > 0, intake.dryRun());
         } catch (IllegalStateException dropped) {
             throw new RejectedFileException("Campaign " + intake.campaignId() + " was dropped while this file was being read (it "
                     + "looked abandoned to the ledger watchdog). Nothing of it will be sent; drop the file again.");
@@ -246,11 +253,13 @@ public class CampaignIntake {
                     + " while this one was being read; nothing of this copy is sent, so nobody is messaged twice.");
         }
         Map<String, Object> details = details("file", intake.template() + "/" + intake.fileName(), "sha256", intake.sha256(),
-                "template", intake.template(), "rows", verdicts.rowsJudged());
+                "template", intake.template(), "rows", verdicts.rowsJudged(), "dry_run", intake.dryRun());
         counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
         audit.record(AuditEvent.CAMPAIGN_CREATED, intake.campaignId(), details);
-        log.info("{}/{}: campaign {} created, {} rows: {} queued, {} invalid, {} duplicate, {} opted out ({} ms, {} rows/s)",
-                intake.template(), intake.fileName(), intake.campaignId(), verdicts.rowsJudged(), queued,
+        metrics.accepted(counts, intake.dryRun());
+        log.info("{}/{}: {} {} created, {} rows: {} queued, {} invalid, {} duplicate, {} opted out ({} ms, {} rows/s)",
+                intake.template(), intake.fileName(), intake.dryRun() ? "dry run (nothing is sent), campaign" : "campaign",
+                intake.campaignId(), verdicts.rowsJudged(), queued,
                 counts.getOrDefault(MessageStatus.INVALID, 0), counts.getOrDefault(MessageStatus.DUPLICATE, 0),
                 counts.getOrDefault(MessageStatus.OPTED_OUT, 0), verdicts.elapsedMillis(),
                 verdicts.rowsJudged() * 1000L / Math.max(1, verdicts.elapsedMillis()));
@@ -344,6 +353,8 @@ public class CampaignIntake {
         }
         if (accepted) {
             reason = notes.acceptedBefore(intake.campaignId(), reason);
+        } else {
+            metrics.rejected();
         }
         audit.record(AuditEvent.FILE_REJECTED, intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
         return new Rejection(reason, accepted);

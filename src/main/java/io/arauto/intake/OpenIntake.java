@@ -25,9 +25,11 @@ public final class OpenIntake {
     private final Path path;
     private final SourceOriginals original;
     private final FileState atOpen;
+    private final boolean dryRun;
 
     OpenIntake(String fileName, String template, String sha256, long campaignId, RowSource rows, FileVerdicts verdicts,
-               LedgerWriter writer, Path path, SourceOriginals original, FileState atOpen) {
+               LedgerWriter writer, Path path, SourceOriginals original, FileState atOpen, boolean dryRun) {
+        this.dryRun = dryRun;
         this.path = path;
         this.original = original;
         this.atOpen = atOpen;
@@ -54,6 +56,7 @@ public final class OpenIntake {
         this.path = null;
         this.original = null;
         this.atOpen = null;
+        this.dryRun = false;
     }
 
     static OpenIntake acceptedBefore(String fileName, String template, String sha256, long campaignId) {
@@ -69,6 +72,8 @@ public final class OpenIntake {
     public FileVerdicts verdicts() { return verdicts; }
     /** True when this file's campaign was accepted before and only the file's archiving is left to do. */
     public boolean acceptedBefore() { return acceptedBefore; }
+    /** True for a file of {@code <template>/dry-run/}: judged in full, its campaign DRY_RUN, nothing of it sent. */
+    public boolean dryRun() { return dryRun; }
     LedgerWriter writer() { return writer; }
     /** The file's size and time as it was opened, before a byte of it was read (for a copy: its original's, when copied). */
     FileState atOpen() { return atOpen; }

@@ -69,17 +69,24 @@ public class CampaignLedger {
                 template, sha256, Timestamp.from(since)).stream().findFirst();
     }
 
+    /** {@link #markReadUnlessTwin(long, String, String, Instant, int, boolean, boolean)} for a real campaign. */
+    public Optional<Long> markReadUnlessTwin(long id, String template, String sha256, Instant since, int totalRows,
+                                             boolean anythingQueued) {
+        return markReadUnlessTwin(id, template, sha256, since, totalRows, anythingQueued, false);
+    }
+
     /**
      * Marks the campaign read unless a campaign of the same template and bytes, received since
      * {@code since}, was accepted meanwhile (two copies read at once, by two instances or two
      * sources): the twins' rows are locked first, so of two such copies only one is ever accepted.
-     * Returns the twin that was accepted instead, or empty when this one was (or {@code dropped}).
+     * Returns the twin that was accepted instead, or empty when this one was (or {@code dropped}). A dry run is
+     * never anyone's twin: it sends nothing, so the real file after it must not be refused.
      */
     public Optional<Long> markReadUnlessTwin(long id, String template, String sha256, Instant since, int totalRows,
-                                             boolean anythingQueued) {
+                                             boolean anythingQueued, boolean dryRun) {
         return tx.execute(status -> {
             List<Map<String, Object>> twins = jdbc.queryForList("select id, status from campaign where template = ? "
-                    + "and file_sha256 = ? and created_at >= ? and status <> 'REJECTED' order by id for update",
+                    + "and file_sha256 = ? and created_at >= ? and status not in ('REJECTED', 'DRY_RUN') order by id for update",
                     template, sha256, Timestamp.from(since));
             for (Map<String, Object> twin : twins) { // Spring's column maps ignore case: H2 says ID, PostgreSQL id
                 long twinId = ((Number) twin.get("id")).longValue();
@@ -87,7 +94,7 @@ public class CampaignLedger {
                     return Optional.of(twinId);
                 }
             }
-            if (!markRead(id, totalRows, anythingQueued)) {
+            if (!(dryRun ? markDryRun(id, totalRows) : markRead(id, totalRows, anythingQueued))) {
                 throw new IllegalStateException("Campaign " + id + " was dropped while its file was being read");
             }
             return Optional.<Long>empty();
@@ -106,6 +113,21 @@ public class CampaignLedger {
                 anythingQueued ? null : Timestamp.from(now), id, CampaignStatus.READING.name()) == 1;
     }
 
+    /** All rows of a dry run are in the ledger: it is settled at once as DRY_RUN, and nothing of it is ever sent. */
+    public boolean markDryRun(long id, int totalRows) {
+        Timestamp now = Timestamp.from(clock.instant());
+        return jdbc.update("update campaign set status = ?, total_rows = ?, read_at = ?, settled_at = ?, report_dirty = true "
+                + "where id = ? and status = ?", CampaignStatus.DRY_RUN.name(), totalRows, now, now, id, CampaignStatus.READING.name()) == 1;
+    }
+
+    /** How many campaigns the ledger holds in each state. */
+    public Map<CampaignStatus, Integer> countByStatus() {
+        Map<CampaignStatus, Integer> counts = new EnumMap<>(CampaignStatus.class);
+        jdbc.query("select status, count(*) from campaign group by status",
+                rs -> { counts.put(CampaignStatus.valueOf(rs.getString(1)), rs.getInt(2)); });
+        return counts;
+    }
+
     /** The campaign's file has left its source's inbox for the archive. */
     public void markArchived(long id) {
         jdbc.update("update campaign set archived_at = ? where id = ? and archived_at is null", Timestamp.from(clock.instant()), id);
@@ -118,7 +140,7 @@ public class CampaignLedger {
 
     /** Reports of campaigns still sending or settled since {@code since} are written again (a writer may have died mid-way). */
     public int markRecentDirty(Instant since) {
-        return jdbc.update("update campaign set report_dirty = true where status in ('ACTIVE', 'PAUSED') or (status = 'DONE' and settled_at >= ?)",
+        return jdbc.update("update campaign set report_dirty = true where status in ('ACTIVE', 'PAUSED') or (status in ('DONE', 'DRY_RUN') and settled_at >= ?)",
                 Timestamp.from(since));
     }
 
@@ -315,7 +337,7 @@ public class CampaignLedger {
 
     /** Campaigns whose report is out of date. */
     public List<Long> dirtyReports() {
-        return jdbc.queryForList("select id from campaign where report_dirty = true and status in ('ACTIVE', 'PAUSED', 'DONE', 'CANCELLED') "
+        return jdbc.queryForList("select id from campaign where report_dirty = true and status in ('ACTIVE', 'PAUSED', 'DONE', 'CANCELLED', 'DRY_RUN') "
                 + "order by id", Long.class);
     }
 

@@ -332,6 +332,23 @@ public class MessageLedger {
                 .addValue("phones", new LinkedHashSet<>(phones)), String.class));
     }
 
+    /** A campaign's QUEUED messages, and the numbers among them with no request after {@code since} (new to the daily tier). */
+    public record QueuedCount(int messages, int newRecipients) { }
+
+    /** How many QUEUED messages the campaign has, and to how many numbers no request went after {@code since}; one range scan. */
+    public QueuedCount queuedCount(long campaignId, Instant since) {
+        return jdbc.queryForObject("select count(*), count(distinct case when not exists (select 1 from recipient_request r "
+                        + "where r.phone_e164 = m.phone_e164 and r.requested_at > ?) then m.phone_e164 end) "
+                        + "from message m where m.id >= ? and m.id < ? and m.status = 'QUEUED'",
+                (rs, i) -> new QueuedCount(rs.getInt(1), rs.getInt(2)), Timestamp.from(since), first(campaignId), first(campaignId + 1));
+    }
+
+    /** Puts {@code note} before the reason of every QUEUED message of the campaign (a dry run's: what sending it would take). */
+    public int noteQueued(long campaignId, String note) {
+        return jdbc.update("update message set reason = left(? || coalesce(' ' || reason, ''), 1000), updated_at = ? "
+                + "where id >= ? and id < ? and status = 'QUEUED'", truncate(note, 900), now(), first(campaignId), first(campaignId + 1));
+    }
+
     /** A QUEUED message whose number opted out since its row was read. */
     public boolean markOptedOut(long campaignId, int row, String reason) {
         return jdbc.update("update message set status = 'OPTED_OUT', reason = ?, updated_at = ? "

@@ -1,11 +1,14 @@
 package io.arauto.optout;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -17,6 +20,8 @@ import io.arauto.config.ArautoProperties;
  */
 @Component
 public class CrmDatabase implements DisposableBean {
+
+    static final String URL = "arauto.crm.datasource.url";
 
     private final HikariDataSource dataSource;
     private final JdbcTemplate jdbc;
@@ -35,7 +40,9 @@ public class CrmDatabase implements DisposableBean {
         dataSource.setPassword(config.getPassword());
         dataSource.setMaximumPoolSize(4);
         dataSource.setReadOnly(true);
-        dataSource.setInitializationFailTimeout(-1); // a CRM down at start must not stop Arauto
+        // the pool itself does not stop Arauto at start: whoever needs the CRM says so (requireReachable), naming its property
+        dataSource.setInitializationFailTimeout(-1);
+        dataSource.setConnectionTimeout(5000); // ms: a CRM that is away is noticed (health DOWN, files refused) within seconds
         if (config.getUrl().startsWith("jdbc:h2:")) {
             // H2 would otherwise build the whole opt-out result in memory and keep it cached on the connection (~130 MB for 1M rows)
             dataSource.addDataSourceProperty("LAZY_QUERY_EXECUTION", "TRUE");
@@ -44,6 +51,34 @@ public class CrmDatabase implements DisposableBean {
         dataSource.setAutoCommit(false);
         jdbc = new JdbcTemplate(dataSource);
         jdbc.setFetchSize(10_000);
+    }
+
+    /**
+     * Refuses to start unless the CRM database can be reached: {@code neededBy} (e.g. {@code arauto.optout.query}) needs it.
+     * The message names the property to fix and what is wrong with it.
+     */
+    public void requireReachable(String neededBy) {
+        if (dataSource == null) {
+            throw new InvalidConfigurationPropertyValueException(URL, "", neededBy + " is set, so Arauto needs the CRM database, "
+                    + "but " + URL + " is not: set it (with .username and .password) to the CRM's JDBC URL, or leave " + neededBy + " out");
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.isValid(5);
+        } catch (SQLException e) {
+            throw new InvalidConfigurationPropertyValueException(URL, displayUrl(), "the CRM database cannot be reached ("
+                    + e.getMessage() + "), and " + neededBy + " needs it; check the URL, " + "arauto.crm.datasource.username and "
+                    + ".password, and that the database is up and lets this machine in");
+        }
+    }
+
+    /** The URL without what follows a '?' or ';' (where a driver may take a password), as health and errors show it. */
+    public String displayUrl() {
+        return dataSource == null ? "" : dataSource.getJdbcUrl().replaceFirst("[?;].*$", "");
+    }
+
+    /** Whether a CRM database is configured at all. */
+    public boolean configured() {
+        return dataSource != null;
     }
 
     /** The pool itself, for tests that shorten its time-outs. */

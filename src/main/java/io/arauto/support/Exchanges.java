@@ -19,6 +19,7 @@ package io.arauto.support;
  * ArautoCampaignId     header    campaign-intake, sftp-write-back        intake-folder, api-campaign-upload (archived), CampaignUploads,
  *                                                                        SftpReadLockStrategy (archived once moved),
  *                                                                        sftp-write-back, sftp-write-back-errors
+ * ArautoDryRunEstimate header    campaign-intake (DryRunEstimates)       CampaignUploads (the dry run's estimate in the answer)
  * ArautoArchiveTarget  header    intake-folder, intake-sftp              their consumers' move option; none on an SFTP file
  *                                                                        that changed while read: SftpMoves leaves it
  * intake               property  campaign-intake (an OpenIntake)         campaign-intake, intake-errors, api-upload-errors
@@ -43,6 +44,8 @@ public final class Exchanges {
     public static final String ARCHIVE_NAME = "ArautoArchiveName";
     /** Header: the campaign the file went into, or whose status files go to the SFTP server. */
     public static final String CAMPAIGN_ID = "ArautoCampaignId";
+    /** Header: a dry run's estimate (io.arauto.send.DryRunEstimates.DryRunEstimate): its share of the daily tier, when it would finish. */
+    public static final String DRY_RUN_ESTIMATE = "ArautoDryRunEstimate";
     /** Header: where an accepted file goes, for the consumer's {@code move}; absent, an SFTP file stays on the server (SftpMoves). */
     public static final String ARCHIVE_TARGET = "ArautoArchiveTarget";
 

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.slf4j.Logger;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
@@ -40,9 +41,21 @@ public class TemplateCatalog {
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private volatile Snapshot snapshot = new Snapshot(null, Map.of(), Map.of(), null);
 
+    /**
+     * Loads the file, refusing to start, naming {@code arauto.templates-file}, when it is missing, unreadable or not
+     * templates at all: no file could be taken. A template of its own that is misconfigured only refuses its own files.
+     */
     public TemplateCatalog(ArautoProperties properties) {
         this.file = properties.getTemplatesFile();
-        reloadIfChanged();
+        if (file == null || !Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new InvalidConfigurationPropertyValueException("arauto.templates-file", file,
+                    "there is no readable file at " + (file == null ? "(none)" : file.toAbsolutePath().normalize())
+                    + "; point it at the templates file (see config/templates.yml)");
+        }
+        Snapshot loaded = reloadIfChanged();
+        if (loaded.fileProblem != null) {
+            throw new InvalidConfigurationPropertyValueException("arauto.templates-file", file, loaded.fileProblem);
+        }
     }
 
     /** What a folder name leads to: a template, or the reason there is none. */

@@ -23,9 +23,16 @@ public final class FileVerdicts {
     private final long startedNanos = System.nanoTime();
     private long lastProgressNanos = startedNanos;
     private int rowsJudged;
+    private final boolean dryRun;
 
     /** {@code fileName} and {@code campaignId} only name the file in progress lines. */
     public FileVerdicts(String fileName, long campaignId, TemplateBinding binding, OptOutCheck optOuts) {
+        this(fileName, campaignId, binding, optOuts, false);
+    }
+
+    /** As above; for a dry run each QUEUED row's reason is the text it would send. */
+    public FileVerdicts(String fileName, long campaignId, TemplateBinding binding, OptOutCheck optOuts, boolean dryRun) {
+        this.dryRun = dryRun;
         this.fileName = fileName;
         this.campaignId = campaignId;
         this.binding = binding;
@@ -42,6 +49,10 @@ public final class FileVerdicts {
 
     TemplateBinding binding() {
         return binding;
+    }
+
+    boolean dryRun() {
+        return dryRun;
     }
 
     OptOutCheck optOuts() {

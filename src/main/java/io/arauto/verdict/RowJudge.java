@@ -73,7 +73,9 @@ public class RowJudge {
         if (list != null) {
             return verdict(row, phone.e164(), MessageStatus.OPTED_OUT, "The number opted out (" + list + " opt-out list).");
         }
-        return verdict(row, phone.e164(), MessageStatus.QUEUED, null);
+        // a dry run shows what would go out: the template's text with the row's variables
+        return verdict(row, phone.e164(), MessageStatus.QUEUED,
+                file.dryRun() ? "Would send: \"" + file.binding().render(row.cells()) + "\"" : null);
     }
 
     /** A cell the template needs whose value the file does not hold (a formula never calculated), named; or null. */

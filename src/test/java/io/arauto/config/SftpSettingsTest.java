@@ -33,6 +33,6 @@ class SftpSettingsTest {
         sftp.setEnabled(true);
         sftp.setPrivateKeyFile(Path.of("/no/such/key"));
         assertThatThrownBy(() -> SftpSettings.endpointOptions(sftp)).hasMessage("SFTP intake is on (arauto.intake.sftp.enabled=true) but "
-                + "arauto.intake.sftp.host is not set; arauto.intake.sftp.username is not set; the private key file /no/such/key cannot be read.");
+                + "arauto.intake.sftp.host is not set; arauto.intake.sftp.username is not set; arauto.intake.sftp.private-key-file names a file that does not exist: /no/such/key.");
     }
 }

@@ -1,0 +1,31 @@
+package io.arauto.optout;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Component;
+
+import io.arauto.config.ArautoProperties;
+
+/**
+ * At start, with {@code arauto.optout.query} set: the CRM database must be configured and reachable, or Arauto refuses to
+ * start, naming the property (every file would otherwise be refused and sending would wait, found out only later).
+ * A CRM that goes away later is handled where it is read, and shows on health ({@link CrmHealthIndicator}).
+ */
+@Component
+public class CrmStartupCheck implements InitializingBean {
+
+    private final ArautoProperties properties;
+    private final CrmDatabase crm;
+
+    public CrmStartupCheck(ArautoProperties properties, CrmDatabase crm) {
+        this.properties = properties;
+        this.crm = crm;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        String query = properties.getOptout().getQuery();
+        if (query != null && !query.isBlank()) {
+            crm.requireReachable("arauto.optout.query");
+        }
+    }
+}

@@ -61,6 +61,9 @@ public final class ArautoProcess {
     private final Path log;
     private final List<Pattern> expected = new ArrayList<>();
     private int port;
+    private String apiToken;
+    /** The REST API's token of every process started here, unless its options set one. */
+    static final String API_TOKEN = "crash-test-api-token";
 
     private ArautoProcess(String name, Process process, Path log) {
         this.name = name;
@@ -107,6 +110,11 @@ public final class ArautoProcess {
         command.add(jar.toString());
         command.add("--server.port=0"); // a free port, chosen by the OS when it binds; read back from the log
         options.properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        // health shows its components (ledger, sender, ...) only to a caller with the REST API's token
+        String apiToken = options.properties.getOrDefault("arauto.api.token", API_TOKEN);
+        if (!options.properties.containsKey("arauto.api.token")) {
+            command.add("--arauto.api.token=" + API_TOKEN);
+        }
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command)
                 .directory(home().toFile())
@@ -114,6 +122,7 @@ public final class ArautoProcess {
                 .redirectOutput(log.toFile())
                 .start();
         ArautoProcess arauto = new ArautoProcess(name, process, log);
+        arauto.apiToken = apiToken;
         try {
             await("Arauto '" + name + "' to start (log: " + log + ")").atMost(options.startTimeout)
                     .pollInterval(Duration.ofMillis(100))
@@ -197,7 +206,7 @@ public final class ArautoProcess {
     /** {@link #health()}, waiting up to {@code timeout} for the answer. */
     public JsonNode health(Duration timeout) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
-                .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + apiToken).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200 && response.statusCode() != 503) {
             throw new AssertionError("GET /actuator/health answered " + response.statusCode() + ": " + response.body());
         }

@@ -304,6 +304,66 @@ class SendLimitsTest {
                 assertThat(metric(scrape(), "arauto_send_paused{cause=\"daily-limit\"}")).as("3 of 3 used").isEqualTo(1));
     }
 
+    /**
+     * A dry run on a tier partly spent: its status file says how many of the places left it would use, how many numbers
+     * would wait for the tier, and that a number messaged today costs nothing more; nothing of it is sent. The intake's
+     * metrics count it, and a rejected file, over HTTP.
+     */
+    @Test
+    void aDryRunSaysHowMuchOfTheTierItWouldUseAndTheIntakeMetricsCountIt() throws IOException {
+        at(SAO_PAULO, "12:00");
+        String scrape = scrape();
+        double dryRunsBefore = metric(scrape, "arauto_intake_files_total{outcome=\"dry_run\"}");
+        double rejectedBefore = metric(scrape, "arauto_intake_files_total{outcome=\"rejected\"}");
+        double queuedRowsBefore = metric(scrape, "arauto_intake_rows_total{dry_run=\"true\",verdict=\"QUEUED\"}");
+        String messaged = "+5511962000501";
+        long sent = campaign("before-dry-run.csv", messaged);
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(sent, 2).equals("SENT"));
+
+        // one place of three used: of four numbers, the one messaged today costs nothing, two of the three new ones fit
+        List<String> to = List.of(messaged, "+5511962000502", "+5511962000503", "+5511962000504");
+        StringBuilder csv = new StringBuilder("telefone,nome,codigo\n");
+        to.forEach(phone -> csv.append(phone).append(",Name,C\n"));
+        Path dry = ArautoTestBase.dropInto(DATA_DIR.resolve("inbox"), "aviso_simples/dry-run", "tier-dry.csv",
+                csv.toString().getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dry));
+        long id = ledger.queryForObject("select id from campaign where source_file = 'aviso_simples/dry-run/tier-dry.csv'", Long.class);
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Map<Integer, CsvRecord> lines = reportLines("tier-dry", id);
+                assertThat(lines).as("the status file").isNotNull().containsKeys(2, 3, 4, 5);
+                for (int row = 2; row <= 5; row++) {
+                    assertThat(lines.get(row).getField(3)).isEqualTo("QUEUED");
+                    assertThat(lines.get(row).getField(4)).startsWith("Dry run: nothing was sent. 4 messages would go out, to 3 numbers "
+                            + "that had none in the last 24 hours. They would use 2 of the 2 recipients left of the daily limit of 3 "
+                            + "(arauto.send.daily-limit; 1 used in the last 24 hours); 1 would wait until numbers age out of the 24-hour "
+                            + "window, the first at " + CLOCK.instant().plus(Duration.ofHours(24)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                            + ", so it would not finish today at the current rate.")
+                            .contains("Only within the send window 08:00-20:00 (arauto.send.window)");
+                }
+            });
+            assertThat(requestsTo(digits(to.get(1)))).isEmpty();
+            assertThat(ledger.queryForObject("select status from campaign where id = ?", String.class, id)).isEqualTo("DRY_RUN");
+
+            Path wrong = ArautoTestBase.dropInto(DATA_DIR.resolve("inbox"), "no_such_template", "metrics-rejected.csv",
+                    "telefone,nome\n+5511962000505,Ana\n".getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(wrong));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                String metrics = scrape();
+                assertThat(metric(metrics, "arauto_intake_files_total{outcome=\"dry_run\"}")).isEqualTo(dryRunsBefore + 1);
+                assertThat(metric(metrics, "arauto_intake_files_total{outcome=\"rejected\"}")).isEqualTo(rejectedBefore + 1);
+                assertThat(metric(metrics, "arauto_intake_rows_total{dry_run=\"true\",verdict=\"QUEUED\"}")).isEqualTo(queuedRowsBefore + 4);
+                assertThat(metrics).contains("arauto_intake_files_total{outcome=\"accepted\"}",
+                        "arauto_intake_rows_total{dry_run=\"false\",verdict=\"INVALID\"}");
+                assertThat(metric(metrics, "arauto_campaigns{state=\"DRY_RUN\"}")).isGreaterThanOrEqualTo(1);
+                assertThat(metric(metrics, "arauto_campaigns{state=\"DONE\"}")).isGreaterThanOrEqualTo(1);
+                assertThat(metrics).contains("arauto_campaigns{state=\"ACTIVE\"}");
+            });
+        } finally {
+            ledger.update("delete from message where campaign_id = ?", id); // the next test starts with nothing QUEUED
+        }
+    }
+
     /** Today at {@code time} in {@code zone}. */
     private void at(ZoneId zone, String time) {
         CLOCK.set(ZonedDateTime.of(today.atZone(ZoneOffset.UTC).toLocalDate(), LocalTime.parse(time), zone).toInstant());
@@ -360,8 +420,10 @@ class SendLimitsTest {
 
     private String get(String path) throws IOException {
         try {
+            // health shows its components only to a caller with the API's token (generated into the data folder)
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+                    URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + Files.readString(DATA_DIR.resolve("api-token")).strip()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
             return response.body();

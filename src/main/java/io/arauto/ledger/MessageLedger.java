@@ -337,9 +337,9 @@ public class MessageLedger {
 
     /** How many QUEUED messages the campaign has, and to how many numbers no request went after {@code since}; one range scan. */
     public QueuedCount queuedCount(long campaignId, Instant since) {
-        return jdbc.queryForObject("select count(*), count(distinct case when not exists (select 1 from recipient_request r "
-                        + "where r.phone_e164 = m.phone_e164 and r.requested_at > ?) then m.phone_e164 end) "
-                        + "from message m where m.id >= ? and m.id < ? and m.status = 'QUEUED'",
+        return jdbc.queryForObject("select count(*), count(distinct case when r.phone_e164 is null then m.phone_e164 end) "
+                        + "from message m left join (select distinct phone_e164 from recipient_request where requested_at > ?) r "
+                        + "on r.phone_e164 = m.phone_e164 where m.id >= ? and m.id < ? and m.status = 'QUEUED'",
                 (rs, i) -> new QueuedCount(rs.getInt(1), rs.getInt(2)), Timestamp.from(since), first(campaignId), first(campaignId + 1));
     }
 

@@ -581,6 +581,40 @@ class PostgresLedgerTest {
         assertThat(campaigns.markReadUnlessTwin(other, "fatura", sha, since, 1, true)).isEmpty(); // another template is no twin
     }
 
+    /** A dry run: settled as DRY_RUN, nobody's twin, its queued numbers counted against the tier, its rows noted; on PostgreSQL. */
+    @Test
+    void aDryRunIsNoTwinOfTheRealFileAndItsQueuedRowsAreCountedAndNoted() throws Exception {
+        String sha = sha("dry-run bytes");
+        Instant since = START.minus(Duration.ofDays(7));
+        long dry = campaigns.create("d.csv", "pedido_enviado", "folder", "pedido_enviado/dry-run/d.csv", sha, List.of("phone"));
+        messages.insert(dry, List.of(queued(2, "+5511900000851"), queued(3, "+5511900000852"), queued(4, "+5511900000853"),
+                new JudgedRow(5, "x", null, MessageStatus.INVALID, "Not a phone.", List.of("x"))));
+        assertThat(campaigns.markReadUnlessTwin(dry, "pedido_enviado", sha, since, 4, true, true)).isEmpty();
+        assertThat(campaigns.find(dry).orElseThrow().status()).isEqualTo(CampaignStatus.DRY_RUN);
+        assertThat(campaigns.find(dry).orElseThrow().settledAt()).isNotNull();
+        assertThat(campaigns.findSameFile("pedido_enviado", sha, since)).isEmpty();
+        assertThat(campaigns.active()).doesNotContain(dry);
+        assertThat(campaigns.countByStatus()).containsKey(CampaignStatus.DRY_RUN);
+
+        // one of its numbers had a request within the 24 hours: it costs the tier nothing more
+        long real = activeCampaign("before-dry", List.of(queued(2, "+5511900000851")));
+        assertThat(messages.markSending(real, 2)).isTrue();
+        assertThat(messages.queuedCount(dry, START.minus(Duration.ofHours(24)))).isEqualTo(new MessageLedger.QueuedCount(3, 2));
+        assertThat(messages.noteQueued(dry, "Dry run: nothing was sent.")).isEqualTo(3);
+        assertThat(row(dry, 2)).containsEntry("reason", "Dry run: nothing was sent.").containsEntry("status", "QUEUED");
+        assertThat(row(dry, 5)).containsEntry("reason", "Not a phone.");
+        // a note comes before what the row said already, the whole kept within the column's 1,000 characters
+        assertThat(messages.noteQueued(dry, "x".repeat(950))).isEqualTo(3);
+        assertThat((String) row(dry, 2).get("reason")).startsWith("xxxx").endsWith(" Dry run: nothing was sent.").hasSizeLessThanOrEqualTo(1000);
+        assertThat(messages.noteQueued(dry, "y".repeat(900))).isEqualTo(3);
+        assertThat((String) row(dry, 2).get("reason")).startsWith("yyyy").hasSize(1000);
+
+        // the same bytes for real afterwards: accepted, the dry run is no twin
+        long after = campaigns.create("d.csv", "pedido_enviado", "folder", "pedido_enviado/d.csv", sha, List.of("phone"));
+        assertThat(campaigns.markReadUnlessTwin(after, "pedido_enviado", sha, since, 1, true)).isEmpty();
+        assertThat(campaigns.find(after).orElseThrow().status()).isEqualTo(CampaignStatus.ACTIVE);
+    }
+
     @Test
     void eachClaimMakesItsNumberCountForTheDailyTierOnceAndHeldMessagesWaitWithoutAnAttempt() throws Exception {
         Instant since = START.minus(Duration.ofHours(24));

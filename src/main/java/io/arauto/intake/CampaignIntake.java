@@ -206,7 +206,7 @@ public class CampaignIntake {
         }
         // a copy (SFTP) is compared through its original, on the server: the copy itself never changes
         SourceOriginals original = intake.original();
-        String relativePath = intake.template() + "/" + intake.fileName();
+        String relativePath = intake.relativePath();
         FileState now;
         String nowWords;
         try {
@@ -252,7 +252,7 @@ public class CampaignIntake {
             throw new RejectedFileException("A byte-for-byte identical file was accepted as campaign " + twin.get()
                     + " while this one was being read; nothing of this copy is sent, so nobody is messaged twice.");
         }
-        Map<String, Object> details = details("file", intake.template() + "/" + intake.fileName(), "sha256", intake.sha256(),
+        Map<String, Object> details = details("file", intake.relativePath(), "sha256", intake.sha256(),
                 "template", intake.template(), "rows", verdicts.rowsJudged(), "dry_run", intake.dryRun());
         counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
         audit.record(AuditEvent.CAMPAIGN_CREATED, intake.campaignId(), details);

@@ -74,6 +74,8 @@ public final class OpenIntake {
     public boolean acceptedBefore() { return acceptedBefore; }
     /** True for a file of {@code <template>/dry-run/}: judged in full, its campaign DRY_RUN, nothing of it sent. */
     public boolean dryRun() { return dryRun; }
+    /** Where it was dropped, under its source's intake folder: {@code <template>/<name>}, or {@code <template>/dry-run/<name>}. */
+    public String relativePath() { return template + "/" + (dryRun ? CampaignIntake.DRY_RUN_FOLDER + "/" : "") + fileName; }
     LedgerWriter writer() { return writer; }
     /** The file's size and time as it was opened, before a byte of it was read (for a copy: its original's, when copied). */
     FileState atOpen() { return atOpen; }

@@ -184,6 +184,30 @@ class SftpIntakeTest {
         assertThat(log.getAll()).doesNotContain(ArautoTestBase.TOKEN).doesNotContain("5511960000002");
     }
 
+    /** A dry run falls out of the same intake on the server: <template>/dry-run/, judged and reported there, nothing sent. */
+    @Test
+    void aFileInTheDryRunFolderOnTheServerIsReportedThereAndNothingIsSentUntilTheRealDrop() throws Exception {
+        byte[] content = csv("telefone,nome,pedido,entrega", "5511960000901,Ana,9001,hoje", "not a phone,Bia,9002,hoje");
+        SFTP.put("/inbox/pedido_enviado/dry-run/ensaio-sftp.csv", content);
+
+        long dry = awaitArchived(SFTP, "pedido_enviado", "ensaio-sftp", ".csv");
+        assertThat(SFTP.exists("/inbox/pedido_enviado/dry-run/ensaio-sftp.csv")).isFalse();
+        Map<Integer, CsvRecord> byRow = awaitServerReport("ensaio-sftp", dry, lines -> lines.containsKey(2)
+                && lines.get(2).getField(4).startsWith("Dry run: nothing was sent."));
+        assertThat(status(byRow, 2)).isEqualTo("QUEUED");
+        assertThat(byRow.get(2).getField(4)).endsWith("Would send: \"Olá Ana, seu pedido 9001 será entregue em hoje.\"");
+        assertThat(status(byRow, 3)).isEqualTo("INVALID");
+        assertThat(ledger.queryForObject("select status from campaign where id = ?", String.class, dry)).isEqualTo("DRY_RUN");
+
+        SFTP.put("/inbox/pedido_enviado/ensaio-sftp.csv", content);
+        await().atMost(Duration.ofSeconds(30)).until(() -> requestsTo("5511960000901").size() == 1);
+        long real = ledger.queryForObject("select id from campaign where source_file = 'pedido_enviado/ensaio-sftp.csv'", Long.class);
+        assertThat(real).isNotEqualTo(dry);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DONE".equals(ledger.queryForObject("select status from campaign where id = ?",
+                String.class, real)));
+        assertThat(requestsTo("5511960000901")).as("the real drop's request alone").hasSize(1);
+    }
+
     @Test
     void xlsxIsTakenLikeACsv() throws Exception {
         SFTP.put("/inbox/pedido_enviado/planilha-sftp.xlsx", workbook(

@@ -78,6 +78,16 @@ class DryRunTest extends ArautoTestBase {
         assertThat(lines.get(4).getField(4)).contains("opted out (CRM");
         assertThat(jdbc.queryForObject("select count(*) from message where campaign_id = ? and attempts > 0", Integer.class, id))
                 .as("messages of the dry run ever claimed").isZero();
+        // the audit says it was a dry run
+        String audit = String.join("\n", filesUnder(DATA_DIR.resolve("audit")).stream().map(f -> {
+            try {
+                return Files.readString(f);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList());
+        assertThat(audit.lines().filter(l -> l.contains("\"event\":\"campaign_created\"") && l.contains("\"campaign_id\":" + id + ","))
+                .toList()).singleElement().asString().contains("\"dry_run\":true", "\"file\":\"aviso_simples/dry-run/ensaio-pasta.csv\"");
 
         // the same bytes dropped for real: accepted (not a duplicate of the dry run), sent once to each number
         Path real = drop("aviso_simples", "ensaio-pasta.csv", csv);

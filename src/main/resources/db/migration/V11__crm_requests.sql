@@ -4,7 +4,8 @@
 -- A campaign that takes new rows until this time (the end of its day): it is not settled before, however idle.
 alter table campaign add column open_until timestamp with time zone;
 
--- The rolling campaign of each name (crm-<template>-<yyyy-MM-dd>): the key makes two takers open one campaign, not two.
+-- The rolling campaign of each name (crm-<template>-<yyyy-MM-dd>, with a fingerprint of its header: a template edited
+-- during the day gets a new one): the key makes two takers open one campaign, not two.
 create table rolling_campaign (
     name        varchar(255) primary key,
     campaign_id bigint       not null

@@ -35,8 +35,17 @@ public class CrmRequestLedger {
         this.clock = clock;
     }
 
-    /** The rolling campaign a row goes into: created with this header the first time its name is asked for. */
-    public record Rolling(String name, String template, String source, String sourceFile, List<String> header, Instant openUntil) { }
+    /**
+     * The rolling campaign a row goes into: created with this header the first time its name is asked for with it. A
+     * template edited during the day (other variables) gets a campaign of the same name with the new header, so a row's
+     * cells always line up with its campaign's header.
+     */
+    public record Rolling(String name, String template, String source, String sourceFile, List<String> header, Instant openUntil) {
+        /** The name and the header together: {@code String.hashCode} is the same in every JVM. */
+        String key() {
+            return name + "/" + Integer.toHexString(String.join("\u0000", header).hashCode());
+        }
+    }
 
     /**
      * Where a request row went: its campaign and row there, its status as recorded, and whether this call
@@ -64,13 +73,13 @@ public class CrmRequestLedger {
             if (before.isPresent()) {
                 return before.get();
             }
-            List<Long> ids = jdbc.queryForList("select campaign_id from rolling_campaign where name = ?", Long.class, campaign.name());
+            List<Long> ids = jdbc.queryForList("select campaign_id from rolling_campaign where name = ?", Long.class, campaign.key());
             boolean created = ids.isEmpty();
             long id;
             if (created) {
                 id = campaigns.createOpen(campaign.name(), campaign.template(), campaign.source(), campaign.sourceFile(),
                         campaign.header(), campaign.openUntil());
-                jdbc.update("insert into rolling_campaign (name, campaign_id) values (?, ?)", campaign.name(), id);
+                jdbc.update("insert into rolling_campaign (name, campaign_id) values (?, ?)", campaign.key(), id);
             } else {
                 id = ids.get(0);
             }

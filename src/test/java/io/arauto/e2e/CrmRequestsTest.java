@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -37,7 +38,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.arauto.ArautoApplication;
 import io.arauto.intake.crm.CrmRequestTable;
 import io.arauto.intake.crm.CrmRequests;
+import io.arauto.ledger.CrmRequestLedger;
 import io.arauto.report.CampaignReporter;
+import io.arauto.send.ActiveSenderOnly;
+import io.arauto.verdict.JudgedRow;
+import io.arauto.verdict.MessageStatus;
 import io.arauto.support.ErrorLogCheck;
 import io.arauto.support.UsesTestTemplates;
 
@@ -104,6 +109,8 @@ class CrmRequestsTest {
     CamelContext camel;
     @Autowired
     CampaignReporter reporter;
+    @Autowired
+    CrmRequestLedger crmLedger;
 
     @AfterAll
     static void closeCrm() throws SQLException {
@@ -234,6 +241,36 @@ class CrmRequestsTest {
         for (int i = 0; i < 6; i++) {
             assertThat(requestsTo("553199427120" + i)).hasSize(1);
         }
+    }
+
+    @Test
+    void onlyTheActiveSenderTakesRows() {
+        assertThat(camel.getRoute("crm-requests").getRoutePolicyList()).hasAtLeastOneElementOfType(ActiveSenderOnly.class);
+        assertThat(camel.getRoute("crm-requests-statuses").getRoutePolicyList()).hasAtLeastOneElementOfType(ActiveSenderOnly.class);
+    }
+
+    @Test
+    void aTemplateEditedDuringTheDayGetsACampaignOfItsOwnSoCellsAlwaysMatchTheirHeader() {
+        Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+        CrmRequestLedger.Rolling before = new CrmRequestLedger.Rolling("crm-editado-2026-11-29", "editado", "crm", "other_table",
+                List.of("phone", "nome", "request_id"), tomorrow);
+        CrmRequestLedger.Rolling after = new CrmRequestLedger.Rolling("crm-editado-2026-11-29", "editado", "crm", "other_table",
+                List.of("phone", "nome", "cidade", "request_id"), tomorrow);
+        CrmRequestLedger.Recorded one = crmLedger.record("other_table", "1", before, new JudgedRow(0, "+5531994271201",
+                "+5531994271201", MessageStatus.INVALID, "test row", List.of("+5531994271201", "Ana", "1")));
+        CrmRequestLedger.Recorded two = crmLedger.record("other_table", "2", before, new JudgedRow(0, "+5531994271202",
+                "+5531994271202", MessageStatus.INVALID, "test row", List.of("+5531994271202", "Bia", "2")));
+        CrmRequestLedger.Recorded three = crmLedger.record("other_table", "3", after, new JudgedRow(0, "+5531994271203",
+                "+5531994271203", MessageStatus.INVALID, "test row", List.of("+5531994271203", "Caio", "BH", "3")));
+        assertThat(two.campaignId()).isEqualTo(one.campaignId());
+        assertThat(List.of(one.row(), two.row())).containsExactly(1, 2);
+        assertThat(three.campaignId()).isNotEqualTo(one.campaignId());
+        assertThat(three.campaignCreated()).isTrue();
+        assertThat(ledger.queryForObject("select input_header from campaign where id = ?", String.class, three.campaignId()))
+                .isEqualTo("[\"phone\",\"nome\",\"cidade\",\"request_id\"]");
+        assertThat(crmLedger.record("other_table", "1", after, new JudgedRow(0, "x", null, MessageStatus.INVALID, "again",
+                List.of("x", "y", "z", "1")))).as("recorded before: left as it was")
+                .isEqualTo(new CrmRequestLedger.Recorded(one.campaignId(), 1, MessageStatus.INVALID, false, false));
     }
 
     private void assertBad(long id, String status, String reason) throws SQLException {

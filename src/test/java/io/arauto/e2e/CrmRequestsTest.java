@@ -1,5 +1,6 @@
 package io.arauto.e2e;
 
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +26,15 @@ import java.util.concurrent.Future;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -63,16 +68,21 @@ import static org.awaitility.Awaitility.await;
 @CamelSpringBootTest
 @SpringBootTest(classes = ArautoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its pollers stop once the class is done
+@ExtendWith(OutputCaptureExtension.class)
 class CrmRequestsTest {
 
     static final Path DATA_DIR = tempDir("arauto-crm-requests-");
-    static final String CRM_URL = "jdbc:h2:mem:crm-requests-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    /** The CRM, on a server of its own (H2 over TCP) that the test can take away; the test itself talks to it in-process. */
+    static final String CRM_DB = "mem:crm-requests-" + UUID.randomUUID();
+    static final int CRM_PORT = freePort();
+    static final String CRM_URL = "jdbc:h2:tcp://127.0.0.1:" + CRM_PORT + "/" + CRM_DB;
     static final String OPTED_OUT = "+5531994271999";
     static final Connection CRM;
+    static Server crmServer;
 
     static {
         try {
-            CRM = DriverManager.getConnection(CRM_URL, "sa", "");
+            CRM = DriverManager.getConnection("jdbc:h2:" + CRM_DB + ";DB_CLOSE_DELAY=-1", "sa", "");
             try (Statement sql = CRM.createStatement()) {
                 sql.execute("create table clientes_optout (telefone varchar(40))");
                 sql.execute("insert into clientes_optout values ('(31) 99427-1999')");
@@ -85,6 +95,7 @@ class CrmRequestsTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+        crmUp();
     }
 
     @DynamicPropertySource
@@ -114,7 +125,57 @@ class CrmRequestsTest {
 
     @AfterAll
     static void closeCrm() throws SQLException {
+        crmDown();
         CRM.close();
+    }
+
+    @BeforeEach
+    void crmIsUp() {
+        crmUp();
+    }
+
+    @Test
+    void rowsInsertedWhileTheCrmIsAwayWaitAndAreTakenOnceItIsBackAndTheOutageIsSaidOnce(CapturedOutput log) throws Exception {
+        crmDown();
+        // the CRM's own users still insert rows (here in-process), Arauto cannot reach them
+        long good = insert("+5531994271301", "pedido_enviado", "{\"nome\": \"Lu\", \"pedido\": \"1301\", \"entrega\": \"hoje\"}");
+        long bad = insert("+5531994271302", "pedido_enviado", "{\"nome\": \"Mo\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.getAll().contains(
+                "The CRM trigger table arauto_requests could not be used (the CRM database could not be reached); its rows wait"));
+        assertThat(crmRow(good).get("taken_at")).isNull();
+        assertThat(requestsTo("5531994271301")).isEmpty();
+        crmUp();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "SENT".equals(crmRow(good).get("status"))
+                && "INVALID".equals(crmRow(bad).get("status")));
+        assertThat(requestsTo("5531994271301")).hasSize(1);
+        assertThat(crmRow(bad).get("reason")).isEqualTo("The variables lack 'pedido', 'entrega', which template 'pedido_enviado' needs.");
+        assertThat(log.getAll()).contains("The CRM trigger table arauto_requests can be read and written again");
+        assertThat(log.getAll().split("The CRM trigger table arauto_requests could not be used", -1)).as("said once").hasSize(2);
+    }
+
+    private static synchronized void crmUp() {
+        if (crmServer == null) {
+            try {
+                crmServer = Server.createTcpServer("-tcpPort", String.valueOf(CRM_PORT), "-tcpDaemon").start();
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not start the CRM's database server on port " + CRM_PORT, e);
+            }
+        }
+    }
+
+    private static synchronized void crmDown() {
+        if (crmServer != null) {
+            crmServer.stop();
+            crmServer = null;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -118,6 +118,7 @@ public class CrmRequestTable implements CamelContextConfiguration, DisposableBea
         pool.setMaximumPoolSize(3); // the consumer's open read, the taken mark, the statuses written back
         pool.setAutoCommit(true); // each mark is committed on its own, as it is made
         pool.setInitializationFailTimeout(-1);
+        pool.setConnectionTimeout(5_000); // a CRM that is away fails the round within this, and the next round tries again
         jdbc = new JdbcTemplate(pool);
         Map<String, Column> columns;
         try (Connection connection = pool.getConnection()) {

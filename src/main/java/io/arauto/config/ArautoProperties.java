@@ -340,8 +340,23 @@ public class ArautoProperties {
 
     public static class Crm {
         private final Datasource datasource = new Datasource();
+        private final Requests requests = new Requests();
 
         public Datasource getDatasource() { return datasource; }
+        public Requests getRequests() { return requests; }
+    }
+
+    /** {@code arauto.crm.requests.*}: the CRM trigger table, one message per row a CRM trigger inserts. */
+    public static class Requests {
+        /** The table (optionally {@code schema.table}) in the CRM database; unset: no trigger table is read. */
+        private String table;
+        /** How often the table is read for new rows, and how often statuses are written back to it. */
+        private Duration pollDelay = Duration.ofSeconds(1);
+
+        public String getTable() { return table; }
+        public void setTable(String table) { this.table = table; }
+        public Duration getPollDelay() { return pollDelay; }
+        public void setPollDelay(Duration pollDelay) { this.pollDelay = pollDelay; }
     }
 
     public static class Datasource {

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -54,6 +55,13 @@ public class ScheduleLedger {
     public void finish(String schedule, Instant occursAt, Outcome outcome, String reason) {
         jdbc.update("update schedule_occurrence set status = ?, reason = ?, finished_at = ? where schedule_name = ? and occurs_at = ?",
                 outcome.name(), truncate(reason), Timestamp.from(clock.instant()), schedule, Timestamp.from(occursAt));
+    }
+
+    /** The latest occurrence of a schedule the ledger holds, whatever became of it; empty when it never had one. */
+    public Optional<Instant> last(String schedule) {
+        Timestamp last = jdbc.queryForObject("select max(occurs_at) from schedule_occurrence where schedule_name = ?", Timestamp.class,
+                schedule);
+        return Optional.ofNullable(last).map(Timestamp::toInstant);
     }
 
     /** An occurrence as the ledger holds it; {@code campaignId} is null until its campaign was opened. */

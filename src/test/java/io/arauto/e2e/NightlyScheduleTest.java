@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,8 @@ class NightlyScheduleTest {
             crm("insert into clientes_optout values ('+55 (11) 97200-0004')");
             crm("create table semanal (celular varchar(40), nome varchar(80), pedido varchar(20), entrega varchar(20))");
             crm("insert into semanal values ('5511972000101', 'Edu', 'S-1', 'sexta')");
+            crm("create table horario (celular varchar(40), nome varchar(80), pedido varchar(20), entrega varchar(20))");
+            crm("insert into horario values ('5511972000201', 'Fabi', 'H-1', 'agora')");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -99,6 +102,10 @@ class NightlyScheduleTest {
         registry.add("arauto.schedules.weekly.cron", () -> NEVER);
         registry.add("arauto.schedules.weekly.template", () -> "pedido_enviado");
         registry.add("arauto.schedules.weekly.audience-query", () -> "select * from semanal");
+        registry.add("arauto.schedules.hourly.cron", () -> "0 0 * * * ?");
+        registry.add("arauto.schedules.hourly.time-zone", () -> "UTC");
+        registry.add("arauto.schedules.hourly.template", () -> "pedido_enviado");
+        registry.add("arauto.schedules.hourly.audience-query", () -> "select * from horario");
         registry.add("arauto.schedules.broken.cron", () -> NEVER);
         registry.add("arauto.schedules.broken.template", () -> "pedido_enviado");
         registry.add("arauto.schedules.broken.audience-query", () -> "select celular, nome from tabela_que_nao_existe");
@@ -113,6 +120,8 @@ class NightlyScheduleTest {
     JdbcTemplate ledger;
     @Autowired
     ProducerTemplate routes;
+    @Autowired
+    CamelContext camel;
 
     @Test
     void quartzFiresTheScheduleAndItsAudienceBecomesACampaignWithItsStatusFileLikeAFile() throws IOException {
@@ -210,6 +219,34 @@ class NightlyScheduleTest {
                 Integer.class)).isZero();
         assertThat(auditToday()).contains("\"event\":\"schedule_failed\",\"campaign_id\":null,\"schedule\":\"broken\"")
                 .contains("\"event\":\"schedule_failed\",\"campaign_id\":null,\"schedule\":\"short\"");
+    }
+
+    @Test
+    void occurrencesMissedWhileTheScheduleWasNotRunningRunWhenItStartsIfWithinTheirGraceAndAreSkippedIfNot() throws Exception {
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        // the schedule last ran three hours ago; then this instance stopped running it (stopped, or no longer the active sender)
+        ledger.update("insert into schedule_occurrence (schedule_name, occurs_at, status, started_at) values ('hourly', ?, 'DONE', ?)",
+                Timestamp.from(hour.minus(Duration.ofHours(3))), Timestamp.from(hour.minus(Duration.ofHours(3))));
+
+        camel.getRouteController().stopRoute("schedule-hourly");
+        camel.getRouteController().startRoute("schedule-hourly"); // as when Arauto starts, or this instance becomes the active sender
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> occurrences.occurrences("hourly").stream()
+                .anyMatch(o -> o.occursAt().equals(hour) && o.outcome() == Outcome.DONE));
+        assertThat(occurrences.occurrences("hourly")).extracting(Occurrence::occursAt, Occurrence::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(hour.minus(Duration.ofHours(3)), Outcome.DONE),
+                org.assertj.core.groups.Tuple.tuple(hour.minus(Duration.ofHours(2)), Outcome.SKIPPED), // 2 h late, grace 1 h
+                org.assertj.core.groups.Tuple.tuple(hour.minus(Duration.ofHours(1)), Outcome.SKIPPED), // just over 1 h late
+                org.assertj.core.groups.Tuple.tuple(hour, Outcome.DONE));                            // within the hour: it runs
+        assertThat(auditToday()).contains("\"event\":\"schedule_skipped\",\"campaign_id\":null,\"schedule\":\"hourly\",\"occurrence\":\""
+                + hour.minus(Duration.ofHours(2)) + "\"");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ArautoTestBase.requestsTo("5511972000201").size() == 1);
+
+        // started again, nothing is missed any more: nothing runs twice
+        camel.getRouteController().stopRoute("schedule-hourly");
+        camel.getRouteController().startRoute("schedule-hourly");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> occurrences.occurrences("hourly").size() == 4);
+        assertThat(ArautoTestBase.requestsTo("5511972000201")).hasSize(1);
     }
 
     /** Hands the route the occurrence of {@code schedule} due at {@code at}, as its Quartz route does. */

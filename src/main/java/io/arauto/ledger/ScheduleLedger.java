@@ -57,6 +57,17 @@ public class ScheduleLedger {
                 outcome.name(), truncate(reason), Timestamp.from(clock.instant()), schedule, Timestamp.from(occursAt));
     }
 
+    /**
+     * Occurrences an Arauto that stopped left RUNNING (taken before {@code staleBefore}, their campaign never opened or
+     * dropped since) are FAILED: nothing of them was sent, and they are not run again. Returns how many.
+     */
+    public int failAbandoned(Instant staleBefore) {
+        return jdbc.update("update schedule_occurrence set status = ?, reason = ?, finished_at = ? where status = ? and started_at < ? "
+                        + "and (campaign_id is null or campaign_id in (select id from campaign where status = 'REJECTED'))",
+                Outcome.FAILED.name(), "Arauto stopped while the audience was being read; nothing of it was sent, and the occurrence "
+                        + "is not run again", Timestamp.from(clock.instant()), Outcome.RUNNING.name(), Timestamp.from(staleBefore));
+    }
+
     /** The latest occurrence of a schedule the ledger holds, whatever became of it; empty when it never had one. */
     public Optional<Instant> last(String schedule) {
         Timestamp last = jdbc.queryForObject("select max(occurs_at) from schedule_occurrence where schedule_name = ?", Timestamp.class,

@@ -33,6 +33,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.arauto.ArautoApplication;
+import io.arauto.ledger.LedgerRecovery;
 import io.arauto.ledger.ScheduleLedger;
 import io.arauto.ledger.ScheduleLedger.Occurrence;
 import io.arauto.ledger.ScheduleLedger.Outcome;
@@ -122,6 +123,8 @@ class NightlyScheduleTest {
     ProducerTemplate routes;
     @Autowired
     CamelContext camel;
+    @Autowired
+    LedgerRecovery recovery;
 
     @Test
     void quartzFiresTheScheduleAndItsAudienceBecomesACampaignWithItsStatusFileLikeAFile() throws IOException {
@@ -164,17 +167,23 @@ class NightlyScheduleTest {
     }
 
     @Test
-    void anOccurrenceLeftRunningByAnInstanceThatStoppedIsNotRunAgain() {
+    void anOccurrenceLeftRunningByAnInstanceThatStoppedIsNotRunAgainAndTheWatchdogMarksItFailed() {
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5));
-        // what an instance that died while reading the audience leaves behind
+        // what an instance that died while its query ran leaves behind (stale: older than arauto.ledger.stale-after, 2 min)
         ledger.update("insert into schedule_occurrence (schedule_name, occurs_at, status, started_at) values ('weekly', ?, 'RUNNING', ?)",
                 Timestamp.from(at), Timestamp.from(at));
 
-        fire("weekly", at);
+        fire("weekly", at); // the same occurrence again, as after a restart
 
-        assertThat(occurrences.occurrences("weekly")).filteredOn(o -> o.occursAt().equals(at))
-                .containsExactly(new Occurrence(at, Outcome.RUNNING, null, null));
-        assertThat(ArautoTestBase.requestsTo("5511972000101")).isEmpty();
+        assertThat(occurrences.occurrences("weekly")).filteredOn(o -> o.occursAt().equals(at)).singleElement()
+                .satisfies(o -> assertThat(o.campaignId()).as("no campaign was opened for it").isNull());
+
+        recovery.recover(); // the ledger watchdog, as at start and every 30 s
+        assertThat(occurrences.occurrences("weekly")).filteredOn(o -> o.occursAt().equals(at)).singleElement().satisfies(o -> {
+            assertThat(o.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(o.reason()).isEqualTo("Arauto stopped while the audience was being read; nothing of it was sent, and the "
+                    + "occurrence is not run again");
+        });
     }
 
     @Test

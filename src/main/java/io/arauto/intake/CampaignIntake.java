@@ -43,7 +43,8 @@ import io.arauto.verdict.MessageStatus;
  * A campaign's life as its file comes in, whatever the file's source: checks where the file was
  * dropped and what it is, opens its campaign, hands out its rows in batches, closes the campaign
  * once every row is in, and marks it archived once the file has left the inbox. A file that cannot
- * be taken is rejected, with its campaign, and gets a {@link RejectionNote}.
+ * be taken is rejected, with its campaign, and gets a {@link RejectionNote}. Rows that are no file
+ * (a schedule's query) take the same way from {@link #openRows} to {@link #closeRows}.
  */
 @Component
 public class CampaignIntake {

@@ -107,6 +107,9 @@ class NightlyScheduleTest {
         registry.add("arauto.schedules.hourly.time-zone", () -> "UTC");
         registry.add("arauto.schedules.hourly.template", () -> "pedido_enviado");
         registry.add("arauto.schedules.hourly.audience-query", () -> "select * from horario");
+        registry.add("arauto.schedules.nobody.cron", () -> NEVER);
+        registry.add("arauto.schedules.nobody.template", () -> "pedido_enviado");
+        registry.add("arauto.schedules.nobody.audience-query", () -> "select * from semanal where 1 = 0");
         registry.add("arauto.schedules.broken.cron", () -> NEVER);
         registry.add("arauto.schedules.broken.template", () -> "pedido_enviado");
         registry.add("arauto.schedules.broken.audience-query", () -> "select celular, nome from tabela_que_nao_existe");
@@ -256,6 +259,21 @@ class NightlyScheduleTest {
         camel.getRouteController().startRoute("schedule-hourly");
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> occurrences.occurrences("hourly").size() == 4);
         assertThat(ArautoTestBase.requestsTo("5511972000201")).hasSize(1);
+    }
+
+    @Test
+    void anAudienceOfNobodyIsAnEmptyCampaignSettledAtOnceWithItsStatusFile() {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(2));
+
+        fire("nobody", at);
+
+        Occurrence occurrence = occurrences.occurrences("nobody").get(0);
+        assertThat(occurrence.outcome()).isEqualTo(Outcome.DONE);
+        assertThat(ledger.queryForMap("select status, total_rows from campaign where id = ?", occurrence.campaignId()))
+                .containsEntry("STATUS", "DONE").containsEntry("TOTAL_ROWS", 0);
+        Path status = DATA_DIR.resolve("outbox").resolve("nobody-" + DateTimeFormatter.ISO_LOCAL_DATE.format(at.atZone(ZoneId.systemDefault()))
+                + "." + occurrence.campaignId() + ".status.csv");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(status));
     }
 
     /** Hands the route the occurrence of {@code schedule} due at {@code at}, as its Quartz route does. */

@@ -49,8 +49,9 @@ import static org.awaitility.Awaitility.await;
  * Nightly schedules on a real CRM database (H2): the schedule {@code nightly} is fired by Quartz, at a second of every
  * minute the test picks when it starts (so it comes within a minute of Arauto's start, however long that takes), in São
  * Paulo's time; its audience becomes a campaign through the file's pipeline, status file and audit included. The other
- * schedules never fire by themselves (their cron is in 2099): the test hands their occurrences to the route
- * schedule-occurrence as Quartz would, at times it chooses, to show the grace and what fails.
+ * schedules never fire by themselves while it runs (their cron is in 2099, or half an hour away): the test hands their
+ * occurrences to the route schedule-occurrence as Quartz would, at times it chooses, to show the grace and what fails,
+ * or restarts a schedule's route to show what it catches up.
  */
 @ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
 @UsesTestTemplates
@@ -65,6 +66,8 @@ class NightlyScheduleTest {
     /** The second of each minute when {@code nightly} fires: some 40 s after the class is loaded, once Arauto is up. */
     static final int SECOND = (int) ((Instant.now().getEpochSecond() + 40) % 60);
     static final String NEVER = "0 0 3 1 1 ? 2099";
+    /** The minute of each hour when {@code hourly} fires: half an hour from now, so never while the class runs. */
+    static final int HOURLY_MINUTE = (Instant.now().atZone(ZoneOffset.UTC).getMinute() + 30) % 60;
     static final Connection CRM;
 
     static {
@@ -103,7 +106,7 @@ class NightlyScheduleTest {
         registry.add("arauto.schedules.weekly.cron", () -> NEVER);
         registry.add("arauto.schedules.weekly.template", () -> "pedido_enviado");
         registry.add("arauto.schedules.weekly.audience-query", () -> "select * from semanal");
-        registry.add("arauto.schedules.hourly.cron", () -> "0 0 * * * ?");
+        registry.add("arauto.schedules.hourly.cron", () -> "0 " + HOURLY_MINUTE + " * * * ?");
         registry.add("arauto.schedules.hourly.time-zone", () -> "UTC");
         registry.add("arauto.schedules.hourly.template", () -> "pedido_enviado");
         registry.add("arauto.schedules.hourly.audience-query", () -> "select * from horario");
@@ -235,23 +238,25 @@ class NightlyScheduleTest {
 
     @Test
     void occurrencesMissedWhileTheScheduleWasNotRunningRunWhenItStartsIfWithinTheirGraceAndAreSkippedIfNot() throws Exception {
-        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
-        // the schedule last ran three hours ago; then this instance stopped running it (stopped, or no longer the active sender)
+        Instant now = Instant.now();
+        Instant candidate = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(HOURLY_MINUTE));
+        Instant latest = candidate.isAfter(now) ? candidate.minus(Duration.ofHours(1)) : candidate; // its latest time: ~30 min ago
+        // the schedule last ran three hours before that; then this instance stopped running it (stopped, or no longer the active sender)
         ledger.update("insert into schedule_occurrence (schedule_name, occurs_at, status, started_at) values ('hourly', ?, 'DONE', ?)",
-                Timestamp.from(hour.minus(Duration.ofHours(3))), Timestamp.from(hour.minus(Duration.ofHours(3))));
+                Timestamp.from(latest.minus(Duration.ofHours(3))), Timestamp.from(latest.minus(Duration.ofHours(3))));
 
         camel.getRouteController().stopRoute("schedule-hourly");
         camel.getRouteController().startRoute("schedule-hourly"); // as when Arauto starts, or this instance becomes the active sender
 
         await().atMost(Duration.ofSeconds(30)).until(() -> occurrences.occurrences("hourly").stream()
-                .anyMatch(o -> o.occursAt().equals(hour) && o.outcome() == Outcome.DONE));
+                .anyMatch(o -> o.occursAt().equals(latest) && o.outcome() == Outcome.DONE));
         assertThat(occurrences.occurrences("hourly")).extracting(Occurrence::occursAt, Occurrence::outcome).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(hour.minus(Duration.ofHours(3)), Outcome.DONE),
-                org.assertj.core.groups.Tuple.tuple(hour.minus(Duration.ofHours(2)), Outcome.SKIPPED), // 2 h late, grace 1 h
-                org.assertj.core.groups.Tuple.tuple(hour.minus(Duration.ofHours(1)), Outcome.SKIPPED), // just over 1 h late
-                org.assertj.core.groups.Tuple.tuple(hour, Outcome.DONE));                            // within the hour: it runs
+                org.assertj.core.groups.Tuple.tuple(latest.minus(Duration.ofHours(3)), Outcome.DONE),
+                org.assertj.core.groups.Tuple.tuple(latest.minus(Duration.ofHours(2)), Outcome.SKIPPED), // 2 h 30 min late, grace 1 h
+                org.assertj.core.groups.Tuple.tuple(latest.minus(Duration.ofHours(1)), Outcome.SKIPPED), // 1 h 30 min late
+                org.assertj.core.groups.Tuple.tuple(latest, Outcome.DONE));                            // 30 min late: it runs
         assertThat(auditToday()).contains("\"event\":\"schedule_skipped\",\"campaign_id\":null,\"schedule\":\"hourly\",\"occurrence\":\""
-                + hour.minus(Duration.ofHours(2)) + "\"");
+                + latest.minus(Duration.ofHours(2)) + "\"");
         await().atMost(Duration.ofSeconds(30)).until(() -> ArautoTestBase.requestsTo("5511972000201").size() == 1);
 
         // started again, nothing is missed any more: nothing runs twice

@@ -23,6 +23,8 @@ public class ArautoProperties {
     private final Leader leader = new Leader();
     private final Webhook webhook = new Webhook();
     private final Api api = new Api();
+    /** {@code arauto.schedules.<name>.*}: nightly campaigns, by name, in the order they are written. */
+    private final java.util.Map<String, Schedule> schedules = new java.util.LinkedHashMap<>();
 
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
@@ -42,6 +44,7 @@ public class ArautoProperties {
     public Leader getLeader() { return leader; }
     public Webhook getWebhook() { return webhook; }
     public Api getApi() { return api; }
+    public java.util.Map<String, Schedule> getSchedules() { return schedules; }
 
     public Path archiveDir() { return dataDir.resolve("archive"); }
     public Path errorDir() { return dataDir.resolve("error"); }
@@ -336,6 +339,34 @@ public class ArautoProperties {
         public void setLease(Duration lease) { this.lease = lease; }
         public Duration getHeartbeat() { return heartbeat; }
         public void setHeartbeat(Duration heartbeat) { this.heartbeat = heartbeat; }
+    }
+
+    /**
+     * {@code arauto.schedules.<name>.*}: at each time of {@code cron} the {@code audience-query} runs on the CRM and becomes
+     * a campaign of {@code template} named {@code <name>-<yyyy-MM-dd>}; an occurrence that would start later than
+     * {@code grace} after its time is skipped.
+     */
+    public static class Schedule {
+        private String cron;
+        private String template;
+        private String audienceQuery;
+        /** The cron's time zone, and the campaign name's date; unset: the machine's. */
+        private java.time.ZoneId timeZone;
+        private Duration grace = Duration.ofHours(1);
+
+        public String getCron() { return cron; }
+        public void setCron(String cron) { this.cron = cron; }
+        public String getTemplate() { return template; }
+        public void setTemplate(String template) { this.template = template; }
+        public String getAudienceQuery() { return audienceQuery; }
+        public void setAudienceQuery(String audienceQuery) { this.audienceQuery = audienceQuery; }
+        public java.time.ZoneId getTimeZone() { return timeZone; }
+        public void setTimeZone(java.time.ZoneId timeZone) { this.timeZone = timeZone; }
+        public Duration getGrace() { return grace; }
+        public void setGrace(Duration grace) { this.grace = grace; }
+
+        /** The zone the cron is read in. */
+        public java.time.ZoneId zone() { return timeZone != null ? timeZone : java.time.ZoneId.systemDefault(); }
     }
 
     public static class Crm {

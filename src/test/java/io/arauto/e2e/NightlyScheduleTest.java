@@ -76,15 +76,15 @@ class NightlyScheduleTest {
             // the CRM's own names; the query's labels are what the template reads (H2 says them in upper case)
             crm("create table clientes (id int primary key, celular varchar(40), nome_cliente varchar(80), numero_pedido int, "
                     + "entrega varchar(20))");
-            crm("insert into clientes values (1, '5511972000001', 'Ana', 1001, 'hoje'), (2, 'not a phone', 'Bia', 1002, 'hoje'), "
-                    + "(3, '+55 11 97200-0001', 'Ana again', 1003, 'amanhã'), (4, '(11) 97200-0004', 'Duda', 1004, 'hoje'), "
-                    + "(5, '5511972000005', null, 1005, 'hoje')");
+            crm("insert into clientes values (1, '5511973100001', 'Ana', 1001, 'hoje'), (2, 'not a phone', 'Bia', 1002, 'hoje'), "
+                    + "(3, '+55 11 97310-0001', 'Ana again', 1003, 'amanhã'), (4, '(11) 97310-0004', 'Duda', 1004, 'hoje'), "
+                    + "(5, '5511973100005', null, 1005, 'hoje')");
             crm("create table clientes_optout (telefone varchar(40))");
-            crm("insert into clientes_optout values ('+55 (11) 97200-0004')");
+            crm("insert into clientes_optout values ('+55 (11) 97310-0004')");
             crm("create table semanal (celular varchar(40), nome varchar(80), pedido varchar(20), entrega varchar(20))");
-            crm("insert into semanal values ('5511972000101', 'Edu', 'S-1', 'sexta')");
+            crm("insert into semanal values ('5511973100101', 'Edu', 'S-1', 'sexta')");
             crm("create table horario (celular varchar(40), nome varchar(80), pedido varchar(20), entrega varchar(20))");
-            crm("insert into horario values ('5511972000201', 'Fabi', 'H-1', 'agora')");
+            crm("insert into horario values ('5511973100201', 'Fabi', 'H-1', 'agora')");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -153,12 +153,12 @@ class NightlyScheduleTest {
                 && Files.readString(status, StandardCharsets.UTF_8).contains(",SENT,"));
         List<String> lines = Files.readAllLines(status, StandardCharsets.UTF_8);
         assertThat(lines.get(0)).endsWith("row,phone,phone_e164,status,reason,error_code,message_id,updated_at,CELULAR,NOME,PEDIDO,ENTREGA");
-        assertThat(lines.get(1)).startsWith("2,5511972000001,+5511972000001,SENT,");
+        assertThat(lines.get(1)).startsWith("2,5511973100001,+5511973100001,SENT,");
         assertThat(lines.get(2)).startsWith("3,not a phone,,INVALID,");
-        assertThat(lines.get(3)).startsWith("4,'+55 11 97200-0001,+5511972000001,DUPLICATE,");
-        assertThat(lines.get(4)).startsWith("5,(11) 97200-0004,+5511972000004,OPTED_OUT,");
-        assertThat(lines.get(5)).startsWith("6,5511972000005,+5511972000005,INVALID,");
-        assertThat(ArautoTestBase.requestsTo("5511972000001")).hasSize(1)
+        assertThat(lines.get(3)).startsWith("4,'+55 11 97310-0001,+5511973100001,DUPLICATE,");
+        assertThat(lines.get(4)).startsWith("5,(11) 97310-0004,+5511973100004,OPTED_OUT,");
+        assertThat(lines.get(5)).startsWith("6,5511973100005,+5511973100005,INVALID,");
+        assertThat(ArautoTestBase.requestsTo("5511973100001")).hasSize(1)
                 .allSatisfy(r -> assertThat(r.getBodyAsString()).contains("\"Ana\"", "\"1001\"", "\"hoje\""));
 
         String audit = Files.readString(DATA_DIR.resolve("audit").resolve("audit-" + DateTimeFormatter.ISO_LOCAL_DATE.format(
@@ -210,7 +210,7 @@ class NightlyScheduleTest {
                 + late + "\",\"late_seconds\":");
         assertThat(occurrences.occurrences("weekly")).filteredOn(o -> o.occursAt().equals(inTime)).singleElement()
                 .satisfies(o -> assertThat(o.outcome()).isEqualTo(Outcome.DONE));
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArautoTestBase.requestsTo("5511972000101").size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ArautoTestBase.requestsTo("5511973100101").size() == 1);
     }
 
     @Test
@@ -257,13 +257,13 @@ class NightlyScheduleTest {
                 org.assertj.core.groups.Tuple.tuple(latest, Outcome.DONE));                            // 30 min late: it runs
         assertThat(auditToday()).contains("\"event\":\"schedule_skipped\",\"campaign_id\":null,\"schedule\":\"hourly\",\"occurrence\":\""
                 + latest.minus(Duration.ofHours(2)) + "\"");
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArautoTestBase.requestsTo("5511972000201").size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ArautoTestBase.requestsTo("5511973100201").size() == 1);
 
         // started again, nothing is missed any more: nothing runs twice
         camel.getRouteController().stopRoute("schedule-hourly");
         camel.getRouteController().startRoute("schedule-hourly");
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> occurrences.occurrences("hourly").size() == 4);
-        assertThat(ArautoTestBase.requestsTo("5511972000201")).hasSize(1);
+        assertThat(ArautoTestBase.requestsTo("5511973100201")).hasSize(1);
     }
 
     @Test

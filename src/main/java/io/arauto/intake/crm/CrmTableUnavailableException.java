@@ -1,9 +1,6 @@
 package io.arauto.intake.crm;
 
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.sql.SQLException;
+import io.arauto.optout.CrmUnavailableException;
 
 /**
  * The CRM trigger table could not be read or written (the CRM is down, unreachable, or refused the
@@ -17,24 +14,6 @@ public class CrmTableUnavailableException extends RuntimeException {
     }
 
     static String what(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof SocketTimeoutException
-                    || t instanceof java.sql.SQLTransientConnectionException) {
-                return "the CRM database could not be reached";
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08")) {
-                    return "the CRM database could not be reached";
-                }
-                if (state.startsWith("28")) {
-                    return "the CRM database refused Arauto's login";
-                }
-                if (state.startsWith("42")) {
-                    return "the CRM database refused the statement: check the table's columns against the README";
-                }
-            }
-        }
-        return "the CRM database did not answer";
+        return CrmUnavailableException.describe(cause, "the statement: check the table's columns against the README", "").strip();
     }
 }

@@ -17,6 +17,7 @@ import com.tngtech.archunit.lang.ArchRule;
  *
  * <pre>
  * api                      uses  intake, report, ledger, optout, verdict, template (the REST API: calls them, nothing calls it)
+ * trigger                  uses  intake, read, template, optout, ledger, audit
  * intake (+ folder, sftp)  uses  read, verdict, template, optout, ledger, audit
  * send                     uses  ledger, optout, template, verdict, audit
  * webhook                  uses  ledger, optout, verdict, audit
@@ -37,6 +38,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule layersUseOnlyThoseBelowThem = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("api").definedBy("io.arauto.api..")
+            .layer("trigger").definedBy("io.arauto.trigger..")
             .layer("intake").definedBy("io.arauto.intake..")
             .layer("send").definedBy("io.arauto.send..")
             .layer("webhook").definedBy("io.arauto.webhook..")
@@ -51,16 +53,18 @@ class ArchitectureTest {
             .layer("support").definedBy("io.arauto.support..")
 
             // the sources, the sending loop, the webhooks and the status files are ends: nothing of Arauto calls them but the
-            // routes, the HTTP server and, for an upload and the status files it serves, the REST API, itself called by nothing
-            // but HTTP
+            // routes, the HTTP server, the schedules (trigger), which hand their rows to the campaign intake as a file's go,
+            // and, for an upload and the status files it serves, the REST API, itself called by nothing but HTTP
             .whereLayer("api").mayNotBeAccessedByAnyLayer()
-            .whereLayer("intake").mayOnlyBeAccessedByLayers("api")
+            .whereLayer("trigger").mayNotBeAccessedByAnyLayer()
+            .whereLayer("intake").mayOnlyBeAccessedByLayers("api", "trigger")
             .whereLayer("send").mayNotBeAccessedByAnyLayer()
             .whereLayer("webhook").mayNotBeAccessedByAnyLayer()
             .whereLayer("report").mayOnlyBeAccessedByLayers("api")
 
             .whereLayer("api").mayOnlyAccessLayers("intake", "report", "ledger", "optout", "verdict", "template", "config", "support")
 
+            .whereLayer("trigger").mayOnlyAccessLayers("intake", "read", "template", "optout", "ledger", "audit", "config", "support")
             .whereLayer("intake").mayOnlyAccessLayers("read", "verdict", "template", "optout", "ledger", "audit", "config", "support")
             .whereLayer("send").mayOnlyAccessLayers("ledger", "optout", "template", "verdict", "audit", "config", "support")
             .whereLayer("webhook").mayOnlyAccessLayers("ledger", "optout", "verdict", "audit", "config", "support")
@@ -88,7 +92,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule everyClassIsInAPackageOfTheMap = classes().that().resideInAPackage("io.arauto..")
             .and().resideOutsideOfPackage("io.arauto")
-            .should().resideInAnyPackage("io.arauto.api..", "io.arauto.intake..", "io.arauto.send..", "io.arauto.webhook..", "io.arauto.report..", "io.arauto.optout..",
+            .should().resideInAnyPackage("io.arauto.api..", "io.arauto.trigger..", "io.arauto.intake..", "io.arauto.send..", "io.arauto.webhook..", "io.arauto.report..", "io.arauto.optout..",
                     "io.arauto.ledger..", "io.arauto.audit..", "io.arauto.verdict..", "io.arauto.read..", "io.arauto.template..",
                     "io.arauto.config..", "io.arauto.support..");
 }

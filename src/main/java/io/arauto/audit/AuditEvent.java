@@ -17,7 +17,13 @@ public enum AuditEvent {
     MESSAGES_EXPIRED,
     OPT_OUT_RECORDED,
     OPT_IN_RECORDED,
-    CAMPAIGN_SETTLED;
+    CAMPAIGN_SETTLED,
+    /** A nightly schedule's occurrence began: its audience query runs. */
+    SCHEDULE_STARTED,
+    /** An occurrence that would have started later than its grace: nobody is messaged for it. */
+    SCHEDULE_SKIPPED,
+    /** An occurrence whose campaign could not be made (the query failed, a column is missing…): nothing of it is sent. */
+    SCHEDULE_FAILED;
 
     private final String wire = name().toLowerCase(Locale.ROOT);
 

@@ -23,6 +23,8 @@ public class ArautoProperties {
     private final Leader leader = new Leader();
     private final Webhook webhook = new Webhook();
     private final Api api = new Api();
+    /** {@code arauto.schedules.<name>.*}: nightly campaigns, by name, in the order they are written. */
+    private final java.util.Map<String, Schedule> schedules = new java.util.LinkedHashMap<>();
 
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
@@ -42,6 +44,7 @@ public class ArautoProperties {
     public Leader getLeader() { return leader; }
     public Webhook getWebhook() { return webhook; }
     public Api getApi() { return api; }
+    public java.util.Map<String, Schedule> getSchedules() { return schedules; }
 
     public Path archiveDir() { return dataDir.resolve("archive"); }
     public Path errorDir() { return dataDir.resolve("error"); }
@@ -338,10 +341,53 @@ public class ArautoProperties {
         public void setHeartbeat(Duration heartbeat) { this.heartbeat = heartbeat; }
     }
 
+    /**
+     * {@code arauto.schedules.<name>.*}: at each time of {@code cron} the {@code audience-query} runs on the CRM and becomes
+     * a campaign of {@code template} named {@code <name>-<yyyy-MM-dd>}; an occurrence that would start later than
+     * {@code grace} after its time is skipped.
+     */
+    public static class Schedule {
+        private String cron;
+        private String template;
+        private String audienceQuery;
+        /** The cron's time zone, and the campaign name's date; unset: the machine's. */
+        private java.time.ZoneId timeZone;
+        private Duration grace = Duration.ofHours(1);
+
+        public String getCron() { return cron; }
+        public void setCron(String cron) { this.cron = cron; }
+        public String getTemplate() { return template; }
+        public void setTemplate(String template) { this.template = template; }
+        public String getAudienceQuery() { return audienceQuery; }
+        public void setAudienceQuery(String audienceQuery) { this.audienceQuery = audienceQuery; }
+        public java.time.ZoneId getTimeZone() { return timeZone; }
+        public void setTimeZone(java.time.ZoneId timeZone) { this.timeZone = timeZone; }
+        public Duration getGrace() { return grace; }
+        public void setGrace(Duration grace) { this.grace = grace; }
+
+        /** The zone the cron is read in. */
+        public java.time.ZoneId zone() { return timeZone != null ? timeZone : java.time.ZoneId.systemDefault(); }
+    }
+
     public static class Crm {
         private final Datasource datasource = new Datasource();
+        private final Requests requests = new Requests();
 
         public Datasource getDatasource() { return datasource; }
+        public Requests getRequests() { return requests; }
+    }
+
+    /** {@code arauto.crm.requests.*}: the CRM trigger table, one message per row a CRM trigger inserts. */
+    public static class Requests {
+        /** The table (optionally {@code schema.table}) in the CRM database; unset: no trigger table is read. */
+        private String table;
+        /** How often the table is read for new rows, and how often statuses are written back to it. */
+        private Duration pollDelay = Duration.ofSeconds(1);
+
+        public String getTable() { return table; }
+        public void setTable(String table) { this.table = table; }
+        public Duration getPollDelay() { return pollDelay; }
+        public void setPollDelay(Duration pollDelay) { this.pollDelay = pollDelay; }
     }
 
     public static class Datasource {

@@ -44,7 +44,8 @@ import io.arauto.verdict.MessageStatus;
  * A campaign's life as its file comes in, whatever the file's source: checks where the file was
  * dropped and what it is, opens its campaign, hands out its rows in batches, closes the campaign
  * once every row is in, and marks it archived once the file has left the inbox. A file that cannot
- * be taken is rejected, with its campaign, and gets a {@link RejectionNote}.
+ * be taken is rejected, with its campaign, and gets a {@link RejectionNote}. Rows that are no file
+ * (a schedule's query) take the same way from {@link #openRows} to {@link #closeRows}.
  */
 @Component
 public class CampaignIntake {
@@ -128,10 +129,38 @@ public class CampaignIntake {
                     + " days so nobody is messaged twice; change the file if it really is a new campaign.");
         }
         RowSource rows = readers.open(file, fileName, header -> fits(lookup, header));
+        return begin(fileName, lookup, source, relativePath, sha256, rows, file, copied != null ? original : null, atOpen, dryRun);
+    }
+
+    /**
+     * Opens the campaign {@code name} of template {@code template} whose rows are not a dropped file but come from
+     * {@code rows} (a query's result: {@link io.arauto.read.QueryRowSource}); {@code origin} names where they come
+     * from, as the campaign's source file. The rows then go the way a file's do (route campaign-rows), and
+     * {@link #closeRows} accepts the campaign. The rows are closed when the campaign cannot be opened.
+     */
+    public OpenIntake openRows(String name, String template, String source, String origin, RowSource rows)
+            throws RejectedFileException, IOException {
+        TemplateCatalog.Lookup lookup = templates.find(template);
+        if (lookup.template() == null) {
+            rows.close();
+            throw new RejectedFileException(lookup.problem());
+        }
+        return begin(name, lookup, source, origin, null, rows, null, null, null, false);
+    }
+
+    /**
+     * Checks the header against the template and opens the campaign in the ledger, READING. {@code changesOf}: where
+     * the original of a downloaded copy is looked at again before the campaign goes out (null for a local file).
+     * {@code dryRun}: a file of {@code <template>/dry-run/}, judged in full and never sent.
+     */
+    private OpenIntake begin(String name, TemplateCatalog.Lookup lookup, String source, String origin, String sha256, RowSource rows,
+                             Path file, SourceOriginals changesOf, FileState atOpen, boolean dryRun)
+            throws RejectedFileException, IOException {
+        String template = lookup.template().name();
         try {
             List<String> header = rows.header();
             if (header.isEmpty()) {
-                throw new RejectedFileException("The file is empty: it has no header row.");
+                throw new RejectedFileException(file != null ? "The file is empty: it has no header row." : "The query returned no columns.");
             }
             TemplateBinding binding = binder.bind(lookup.template(), header);
             String headerProblem = HeaderCheck.problem(header, binding);
@@ -139,10 +168,10 @@ public class CampaignIntake {
                 throw new RejectedFileException(headerProblem);
             }
             OptOutList.Snapshot snapshot = optOuts.snapshot();
-            long id = campaigns.create(fileName, template, source, relativePath, sha256, header);
+            long id = campaigns.create(name, template, source, origin, sha256, header);
             LedgerWriter writer = new LedgerWriter("ledger-writer-" + id, batch -> messages.insert(id, batch));
-            return new OpenIntake(fileName, template, sha256, id, rows, new FileVerdicts(fileName, id, binding, snapshot, dryRun), writer, file,
-                    copied != null ? original : null, atOpen, dryRun);
+            return new OpenIntake(name, template, sha256, id, rows, new FileVerdicts(name, id, binding, snapshot, dryRun), writer, file,
+                    changesOf, atOpen, dryRun);
         } catch (TemplateBinder.MissingColumnsException e) {
             rows.close();
             throw new RejectedFileException(e.getMessage());
@@ -237,8 +266,7 @@ public class CampaignIntake {
         if (verdicts.rowsJudged() == 0) {
             throw new RejectedFileException("The file has a header but no rows below it.");
         }
-        Map<MessageStatus, Integer> counts = verdicts.counts();
-        int queued = counts.getOrDefault(MessageStatus.QUEUED, 0);
+        int queued = verdicts.counts().getOrDefault(MessageStatus.QUEUED, 0);
         Instant since = duplicateWindowStart();
         Optional<Long> twin;
         try {
@@ -252,18 +280,61 @@ public class CampaignIntake {
             throw new RejectedFileException("A byte-for-byte identical file was accepted as campaign " + twin.get()
                     + " while this one was being read; nothing of this copy is sent, so nobody is messaged twice.");
         }
-        Map<String, Object> details = details("file", intake.relativePath(), "sha256", intake.sha256(),
-                "template", intake.template(), "rows", verdicts.rowsJudged(), "dry_run", intake.dryRun());
+        created(intake, details("file", intake.relativePath(), "sha256", intake.sha256()));
+        metrics.accepted(verdicts.counts(), intake.dryRun());
+        return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
+    }
+
+    /**
+     * Every row of a campaign opened by {@link #openRows} is in the ledger: the campaign may go out (or is done at once
+     * when nothing was queued, a query that found nobody included). {@code details} say where its rows came from, for the
+     * audit. Returns the campaign's id.
+     */
+    public long closeRows(OpenIntake intake, Map<String, Object> details) throws RejectedFileException, IOException {
+        intake.writer().finish();
+        intake.rows().close();
+        FileVerdicts verdicts = intake.verdicts();
+        int queued = verdicts.counts().getOrDefault(MessageStatus.QUEUED, 0);
+        if (!campaigns.markRead(intake.campaignId(), verdicts.rowsJudged(), queued > 0)) {
+            throw new RejectedFileException("Campaign " + intake.campaignId() + " was dropped while its rows were being read (it "
+                    + "looked abandoned to the ledger watchdog); nothing of it will be sent.");
+        }
+        created(intake, new LinkedHashMap<>(details));
+        return intake.campaignId();
+    }
+
+    /** Says in the audit and the log that the campaign was created, with its counts. */
+    private void created(OpenIntake intake, Map<String, Object> details) {
+        FileVerdicts verdicts = intake.verdicts();
+        Map<MessageStatus, Integer> counts = verdicts.counts();
+        int queued = counts.getOrDefault(MessageStatus.QUEUED, 0);
+        details.put("template", intake.template());
+        details.put("rows", verdicts.rowsJudged());
+        details.put("dry_run", intake.dryRun());
         counts.forEach((status, n) -> details.put(status.name().toLowerCase(), n));
         audit.record(AuditEvent.CAMPAIGN_CREATED, intake.campaignId(), details);
-        metrics.accepted(counts, intake.dryRun());
         log.info("{}/{}: {} {} created, {} rows: {} queued, {} invalid, {} duplicate, {} opted out ({} ms, {} rows/s)",
                 intake.template(), intake.fileName(), intake.dryRun() ? "dry run (nothing is sent), campaign" : "campaign",
                 intake.campaignId(), verdicts.rowsJudged(), queued,
                 counts.getOrDefault(MessageStatus.INVALID, 0), counts.getOrDefault(MessageStatus.DUPLICATE, 0),
                 counts.getOrDefault(MessageStatus.OPTED_OUT, 0), verdicts.elapsedMillis(),
                 verdicts.rowsJudged() * 1000L / Math.max(1, verdicts.elapsedMillis()));
-        return FileNames.archiveName(intake.template(), intake.fileName(), intake.campaignId());
+    }
+
+    /**
+     * A campaign opened by {@link #openRows} that failed before it was accepted: it is dropped with all its rows, so nothing
+     * of it is ever sent (true). False when it had been accepted already and only what came after failed.
+     */
+    public boolean dropRows(OpenIntake intake) throws IOException {
+        intake.writer().abort(); // no batch may land after the campaign's rows are deleted
+        boolean rejected;
+        try {
+            intake.rows().close();
+        } finally {
+            rejected = campaigns.reject(intake.campaignId());
+        }
+        // not READING any more: accepted before the failure, or dropped by the ledger watchdog meanwhile
+        return rejected || campaigns.find(intake.campaignId()).map(Campaign::status).orElse(CampaignStatus.REJECTED) == CampaignStatus.REJECTED;
     }
 
     /**

@@ -58,6 +58,31 @@ public class CampaignLedger {
         return key.getKey().longValue();
     }
 
+    /**
+     * A campaign that is sendable at once and takes rows one by one until {@code openUntil} (a rolling campaign: the CRM
+     * trigger table's), not settled before then however idle. In the caller's transaction.
+     */
+    long createOpen(String name, String template, String source, String sourceFile, List<String> header, Instant openUntil) {
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("insert into campaign (name, template, source, source_file, input_header, status, "
+                    + "created_at, read_at, heartbeat_at, open_until) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+            ps.setString(1, name);
+            ps.setString(2, template);
+            ps.setString(3, source);
+            ps.setString(4, sourceFile);
+            ps.setString(5, toJson(header));
+            ps.setString(6, CampaignStatus.ACTIVE.name());
+            ps.setTimestamp(7, now);
+            ps.setTimestamp(8, now);
+            ps.setTimestamp(9, now);
+            ps.setTimestamp(10, Timestamp.from(openUntil));
+            return ps;
+        }, key);
+        return key.getKey().longValue();
+    }
+
     public Optional<Campaign> find(long id) {
         return jdbc.query("select " + COLUMNS + " from campaign where id = ?", this::map, id).stream().findFirst();
     }
@@ -323,11 +348,16 @@ public class CampaignLedger {
         return text == null || text.length() <= 1000 ? text : text.substring(0, 999) + "…";
     }
 
-    /** Marks the campaign DONE when no message is waiting or on its way; true when it just settled. */
+    /**
+     * Marks the campaign DONE when no message is waiting or on its way, and it takes no more rows (a rolling campaign
+     * stays open until the end of its day); true when it just settled.
+     */
     public boolean settleIfFinished(long id) {
+        Timestamp now = Timestamp.from(clock.instant());
         return jdbc.update("update campaign set status = ?, settled_at = ?, report_dirty = true where id = ? and status = ? "
+                        + "and (open_until is null or open_until <= ?) "
                         + "and not exists (select 1 from message m where m.id >= ? and m.id < ? and m.status in ('QUEUED', 'SENDING'))",
-                CampaignStatus.DONE.name(), Timestamp.from(clock.instant()), id, CampaignStatus.ACTIVE.name(),
+                CampaignStatus.DONE.name(), now, id, CampaignStatus.ACTIVE.name(), now,
                 MessageLedger.first(id), MessageLedger.first(id + 1)) > 0;
     }
 

@@ -24,12 +24,15 @@ public class LedgerRecovery {
 
     private final CampaignLedger campaigns;
     private final MessageLedger messages;
+    private final ScheduleLedger schedules;
     private final ArautoProperties properties;
     private final Clock clock;
 
-    public LedgerRecovery(CampaignLedger campaigns, MessageLedger messages, ArautoProperties properties, Clock clock) {
+    public LedgerRecovery(CampaignLedger campaigns, MessageLedger messages, ScheduleLedger schedules, ArautoProperties properties,
+                          Clock clock) {
         this.campaigns = campaigns;
         this.messages = messages;
+        this.schedules = schedules;
         this.properties = properties;
         this.clock = clock;
     }
@@ -46,7 +49,13 @@ public class LedgerRecovery {
             if (!campaigns.rejectIfAbandoned(id, staleBefore)) {
                 continue; // its reader renewed it meanwhile
             }
-            log.warn("Campaign {} was being read when an Arauto stopped; it is dropped, and its file, still in the inbox, is read again", id);
+            log.warn("Campaign {} was being read when an Arauto stopped; it is dropped, and its file, still in the inbox, is read again "
+                    + "(a schedule's campaign is not: its occurrence is over)", id);
+        }
+        int occurrences = schedules.failAbandoned(staleBefore);
+        if (occurrences > 0) {
+            log.warn("{} occurrence(s) of the schedules were running when an Arauto stopped; nothing of them was sent, and they are "
+                    + "marked FAILED, not run again", occurrences);
         }
         // a request out as its campaign was cancelled finishes within the read time-out, well inside stale-after
         for (long id : campaigns.cancelledSince(clock.instant().minus(properties.getLedger().getStaleAfter().multipliedBy(2)))) {

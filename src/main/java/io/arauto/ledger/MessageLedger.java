@@ -86,9 +86,7 @@ public class MessageLedger {
             if (jdbc.update("update campaign set heartbeat_at = ? where id = ? and status = 'READING'", now, campaignId) == 0) {
                 throw new IllegalStateException("Campaign " + campaignId + " was dropped while its file was being read");
             }
-            jdbc.batchUpdate(
-                    "insert into message (id, campaign_id, row_num, phone, phone_e164, status, reason, updated_at, input) "
-                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            jdbc.batchUpdate(INSERT,
                     new BatchPreparedStatementSetter() {
                         @Override
                         public void setValues(PreparedStatement ps, int i) throws SQLException {
@@ -110,6 +108,15 @@ public class MessageLedger {
                         }
                     });
         });
+    }
+
+    private static final String INSERT = "insert into message (id, campaign_id, row_num, phone, phone_e164, status, reason, "
+            + "updated_at, input) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** One judged row added to a campaign already open (a rolling campaign), in the caller's transaction. */
+    void append(long campaignId, JudgedRow r) {
+        jdbc.update(INSERT, key(campaignId, r.row()), campaignId, r.row(), truncate(r.phone(), 255), r.e164(), r.status().name(),
+                truncate(r.reason(), 1000), now(), toJson(r.cells()));
     }
 
     /** Up to {@code limit} QUEUED messages of a campaign after row {@code afterRow} that are due now, in row order. */

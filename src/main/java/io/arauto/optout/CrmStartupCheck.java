@@ -6,8 +6,10 @@ import org.springframework.stereotype.Component;
 import io.arauto.config.ArautoProperties;
 
 /**
- * At start, with {@code arauto.optout.query} set: the CRM database must be configured and reachable, or Arauto refuses to
- * start, naming the property (every file would otherwise be refused and sending would wait, found out only later).
+ * At start, with {@code arauto.optout.query} set or a schedule configured: the CRM database must be configured and
+ * reachable, or Arauto refuses to start, naming the property (every file would otherwise be refused, sending would wait,
+ * or a night's occurrence would fail, found out only later). The trigger table checks its own at start
+ * (io.arauto.intake.crm.CrmRequestTable).
  * A CRM that goes away later is handled where it is read, and shows on health ({@link CrmHealthIndicator}).
  */
 @Component
@@ -26,6 +28,11 @@ public class CrmStartupCheck implements InitializingBean {
         String query = properties.getOptout().getQuery();
         if (query != null && !query.isBlank()) {
             crm.requireReachable("arauto.optout.query");
+        }
+        // a schedule without a CRM database at all is refused by io.arauto.trigger.Schedules, naming its key; here, one that is away
+        String schedule = properties.getSchedules().keySet().stream().sorted().findFirst().orElse(null);
+        if (schedule != null && crm.configured()) {
+            crm.requireReachable("arauto.schedules." + schedule + ".audience-query");
         }
     }
 }

@@ -18,6 +18,14 @@ public class CrmUnavailableException extends RuntimeException {
     }
 
     static String what(Throwable cause) {
+        return describe(cause, "arauto.optout.query: check the table and column names", "the opt-out query");
+    }
+
+    /**
+     * What went wrong with the CRM database, in plain words: unreachable, a refused login, a refused
+     * statement ("the CRM database refused " + {@code refused}), or no answer (to {@code asked}).
+     */
+    public static String describe(Throwable cause, String refused, String asked) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof SocketTimeoutException
                     || t instanceof java.sql.SQLTransientConnectionException) {
@@ -32,10 +40,10 @@ public class CrmUnavailableException extends RuntimeException {
                     return "the CRM database refused Arauto's login";
                 }
                 if (state.startsWith("42")) {
-                    return "the CRM database refused arauto.optout.query: check the table and column names";
+                    return "the CRM database refused " + refused;
                 }
             }
         }
-        return "the CRM database did not answer the opt-out query";
+        return "the CRM database did not answer " + asked;
     }
 }

@@ -29,6 +29,11 @@ abstract class PrefetchingRowSource implements RowSource {
         }
     }
 
+    /** For a source whose header is not its first row (the column labels of a query). */
+    final void setHeader(List<String> cells) {
+        header = trimmed(cells);
+    }
+
     @Override
     public List<String> header() {
         return header;

@@ -22,12 +22,16 @@ package io.arauto.support;
  * ArautoDryRunEstimate header    campaign-intake (DryRunEstimates)       CampaignUploads (the dry run's estimate in the answer)
  * ArautoArchiveTarget  header    intake-folder, intake-sftp              their consumers' move option; none on an SFTP file
  *                                                                        that changed while read: SftpMoves leaves it
- * intake               property  campaign-intake (an OpenIntake)         campaign-intake, intake-errors, api-upload-errors
+ * intake               property  campaign-intake, schedule-occurrence    campaign-rows, campaign-intake, intake-errors, schedule-occurrence,
+ *                                (an OpenIntake)                         schedule-errors, api-upload-errors
  * ArautoCampaign       property  sftp-write-back (the Campaign)          sftp-write-back
  * ArautoSftpClaim      property  SftpReadLockStrategy                    SftpReadLockStrategy, SftpExceptionHandler
  * ArautoClaimed        property  send-batch, send-cloud-api              send-batch, send-cloud-api (the io.arauto.send.Claimed message)
  * ArautoRequestOut     property  send-batch (just before the request)    send-batch (latency); its doCatch: UNCERTAIN if set, QUEUED again if not
  * ArautoMoreDue        property  send-take-batch (SendQueue.moreDue)     send-dispatch (takes the next batch at once while true)
+ * ArautoSchedule       header    schedule-NAME (route template schedule) schedule-occurrence, schedule-errors (the schedule's name)
+ * ArautoOccurrence     header    schedule-NAME (Quartz's scheduled fire  schedule-occurrence, schedule-errors (the occurrence's time, a Date)
+ *                                time)
  * </pre>
  */
 public final class Exchanges {
@@ -56,6 +60,11 @@ public final class Exchanges {
     /** Exchange property: the batch just taken was full, so the dispatch takes the next one at once. */
     public static final String MORE_DUE = "ArautoMoreDue";
 
+    /** Header: the name of the schedule whose occurrence this is ({@code arauto.schedules.<name>}). */
+    public static final String SCHEDULE_NAME = "ArautoSchedule";
+    /** Header: the time an occurrence of a schedule was due (a {@link java.util.Date}, Quartz's scheduled fire time). */
+    public static final String OCCURRENCE = "ArautoOccurrence";
+
     /** Exchange property: the file's {@code io.arauto.intake.OpenIntake} while campaign-intake reads it, and for its error handling. */
     public static final String INTAKE = "intake";
     /** Exchange property: the campaign whose status files go to the SFTP server. */
@@ -69,6 +78,8 @@ public final class Exchanges {
     public static final String SFTP = "sftp";
     /** {@link #SOURCE} of a file uploaded to {@code POST /api/campaigns}. */
     public static final String API = "api";
+    /** The source of a campaign a nightly schedule made from its audience query. */
+    public static final String SCHEDULE = "schedule";
 
     private Exchanges() {
     }

@@ -114,6 +114,13 @@ class StartupChecksTest {
                             .hasMessageContaining("arauto.optout.query needs it");
                     assertThat(messages(ctx.getStartupFailure())).doesNotContain("PASSWORD_IN_URL");
                 });
+        // a schedule needs it too
+        context.withUserConfiguration(CrmDatabase.class, CrmStartupCheck.class)
+                .withPropertyValues("arauto.crm.datasource.url=" + url, "arauto.schedules.nightly.cron=0 0 2 * * ?",
+                        "arauto.schedules.nightly.template=aviso_simples", "arauto.schedules.nightly.audience-query=select 1")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("arauto.crm.datasource.url")
+                        .hasMessageContaining("arauto.schedules.nightly.audience-query needs it"));
         // the same CRM is no obstacle while nothing needs it at start
         context.withUserConfiguration(CrmDatabase.class, CrmStartupCheck.class)
                 .withPropertyValues("arauto.crm.datasource.url=" + url)

@@ -34,7 +34,8 @@ import io.arauto.config.ArautoProperties;
  * it, whose keys must not be read yet. The keys the code reads are:
  * <ul>
  *   <li>every property {@link ArautoProperties} binds, found by walking its getters and setters as
- *       Spring's binder does (nested classes of {@code io.arauto} are walked into);</li>
+ *       Spring's binder does (nested classes of {@code io.arauto} are walked into, and so are the values of a map of
+ *       them, as {@code <name>}: {@code arauto.schedules.<name>.cron});</li>
  *   <li>every {@code {{arauto.…}}} placeholder in routes/*.camel.yaml (those with a default written
  *       in the route too);</li>
  *   <li>every {@code ${arauto.…}} and {@code @ConditionalOnProperty("arauto.…")} in src/main/java.</li>
@@ -138,6 +139,12 @@ class DocsConfigurationTest {
                 continue;
             }
             String key = prefix + "." + kebab(property.getName());
+            Class<?> mapValues = mapValueType(property);
+            if (mapValues != null && mapValues.getName().startsWith("io.arauto.")) {
+                // a map of groups by name (arauto.schedules.<name>.cron): its keys are documented with <name>
+                walk(key + ".<name>", mapValues, keys, walking);
+                continue;
+            }
             boolean nested = propertyType.getName().startsWith("io.arauto.") && !propertyType.isEnum();
             if (nested) {
                 if (walking.add(propertyType)) {
@@ -149,6 +156,15 @@ class DocsConfigurationTest {
                 keys.put(key, "bound by ArautoProperties" + (type == ArautoProperties.class ? "" : "." + type.getSimpleName()));
             }
         }
+    }
+
+    /** The values' class of a {@code Map<String, X>} property, or null. */
+    private static Class<?> mapValueType(PropertyDescriptor property) {
+        if (property.getReadMethod() == null || !Map.class.isAssignableFrom(property.getPropertyType())
+                || !(property.getReadMethod().getGenericReturnType() instanceof java.lang.reflect.ParameterizedType map)) {
+            return null;
+        }
+        return map.getActualTypeArguments()[1] instanceof Class<?> values ? values : null;
     }
 
     static String kebab(String camel) {

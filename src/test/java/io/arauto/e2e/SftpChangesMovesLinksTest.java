@@ -93,12 +93,12 @@ class SftpChangesMovesLinksTest {
         int rows = 40_000;
         StringBuilder csv = new StringBuilder("telefone,nome,pedido,entrega\n");
         for (int i = 0; i < rows; i++) { // no name: invalid, so that only the row the upload adds is sent
-            csv.append(String.format("55119630%05d,,%d,hoje%n", i % 100_000, i));
+            csv.append(String.format("55119688%05d,,%d,hoje%n", i % 100_000, i));
         }
         SFTP.put("/inbox/pedido_enviado/crescendo.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
         long first = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> jdbc.queryForObject(
                 "select max(id) from campaign where name = 'crescendo.csv' and status = 'READING'", Long.class), id -> id != null);
-        Files.writeString(SFTP.local("/inbox/pedido_enviado/crescendo.csv"), "5511963099999,Dani,1,hoje\n", StandardOpenOption.APPEND);
+        Files.writeString(SFTP.local("/inbox/pedido_enviado/crescendo.csv"), "5511968899999,Dani,1,hoje\n", StandardOpenOption.APPEND);
 
         long again = await().atMost(Duration.ofSeconds(120)).until(() -> jdbc.queryForObject(
                 "select max(id) from campaign where name = 'crescendo.csv' and status <> 'READING' and status <> 'REJECTED'", Long.class),
@@ -112,8 +112,8 @@ class SftpChangesMovesLinksTest {
         assertThat(log.getAll()).contains("pedido_enviado/crescendo.csv on the SFTP server changed while it was being read",
                 "campaign " + first + " is dropped before anything of it was sent", "read again once it has stopped changing");
         assertThat(SFTP.read("/inbox/archive/pedido_enviado/crescendo." + again + ".csv")).endsWith(
-                "5511963099999,Dani,1,hoje\n".getBytes(StandardCharsets.UTF_8));
-        await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo("5511963099999").size() == 1);
+                "5511968899999,Dani,1,hoje\n".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo("5511968899999").size() == 1);
         assertThat(jdbc.queryForObject("select count(*) from campaign where name = 'crescendo.csv'", Integer.class)).isEqualTo(2);
         assertThat(SFTP.filesUnder("/inbox/error")).noneMatch(p -> p.contains("crescendo"));
     }
@@ -125,7 +125,7 @@ class SftpChangesMovesLinksTest {
     @Test
     void anErrorFolderThatCannotBeWrittenOnTheServerGetsNoFalseNoteAndTheFileIsRejectedOnceItCan(CapturedOutput log) throws Exception {
         SFTP.refuseWritesUnder("/inbox/error");
-        SFTP.put("/inbox/aviso_simples/recusado.csv", csv("telefone", "5511963000101"));
+        SFTP.put("/inbox/aviso_simples/recusado.csv", csv("telefone", "5511968900101"));
         try {
             Health down = await().atMost(Duration.ofSeconds(30)).until(this::sftpHealth, h -> h.getStatus().equals(Status.DOWN)
                     && String.valueOf(h.getDetails().get("moves")).contains("recusado.csv"));
@@ -155,7 +155,7 @@ class SftpChangesMovesLinksTest {
     @Test
     void aRejectedFileThatCannotBeMovedLeavesNoNoteBehindAndErrorDoesNotGrow(CapturedOutput log) throws Exception {
         Path inTheWay = Files.createDirectories(SFTP.local("/inbox/error/bloqueado.csv"));
-        SFTP.put("/inbox/aviso_simples/bloqueado.csv", csv("telefone", "5511963000201"));
+        SFTP.put("/inbox/aviso_simples/bloqueado.csv", csv("telefone", "5511968900201"));
         try {
             Health down = await().atMost(Duration.ofSeconds(30)).until(this::sftpHealth, h -> h.getStatus().equals(Status.DOWN)
                     && String.valueOf(h.getDetails().get("moves")).contains("bloqueado.csv"));
@@ -185,7 +185,7 @@ class SftpChangesMovesLinksTest {
     @Test
     void aLinkToAFileElsewhereIsRefusedUnreadAndItsTargetStaysWhereItIs() throws Exception {
         Path outside = Files.createTempDirectory("arauto-outside-").resolve("clientes.csv");
-        String phone = "5511963000301";
+        String phone = "5511968900301";
         Files.writeString(outside, VALID.formatted(phone));
         Path link = Files.createSymbolicLink(Files.createDirectories(SFTP.local("/inbox/pedido_enviado")).resolve("atalho.csv"), outside);
 
@@ -214,14 +214,14 @@ class SftpChangesMovesLinksTest {
     void aLinkedFolderIsNotEnteredAndNothingInItIsMoved(CapturedOutput log) throws Exception {
         Path elsewhere = Files.createTempDirectory("arauto-elsewhere-");
         Path file = elsewhere.resolve("fora.csv");
-        String phone = "5511963000401";
+        String phone = "5511968900401";
         Files.writeString(file, VALID.formatted(phone));
         Path linkedFolder = Files.createSymbolicLink(Files.createDirectories(SFTP.local("/inbox/pedido_enviado")).resolve("compartilhada"),
                 elsewhere);
         Path linkedTemplate = Files.createSymbolicLink(SFTP.local("/inbox/aviso_link"), elsewhere);
 
         // a file put after the links is taken, so the poller has listed the inbox with them in it
-        SFTP.put("/inbox/pedido_enviado/depois-dos-links.csv", VALID.formatted("5511963000402").getBytes(StandardCharsets.UTF_8));
+        SFTP.put("/inbox/pedido_enviado/depois-dos-links.csv", VALID.formatted("5511968900402").getBytes(StandardCharsets.UTF_8));
         awaitArchived(SFTP, "pedido_enviado", "depois-dos-links", ".csv");
         await().atMost(Duration.ofSeconds(20)).until(() -> log.getAll().contains("aviso_link on the SFTP server is a symbolic link to a folder")
                 && log.getAll().contains("pedido_enviado/compartilhada on the SFTP server is a symbolic link to a folder"));

@@ -92,10 +92,31 @@ class PostgresLedgerTest {
         clock.set(START);
     }
 
+    /** V10: an occurrence of a schedule is taken once, however many ledger beans ask for it (two instances: two pools on one database). */
+    @Test
+    void aScheduleOccurrenceIsTakenOnceAndKeepsItsTimeAndOutcome() {
+        ScheduleLedger first = new ScheduleLedger(jdbc, clock);
+        ScheduleLedger second = new ScheduleLedger(new JdbcTemplate(dataSource), clock);
+        Instant occurrence = Instant.parse("2026-03-02T05:00:00Z");
+
+        assertThat(first.take("nightly", occurrence, ScheduleLedger.Outcome.RUNNING, null)).isTrue();
+        assertThat(second.take("nightly", occurrence, ScheduleLedger.Outcome.RUNNING, null)).isFalse();
+        assertThat(second.take("nightly", occurrence, ScheduleLedger.Outcome.SKIPPED, "late")).isFalse();
+        assertThat(second.take("weekly", occurrence, ScheduleLedger.Outcome.SKIPPED, "late")).isTrue(); // another schedule's
+        first.campaign("nightly", occurrence, 42);
+        first.finish("nightly", occurrence, ScheduleLedger.Outcome.DONE, null);
+
+        assertThat(second.occurrences("nightly")).containsExactly(
+                new ScheduleLedger.Occurrence(occurrence, ScheduleLedger.Outcome.DONE, 42L, null));
+        assertThat(second.last("nightly")).contains(occurrence);
+        assertThat(second.last("monthly")).isEmpty();
+        assertThat(columnType("schedule_occurrence", "occurs_at")).isEqualTo("timestamp with time zone");
+    }
+
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(9);
+        assertThat(migration.migrationsExecuted).isEqualTo(11);
         assertThat(columnType("recipient_request", "requested_at")).isEqualTo("timestamp with time zone"); // V6
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3

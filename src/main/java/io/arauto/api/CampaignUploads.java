@@ -49,14 +49,10 @@ public class CampaignUploads {
      */
     public record Taken(long campaignId, Object dryRunEstimate) { }
 
-    /** Takes the upload into its campaign; returns the campaign's id, or refuses it with the reason ({@link ApiException}). */
-    public long take(InputStream content, String originalName, String template, String name) throws IOException {
-        return take(content, originalName, template, name, false).campaignId();
-    }
-
     /**
-     * As {@link #take(InputStream, String, String, String)}; a dry run goes in as a file of {@code <template>/dry-run/}
-     * does: judged in full, its status files written, nothing of it sent, never the duplicate of a later real upload.
+     * Takes the upload into its campaign, or refuses it with the reason ({@link ApiException}). A dry run goes in as a file
+     * of {@code <template>/dry-run/} does: judged in full, its status files written, nothing of it sent, never the
+     * duplicate of a later real upload.
      */
     public Taken take(InputStream content, String originalName, String template, String name, boolean dryRun) throws IOException {
         if (template == null || template.isBlank() || !template.equals(Path.of(template).getFileName().toString())

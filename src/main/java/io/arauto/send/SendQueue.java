@@ -46,6 +46,14 @@ public class SendQueue {
     private final Map<Long, Long> progressLoggedAt = new ConcurrentHashMap<>();
     /** Per campaign, its messages handed to send-batch and not yet done with: they may still be QUEUED (not yet claimed). */
     private final Map<Long, Integer> handedOver = new ConcurrentHashMap<>();
+    /**
+     * Batches handed to send-batch and not yet done with: two at most, so the next is under way while the last answers
+     * come, and what is held in memory stays bounded (the seda consumers route asynchronously, so they do not bound it).
+     */
+    private int outstanding;
+    private final Object outstandingChanged = new Object();
+    static final int AT_ONCE = 2;
+    private static final long WAIT_FOR_A_PLACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
     /** Since the start: the first message goes alone (COLD, FIRST_OUT), then a quiet second (QUIET), then full batches. */
     private enum Start { COLD, FIRST_OUT, QUIET, WARM }
     private static final java.time.Duration QUIET = java.time.Duration.ofMillis(1_010);
@@ -73,10 +81,13 @@ public class SendQueue {
 
     /**
      * The next batch, or none while the ledger cannot be written (a probe tells when it is back) or
-     * Arauto is stopping. The route hands it to two senders over a queue of one (send-batch), so
-     * the messages held in memory never exceed four batches, whatever the rate and batch size.
+     * Arauto is stopping. It waits while two batches are being sent (route send-batch), so the
+     * messages held in memory never exceed three batches, whatever the rate and batch size.
      */
-    public List<QueuedMessage> nextBatch() {
+    public List<QueuedMessage> nextBatch() throws InterruptedException {
+        if (!placeForABatch()) {
+            return List.of(); // two batches still being sent: the next poll asks again
+        }
         if (sender.stopping() || !ledger.upOrBack() || !brake.mayTakeBatch()) {
             return List.of(); // Meta's rate limits or an account error hold all sending (SendBrake)
         }
@@ -161,8 +172,26 @@ public class SendQueue {
         return false;
     }
 
+    /** Waits, a while at most, until fewer than {@link #AT_ONCE} batches are being sent; false when Arauto stops meanwhile. */
+    private boolean placeForABatch() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_FOR_A_PLACE_NANOS;
+        synchronized (outstandingChanged) {
+            while (outstanding >= AT_ONCE && !sender.stopping()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(outstandingChanged, Math.min(left, 100_000_000L));
+            }
+            return outstanding < AT_ONCE;
+        }
+    }
+
     /** The batch goes to send-batch now: until {@link #batchDone} its messages are not taken again. */
     public List<QueuedMessage> handOver(List<QueuedMessage> batch) {
+        synchronized (outstandingChanged) {
+            outstanding++;
+        }
         if (start == Start.COLD) {
             start = Start.FIRST_OUT; // (not before: a first message held back by the window or the tier goes nowhere)
         }
@@ -180,6 +209,10 @@ public class SendQueue {
 
     /** After a batch went out: reports need rewriting, and on long campaigns the operator hears how far it got. */
     public void batchDone(List<QueuedMessage> batch) {
+        synchronized (outstandingChanged) {
+            outstanding--;
+            outstandingChanged.notifyAll();
+        }
         batch.forEach(m -> handedOver.computeIfPresent(m.campaignId(), (campaign, n) -> n == 1 ? null : n - 1));
         if (start == Start.FIRST_OUT) {
             // the first message since the start went alone and is answered: the whole path (code, connection) is warm.

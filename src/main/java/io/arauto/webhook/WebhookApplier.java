@@ -24,6 +24,9 @@ import io.arauto.webhook.WebhookContent.PreferenceChange;
 @Component
 public class WebhookApplier {
 
+    private static final long ROUND_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private volatile boolean stopping;
+
     private static final Logger log = LoggerFactory.getLogger(WebhookApplier.class);
     /** Meta's code for a number that stopped marketing messages. */
     static final String MARKETING_STOPPED = "131050";
@@ -112,11 +115,21 @@ public class WebhookApplier {
     public int applyDue() {
         int applied = 0;
         List<Stored> due;
+        // a second of work per round at most, and none once Arauto stops: a long backlog never holds a stop up
+        long until = System.nanoTime() + ROUND_NANOS;
         do {
             due = events.due(BATCH);
             applied += applyAll(due);
-        } while (due.size() == BATCH);
-        events.forgetAppliedBefore(clock.instant().minus(KEEP_APPLIED));
+        } while (due.size() == BATCH && !stopping && System.nanoTime() < until);
+        if (!stopping) {
+            events.forgetAppliedBefore(clock.instant().minus(KEEP_APPLIED));
+        }
         return applied;
+    }
+
+    /** Arauto is stopping: the sweeper's round ends after the batch in hand; what is left is applied on the next start. */
+    @org.springframework.context.event.EventListener(org.springframework.context.event.ContextClosedEvent.class)
+    public void stop() {
+        stopping = true;
     }
 }

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.arauto.ledger.GroupCommit;
 import io.arauto.ledger.WebhookEvents;
 import io.arauto.ledger.WebhookEvents.Stored;
 import io.arauto.support.PhoneMask;
@@ -41,6 +42,8 @@ public class WebhookApplier {
     private final OptOutSignals optOuts;
     private final TransactionTemplate tx;
     private final Clock clock;
+    /** The calls answered now share their transactions: under load one commit applies many calls. */
+    private final GroupCommit<Stored, Boolean> inline;
 
     public WebhookApplier(WebhookEvents events, MetaWebhookReader reader, StatusTracker statuses, ReplyTracker replies,
                           OptOutSignals optOuts, TransactionTemplate tx, Clock clock) {
@@ -51,11 +54,15 @@ public class WebhookApplier {
         this.optOuts = optOuts;
         this.tx = tx;
         this.clock = clock;
+        this.inline = new GroupCommit<>(tx, this::applyEach);
     }
 
-    /** Applies event {@code id} (whose body is {@code payload}) unless it was applied already; false then. */
-    public boolean apply(long id, String payload) {
-        return applyAll(List.of(new Stored(id, WebhookEvents.META, payload))) == 1;
+    /**
+     * Applies event {@code id} (whose body is {@code payload}) unless it was applied already; false then. Calls
+     * being answered at the same moment are applied in one transaction (each alone again if one of them fails).
+     */
+    public boolean apply(long id, String payload) throws InterruptedException {
+        return inline.submit(new Stored(id, WebhookEvents.META, payload));
     }
 
     /**
@@ -64,15 +71,21 @@ public class WebhookApplier {
      * marked applied and changes nothing.
      */
     private int applyAll(List<Stored> batch) {
-        Integer applied = tx.execute(t -> {
-            int count = 0;
+        List<Boolean> applied = tx.execute(t -> applyEach(batch));
+        return applied == null ? 0 : (int) applied.stream().filter(Boolean::booleanValue).count();
+    }
+
+    /** Applies the events of {@code batch} not applied yet, in the caller's transaction: whether each was applied now. */
+    private List<Boolean> applyEach(List<Stored> batch) {
+            List<Boolean> applied = new ArrayList<>(batch.size());
             List<StatusUpdate> statusUpdates = new ArrayList<>();
             List<WebhookContent> contents = new ArrayList<>();
             for (Stored event : batch) {
-                if (!events.markApplied(event.id())) {
+                boolean now = events.markApplied(event.id());
+                applied.add(now);
+                if (!now) {
                     continue; // applied already, or being applied by someone else (the row waits for them)
                 }
-                count++;
                 try {
                     WebhookContent content = reader.read(event.payload());
                     statusUpdates.addAll(content.statuses());
@@ -90,9 +103,7 @@ public class WebhookApplier {
                 content.replies().forEach(replies::apply);
                 content.preferences().forEach(this::preference);
             }
-            return count;
-        });
-        return applied == null ? 0 : applied;
+            return applied;
     }
 
     private void preference(PreferenceChange change) {

@@ -124,6 +124,8 @@ public class WhatsAppWebhookController {
         } catch (DataAccessException | TransactionException e) {
             log.warn("Webhook event {} is stored; applying it failed ({}) and is tried again within seconds",
                     id, LedgerHealthIndicator.describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stored: the sweeper applies it (Meta gets its 200, the event is safe)
         }
         return plain(HttpStatus.OK, "OK");
     }

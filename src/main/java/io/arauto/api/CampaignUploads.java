@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -55,6 +56,15 @@ public class CampaignUploads {
      * duplicate of a later real upload.
      */
     public Taken take(InputStream content, String originalName, String template, String name, boolean dryRun) throws IOException {
+        return take(content, originalName, template, name, dryRun, null);
+    }
+
+    /**
+     * As {@link #take(InputStream, String, String, String, boolean)}, for a campaign none of whose messages is sent before
+     * {@code sendAt} (null: at once); it is judged and in the ledger all the same when this returns.
+     */
+    public Taken take(InputStream content, String originalName, String template, String name, boolean dryRun, OffsetDateTime sendAt)
+            throws IOException {
         if (template == null || template.isBlank() || !template.equals(Path.of(template).getFileName().toString())
                 || template.startsWith(".")) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'" + template + "' is not a template: the 'template' field "
@@ -74,6 +84,9 @@ public class CampaignUploads {
                 exchange.getIn().setHeader("CamelFileRelativePath",
                         template + "/" + (dryRun ? CampaignIntake.DRY_RUN_FOLDER + "/" : "") + fileName);
                 exchange.getIn().setHeader(Exchanges.SOURCE, Exchanges.API);
+                if (sendAt != null) {
+                    exchange.getIn().setHeader(Exchanges.SEND_AT, sendAt);
+                }
             });
             String rejection = done.getIn().getHeader(Exchanges.REJECTION, String.class);
             if (rejection != null) {

@@ -5,10 +5,11 @@ import java.util.Map;
 
 /**
  * A campaign as the API shows it: where it came from, its file's SHA-256, its state, its messages counted per status,
- * its progress, and when it was created, read, settled and archived.
+ * its progress, and when it was created, read, settled and archived; {@code sendAt}: the upload's send-at, before which nothing
+ * of it is sent (null without one).
  */
 public record CampaignView(long id, String name, String template, String source, String sourceFile, String sha256, String status,
-                           String pausedReason, int totalRows, Map<String, Integer> counts, Progress progress,
+                           String pausedReason, Instant sendAt, int totalRows, Map<String, Integer> counts, Progress progress,
                            Instant createdAt, Instant readAt, Instant settledAt, Instant archivedAt) {
 
     /**

@@ -2,6 +2,10 @@ package io.arauto.api;
 
 import java.io.File;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +49,11 @@ public class CampaignsController {
     private final CampaignLedger campaigns;
     private final CampaignReporter reports;
     private final ArautoProperties properties;
+    private final Clock clock;
 
-    public CampaignsController(CampaignUploads uploads, CampaignLedger campaigns, CampaignReporter reports, ArautoProperties properties) {
+    public CampaignsController(CampaignUploads uploads, CampaignLedger campaigns, CampaignReporter reports, ArautoProperties properties,
+                               Clock clock) {
+        this.clock = clock;
         this.uploads = uploads;
         this.campaigns = campaigns;
         this.reports = reports;
@@ -59,35 +66,62 @@ public class CampaignsController {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Created(long id, String status, Map<String, Integer> counts,
+                          @Schema(description = "Uploads with send-at only: nothing of the campaign is sent before this time") Instant sendAt,
                           @Schema(description = "Dry runs only: messages, newRecipients, dailyLimit, usedToday, leftToday, wouldUse, "
                                   + "wouldWait, tierFreesAt, rate, messagesAhead, wouldFinishAt, sendWindow and summary, a sentence "
                                   + "saying it all") Object dryRun) { }
 
     @Operation(summary = "Starts a campaign from a spreadsheet (CSV or XLSX), judged like a file dropped in inbox/<template>/; "
             + "answers once every row is in the ledger. With dry-run=true it is judged in full and gets its status files, but "
-            + "nothing is sent (status DRY_RUN) and the answer says how much of the daily tier it would use and when it would finish")
+            + "nothing is sent (status DRY_RUN) and the answer says how much of the daily tier it would use and when it would finish. "
+            + "With send-at (ISO-8601 with its offset, e.g. 2026-12-01T08:00:00-03:00, still ahead) it is judged and stored at once, "
+            + "but nothing of it is sent before that time")
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<Created> upload(@RequestPart("file") MultipartFile file, @RequestParam("template") String template,
                                           @RequestParam(value = "name", required = false) String name,
                                           @RequestParam(value = "send-at", required = false) String sendAt,
                                           @RequestParam(value = "dry-run", required = false) String dryRun) throws IOException {
-        if (sendAt != null && !sendAt.isBlank()) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'send-at' is not supported yet: leave it out and upload the file "
-                    + "when it should start going out.");
-        }
         boolean dry = dryRun != null && !dryRun.isBlank() && !dryRun.strip().equalsIgnoreCase("false");
         if (dry && !dryRun.strip().equalsIgnoreCase("true")) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'dry-run' is '" + dryRun + "': it is true (judge the file and "
                     + "write its status files, send nothing) or false (a real campaign, the default).");
         }
+        OffsetDateTime at = sendAt(sendAt, dry);
         CampaignUploads.Taken taken;
         try (var content = file.getInputStream()) {
-            taken = uploads.take(content, file.getOriginalFilename(), template, name, dry);
+            taken = uploads.take(content, file.getOriginalFilename(), template, name, dry, at);
         }
         long id = taken.campaignId();
         Campaign campaign = campaigns.find(id).orElseThrow(() -> ApiException.noCampaign(id));
         return ResponseEntity.status(HttpStatus.CREATED).header(HttpHeaders.LOCATION, "/api/campaigns/" + id)
-                .body(new Created(id, campaign.status().name(), counts(id), taken.dryRunEstimate()));
+                .body(new Created(id, campaign.status().name(), counts(id), campaigns.sendAt(id).orElse(null), taken.dryRunEstimate()));
+    }
+
+    /**
+     * The upload's send-at: an ISO-8601 date and time with its offset, still ahead; null when there is none. A dry run sends
+     * nothing, so it has none.
+     */
+    private OffsetDateTime sendAt(String sendAt, boolean dryRun) {
+        if (sendAt == null || sendAt.isBlank()) {
+            return null;
+        }
+        OffsetDateTime at;
+        try {
+            at = OffsetDateTime.parse(sendAt.strip());
+        } catch (DateTimeParseException e) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'send-at' is '" + sendAt + "', which is not a date and time with "
+                    + "its offset: write it as ISO-8601, for example 2026-12-01T08:00:00-03:00 (or ...Z for UTC).");
+        }
+        if (dryRun) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "A dry run sends nothing, so it takes no 'send-at': leave out one "
+                    + "of 'send-at' and 'dry-run'.");
+        }
+        if (!at.toInstant().isAfter(clock.instant())) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "'send-at' " + sendAt.strip() + " is already past (it is now "
+                    + clock.instant().atOffset(at.getOffset()).withNano(0) + " there): give a time still ahead, or leave 'send-at' out "
+                    + "to send at once.");
+        }
+        return at;
     }
 
     @Operation(summary = "Lists the campaigns, newest first, a page at a time")
@@ -102,7 +136,7 @@ public class CampaignsController {
         return new Page<>(items, ps[0], ps[1], campaigns.count());
     }
 
-    @Operation(summary = "One campaign: its messages counted per status, progress, source, file SHA-256 and times")
+    @Operation(summary = "One campaign: its messages counted per status, progress, source, file SHA-256 and times, and its send-at when it has one")
     @GetMapping("/{id}")
     public CampaignView get(@PathVariable("id") long id) {
         Campaign c = campaign(id);
@@ -113,7 +147,7 @@ public class CampaignsController {
                 : counts.getOrDefault(MessageStatus.QUEUED.name(), 0) + counts.getOrDefault(MessageStatus.SENDING.name(), 0);
         int percent = rows == 0 ? 100 : (int) ((rows - waiting) * 100L / rows);
         return new CampaignView(c.id(), c.name(), c.template(), c.source(), c.sourceFile(), c.sha256(), c.status().name(),
-                campaigns.pausedReason(id).orElse(null), c.totalRows(), counts,
+                campaigns.pausedReason(id).orElse(null), campaigns.sendAt(id).orElse(null), c.totalRows(), counts,
                 new CampaignView.Progress(rows, waiting, rows - waiting, percent),
                 c.createdAt(), c.readAt(), c.settledAt(), c.archivedAt());
     }

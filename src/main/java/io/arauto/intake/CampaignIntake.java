@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -225,6 +227,14 @@ public class CampaignIntake {
      * {@code <template>/<name>.<campaign-id>.<ext>}, relative to whichever archive folder its source has.
      */
     public String close(OpenIntake intake) throws RejectedFileException, IOException {
+        return close(intake, null);
+    }
+
+    /**
+     * As {@link #close(OpenIntake)}, for a campaign none of whose messages may go out before {@code sendAt} (an upload's
+     * send-at; null: at once): they wait until then, which they say as their reason, from the moment the campaign is ACTIVE.
+     */
+    public String close(OpenIntake intake, OffsetDateTime sendAt) throws RejectedFileException, IOException {
         intake.writer().finish();
         intake.rows().close();
         if (intake.acceptedBefore()) {
@@ -271,7 +281,8 @@ public class CampaignIntake {
         Optional<Long> twin;
         try {
             twin = campaigns.markReadUnlessTwin(intake.campaignId(), intake.template(), intake.sha256(), since,
-                    verdicts.rowsJudged(), queued > 0, intake.dryRun());
+                    verdicts.rowsJudged(), queued > 0, intake.dryRun(), sendAt == null ? null : sendAt.toInstant(),
+                    sendAt == null ? null : waitingFor(sendAt));
         } catch (IllegalStateException dropped) {
             throw new RejectedFileException("Campaign " + intake.campaignId() + " was dropped while this file was being read (it "
                     + "looked abandoned to the ledger watchdog). Nothing of it will be sent; drop the file again.");
@@ -301,6 +312,15 @@ public class CampaignIntake {
         }
         created(intake, new LinkedHashMap<>(details));
         return intake.campaignId();
+    }
+
+    private static final DateTimeFormatter SEND_AT_MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
+    private static final DateTimeFormatter SEND_AT_SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+    /** The reason a message of a campaign with a send-at shows until then, in the send-at's own offset. */
+    static String waitingFor(OffsetDateTime sendAt) {
+        OffsetDateTime at = sendAt.withNano(0);
+        return "Waiting: sends from " + (at.getSecond() == 0 ? SEND_AT_MINUTE : SEND_AT_SECOND).format(at) + " (send-at)";
     }
 
     /** Says in the audit and the log that the campaign was created, with its counts. */

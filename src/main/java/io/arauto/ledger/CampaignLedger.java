@@ -109,6 +109,16 @@ public class CampaignLedger {
      */
     public Optional<Long> markReadUnlessTwin(long id, String template, String sha256, Instant since, int totalRows,
                                              boolean anythingQueued, boolean dryRun) {
+        return markReadUnlessTwin(id, template, sha256, since, totalRows, anythingQueued, dryRun, null, null);
+    }
+
+    /**
+     * As {@link #markReadUnlessTwin(long, String, String, Instant, int, boolean, boolean)}; with a {@code sendAt} (a real
+     * campaign only), its QUEUED messages wait until then with {@code waitingReason}, in the same commit that makes it ACTIVE,
+     * so nothing of it is ever sendable before that time.
+     */
+    public Optional<Long> markReadUnlessTwin(long id, String template, String sha256, Instant since, int totalRows,
+                                             boolean anythingQueued, boolean dryRun, Instant sendAt, String waitingReason) {
         return tx.execute(status -> {
             List<Map<String, Object>> twins = jdbc.queryForList("select id, status from campaign where template = ? "
                     + "and file_sha256 = ? and created_at >= ? and status not in ('REJECTED', 'DRY_RUN') order by id for update",
@@ -121,6 +131,9 @@ public class CampaignLedger {
             }
             if (!(dryRun ? markDryRun(id, totalRows) : markRead(id, totalRows, anythingQueued))) {
                 throw new IllegalStateException("Campaign " + id + " was dropped while its file was being read");
+            }
+            if (sendAt != null && !dryRun) {
+                holdUntil(id, sendAt, waitingReason);
             }
             return Optional.<Long>empty();
         });
@@ -305,6 +318,20 @@ public class CampaignLedger {
     public long count() {
         Long n = jdbc.queryForObject("select count(*) from campaign", Long.class);
         return n == null ? 0 : n;
+    }
+
+    /** The campaign's messages wait until {@code sendAt} (its send-at), each showing {@code reason}; the campaign keeps the time. */
+    private void holdUntil(long id, Instant sendAt, String reason) {
+        Timestamp at = Timestamp.from(sendAt);
+        jdbc.update("update campaign set send_at = ? where id = ?", at, id);
+        jdbc.update("update message set next_attempt_at = ?, reason = ?, updated_at = ? where id >= ? and id < ? and status = 'QUEUED'",
+                at, truncate(reason), Timestamp.from(clock.instant()), MessageLedger.first(id), MessageLedger.first(id + 1));
+    }
+
+    /** When the campaign's messages start going out, when it was uploaded with a send-at. */
+    public Optional<Instant> sendAt(long id) {
+        return jdbc.queryForList("select send_at from campaign where id = ?", Timestamp.class, id).stream()
+                .filter(java.util.Objects::nonNull).map(Timestamp::toInstant).findFirst();
     }
 
     /** Why the campaign is paused, when it is. */

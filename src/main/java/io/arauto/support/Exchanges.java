@@ -20,6 +20,8 @@ package io.arauto.support;
  *                                                                        SftpReadLockStrategy (archived once moved),
  *                                                                        sftp-write-back, sftp-write-back-errors
  * ArautoDryRunEstimate header    campaign-intake (DryRunEstimates)       CampaignUploads (the dry run's estimate in the answer)
+ * ArautoSendAt         header    CampaignUploads (an upload's send-at,   campaign-intake (close: nothing of the campaign goes out before it)
+ *                                an OffsetDateTime)
  * ArautoArchiveTarget  header    intake-folder, intake-sftp              their consumers' move option; none on an SFTP file
  *                                                                        that changed while read: SftpMoves leaves it
  * intake               property  campaign-intake, schedule-occurrence    campaign-rows, campaign-intake, intake-errors, schedule-occurrence,
@@ -50,6 +52,8 @@ public final class Exchanges {
     public static final String CAMPAIGN_ID = "ArautoCampaignId";
     /** Header: a dry run's estimate (io.arauto.send.DryRunEstimates.DryRunEstimate): its share of the daily tier, when it would finish. */
     public static final String DRY_RUN_ESTIMATE = "ArautoDryRunEstimate";
+    /** Header: an upload's send-at (a java.time.OffsetDateTime): none of its campaign's messages is sent before it. */
+    public static final String SEND_AT = "ArautoSendAt";
     /** Header: where an accepted file goes, for the consumer's {@code move}; absent, an SFTP file stays on the server (SftpMoves). */
     public static final String ARCHIVE_TARGET = "ArautoArchiveTarget";
 

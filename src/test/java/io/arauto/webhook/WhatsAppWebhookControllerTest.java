@@ -110,7 +110,7 @@ class WhatsAppWebhookControllerTest {
     }
 
     @Test
-    void repliesPreferencesAnd131050AreHandedToTheOptOutSignalsOncePerEvent() {
+    void repliesPreferencesAnd131050AreHandedToTheOptOutSignalsOncePerEvent() throws InterruptedException {
         properties.getWebhook().setAppSecret(SECRET);
         List<String> heard = new ArrayList<>();
         signals = new OptOutSignals() {

@@ -18,7 +18,7 @@ class H2LedgerSchemaTest {
         MigrateResult result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 
-        assertThat(result.migrationsExecuted).isEqualTo(11);
+        assertThat(result.migrationsExecuted).isEqualTo(12);
         // V3 dropped the foreign key to campaign, and with it H2's index for it: one B-tree per inserted row
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'MESSAGE' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero();
@@ -33,6 +33,9 @@ class H2LedgerSchemaTest {
         assertThat(jdbc.queryForObject("select character_maximum_length from information_schema.columns "
                 + "where table_name = 'WEBHOOK_EVENT' and column_name = 'PAYLOAD'", Long.class)).isEqualTo(10_485_760L);
         assertThat(jdbc.queryForObject("select count(*) from awaiting_reply", Integer.class)).isZero();
+        // V12: an upload's send-at, kept on its campaign
+        assertThat(jdbc.queryForList("select column_name from information_schema.columns where table_name = 'CAMPAIGN' "
+                + "and column_name = 'SEND_AT'", String.class)).containsExactly("SEND_AT");
     }
 
     /** V9: entries written before it get their ninth-digit twin, mobiles only (the claim refuses a number in either form by it). */

@@ -116,7 +116,8 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(11);
+        assertThat(migration.migrationsExecuted).isEqualTo(12);
+        assertThat(columnType("campaign", "send_at")).isEqualTo("timestamp with time zone"); // V12
         assertThat(columnType("recipient_request", "requested_at")).isEqualTo("timestamp with time zone"); // V6
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3

@@ -78,6 +78,14 @@ public class ScheduleLedger {
     /** An occurrence as the ledger holds it; {@code campaignId} is null until its campaign was opened. */
     public record Occurrence(Instant occursAt, Outcome outcome, Long campaignId, String reason) { }
 
+    /** The latest occurrence of a schedule, whatever became of it; empty when it never had one. */
+    public Optional<Occurrence> latest(String schedule) {
+        return jdbc.query("select occurs_at, status, campaign_id, reason from schedule_occurrence where schedule_name = ? "
+                + "order by occurs_at desc limit 1", (rs, row) -> new Occurrence(rs.getTimestamp(1).toInstant(),
+                Outcome.valueOf(rs.getString(2)), rs.getObject(3) == null ? null : rs.getLong(3), rs.getString(4)), schedule)
+                .stream().findFirst();
+    }
+
     /** The occurrences of a schedule, oldest first. */
     public List<Occurrence> occurrences(String schedule) {
         return jdbc.query("select occurs_at, status, campaign_id, reason from schedule_occurrence where schedule_name = ? "

@@ -17,6 +17,18 @@ final class CronTimes {
     private CronTimes() {
     }
 
+    /** The cron's first time after {@code after}; empty when it has none left (a cron with a past year). */
+    static java.util.Optional<Instant> next(String cron, ZoneId zone, Instant after) {
+        CronExpression expression;
+        try {
+            expression = new CronExpression(cron);
+        } catch (ParseException e) {
+            throw new IllegalArgumentException(e.getMessage(), e); // Schedules refused it at start
+        }
+        expression.setTimeZone(TimeZone.getTimeZone(zone));
+        return java.util.Optional.ofNullable(expression.getNextValidTimeAfter(Date.from(after))).map(Date::toInstant);
+    }
+
     /** The cron's times after {@code after} up to {@code until} (included), in order; at most the {@code max} latest of them. */
     static List<Instant> between(String cron, ZoneId zone, Instant after, Instant until, int max) {
         CronExpression expression;

@@ -65,6 +65,7 @@ class HealthTest extends ArautoTestBase {
         assertThat(components.path("sender").path("status").asText()).isEqualTo("UP");
         assertThat(components.path("crm").path("status").asText()).isEqualTo("UP");
         assertThat(components.at("/crm/details/url").asText()).isEqualTo(CRM_URL.replaceFirst(";.*$", ""));
+        assertThat(components.has("schedules")).as("no schedule is configured here").isFalse();
         // the disk that fills up is the data folder's, not the working directory's
         JsonNode disk = components.path("diskSpace").path("details");
         assertThat(disk.path("path").asText()).startsWith(DATA_DIR.toAbsolutePath().toString());

@@ -218,6 +218,15 @@ public class CampaignLedger {
         return jdbc.queryForList("select id from campaign where status = ? order by id", Long.class, CampaignStatus.ACTIVE.name());
     }
 
+    /**
+     * The {@link #active()} campaigns sending now: not those whose send-at is still ahead (their messages are not due before
+     * it either, but the send queue need not look through them at every poll meanwhile).
+     */
+    public List<Long> sendingNow() {
+        return jdbc.queryForList("select id from campaign where status = ? and (send_at is null or send_at <= ?) order by id",
+                Long.class, CampaignStatus.ACTIVE.name(), Timestamp.from(clock.instant()));
+    }
+
     /** Campaigns not settled yet, paused or not: those that may hold messages being sent. */
     public List<Long> unsettled() {
         return jdbc.queryForList("select id from campaign where status in (?, ?) order by id", Long.class,

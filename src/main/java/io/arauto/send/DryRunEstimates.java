@@ -53,7 +53,7 @@ public class DryRunEstimates {
         int rate = Math.max(1, properties.getSend().getRate());
         // campaigns take turns: each one sending now goes ahead by as many messages as this one has, or all of its own
         int ahead = 0;
-        for (long other : campaigns.active()) {
+        for (long other : campaigns.sendingNow()) {
             if (other != campaignId) {
                 ahead += Math.min(queued.messages(), campaigns.counts(other).getOrDefault(MessageStatus.QUEUED, 0));
             }

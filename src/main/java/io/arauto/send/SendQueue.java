@@ -115,7 +115,7 @@ public class SendQueue {
      * after the last one served, so a small file behind a big campaign goes within a batch or two.
      */
     private List<QueuedMessage> takeBatch(int batchSize) {
-        List<Long> active = inTurn(campaigns.active());
+        List<Long> active = inTurn(campaigns.sendingNow());
         List<Long> withWork = new ArrayList<>(active);
         List<QueuedMessage> batch = new ArrayList<>(batchSize);
         while (batch.size() < batchSize && !withWork.isEmpty()) {

@@ -89,7 +89,7 @@ class SendAtTest extends ArautoTestBase {
         String first = "5511970083001";
         String second = "5511970083002";
         // a few seconds ahead on Arauto's own clock, written in São Paulo's offset as a person would
-        OffsetDateTime sendAt = clock.instant().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.ofHours(-3));
+        OffsetDateTime sendAt = clock.instant().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.ofHours(-3));
 
         ResponseEntity<String> created = upload("agendado.csv", "telefone,nome,codigo\n+" + first + ",Ana,1\n+" + second + ",Bia,2\n",
                 sendAt.toString(), null);

@@ -34,21 +34,22 @@ class FolderMovesTest extends ArautoTestBase {
     @Autowired
     JdbcTemplate jdbc;
 
+    // a template of its own: its archive/ folder holds nothing of the other tests sharing the context
     @Test
     void anArchiveFolderThatCannotBeWrittenIsSaidOnceAndTheFileIsArchivedOnceItCan(CapturedOutput log) throws Exception {
-        Path blocked = DATA_DIR.resolve("archive/aviso_simples");
+        Path blocked = DATA_DIR.resolve("archive/aviso_arquivo");
         Files.createDirectories(blocked.getParent());
         Files.deleteIfExists(blocked);
-        Files.writeString(blocked, "a file where archive/aviso_simples/ should be");
+        Files.writeString(blocked, "a file where archive/aviso_arquivo/ should be");
         String phone = "5511987011701";
-        Path file = drop("aviso_simples", "preso.csv", ("telefone,nome,codigo\n" + phone + ",Ana,1234\n").getBytes(StandardCharsets.UTF_8));
+        Path file = drop("aviso_arquivo", "preso.csv", ("telefone,nome,codigo\n" + phone + ",Ana,1234\n").getBytes(StandardCharsets.UTF_8));
         try {
             Health down = await().atMost(Duration.ofSeconds(20)).until(this::inboxHealth, h -> h.getStatus().equals(Status.DOWN));
-            assertThat(String.valueOf(down.getDetails().get("moves"))).contains("aviso_simples/preso.csv could not be moved to archive/",
+            assertThat(String.valueOf(down.getDetails().get("moves"))).contains("aviso_arquivo/preso.csv could not be moved to archive/",
                     blocked + " is a file, not a folder");
             await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo(phone).size() == 1);
             // it is tried again a few times meanwhile (poll delay 200 ms, doubling): read again, archived as its campaign
-            await().atMost(Duration.ofSeconds(20)).until(() -> count(log.getAll(), "aviso_simples/preso.csv was read again") >= 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(log.getAll(), "aviso_arquivo/preso.csv was read again") >= 2);
             assertThat(file).exists();
         } finally {
             Files.delete(blocked);
@@ -57,7 +58,7 @@ class FolderMovesTest extends ArautoTestBase {
         await().atMost(Duration.ofSeconds(10)).until(() -> inboxHealth().getStatus().equals(Status.UP));
 
         assertThat(count(log.getAll(), "could not be moved to archive/")).as("the cause, said once").isEqualTo(1);
-        assertThat(filesUnder(DATA_DIR.resolve("archive/aviso_simples"))).singleElement()
+        assertThat(filesUnder(DATA_DIR.resolve("archive/aviso_arquivo"))).singleElement()
                 .satisfies(p -> assertThat(p.getFileName().toString()).matches("preso\\.\\d+\\.csv"));
         assertThat(filesUnder(DATA_DIR.resolve("error"))).noneMatch(p -> p.getFileName().toString().startsWith("preso"));
         assertThat(jdbc.queryForObject("select count(*) from campaign where name = 'preso.csv'", Integer.class)).isEqualTo(1);

@@ -346,6 +346,15 @@ public class CampaignIntake {
      * of it is ever sent (true). False when it had been accepted already and only what came after failed.
      */
     public boolean dropRows(OpenIntake intake) throws IOException {
+        CampaignStatus found = drop(intake);
+        return found == null || found == CampaignStatus.REJECTED;
+    }
+
+    /**
+     * Drops a campaign that failed while READING, with its rows: null when this dropped it; otherwise it was not READING
+     * any more, and its status says why: REJECTED by the ledger watchdog meanwhile, or accepted before the failure.
+     */
+    private CampaignStatus drop(OpenIntake intake) throws IOException {
         intake.writer().abort(); // no batch may land after the campaign's rows are deleted
         boolean rejected;
         try {
@@ -354,7 +363,7 @@ public class CampaignIntake {
             rejected = campaigns.reject(intake.campaignId());
         }
         // not READING any more: accepted before the failure, or dropped by the ledger watchdog meanwhile
-        return rejected || campaigns.find(intake.campaignId()).map(Campaign::status).orElse(CampaignStatus.REJECTED) == CampaignStatus.REJECTED;
+        return rejected ? null : campaigns.find(intake.campaignId()).map(Campaign::status).orElse(CampaignStatus.REJECTED);
     }
 
     /**
@@ -426,20 +435,11 @@ public class CampaignIntake {
         String reason = notes.reason(cause);
         boolean accepted = intake != null && intake.acceptedBefore();
         if (intake != null && !accepted) {
-            intake.writer().abort(); // no batch may land after the campaign's rows are deleted
-            boolean rejected;
-            try {
-                intake.rows().close();
-            } finally {
-                rejected = campaigns.reject(intake.campaignId());
-            }
-            if (!rejected) { // not READING any more: accepted before the failure, or dropped by the ledger watchdog meanwhile
-                CampaignStatus status = campaigns.find(intake.campaignId()).map(Campaign::status).orElse(CampaignStatus.REJECTED);
-                if (status == CampaignStatus.REJECTED) {
-                    reason = notes.droppedByWatchdog(intake.campaignId());
-                } else {
-                    accepted = true;
-                }
+            CampaignStatus found = drop(intake);
+            if (found == CampaignStatus.REJECTED) {
+                reason = notes.droppedByWatchdog(intake.campaignId());
+            } else if (found != null) {
+                accepted = true;
             }
         }
         if (accepted) {

@@ -17,8 +17,7 @@ final class CronTimes {
     private CronTimes() {
     }
 
-    /** The cron's first time after {@code after}; empty when it has none left (a cron with a past year). */
-    static java.util.Optional<Instant> next(String cron, ZoneId zone, Instant after) {
+    private static CronExpression expression(String cron, ZoneId zone) {
         CronExpression expression;
         try {
             expression = new CronExpression(cron);
@@ -26,18 +25,18 @@ final class CronTimes {
             throw new IllegalArgumentException(e.getMessage(), e); // Schedules refused it at start
         }
         expression.setTimeZone(TimeZone.getTimeZone(zone));
+        return expression;
+    }
+
+    /** The cron's first time after {@code after}; empty when it has none left (a cron with a past year). */
+    static java.util.Optional<Instant> next(String cron, ZoneId zone, Instant after) {
+        CronExpression expression = expression(cron, zone);
         return java.util.Optional.ofNullable(expression.getNextValidTimeAfter(Date.from(after))).map(Date::toInstant);
     }
 
     /** The cron's times after {@code after} up to {@code until} (included), in order; at most the {@code max} latest of them. */
     static List<Instant> between(String cron, ZoneId zone, Instant after, Instant until, int max) {
-        CronExpression expression;
-        try {
-            expression = new CronExpression(cron);
-        } catch (ParseException e) {
-            throw new IllegalArgumentException(e.getMessage(), e); // Schedules refused it at start
-        }
-        expression.setTimeZone(TimeZone.getTimeZone(zone));
+        CronExpression expression = expression(cron, zone);
         Deque<Instant> times = new ArrayDeque<>();
         for (Date next = expression.getNextValidTimeAfter(Date.from(after));
              next != null && !next.toInstant().isAfter(until);

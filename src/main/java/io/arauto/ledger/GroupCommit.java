@@ -15,7 +15,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the turn first writes every item handed in so far, in one transaction, and the others find
  * theirs done. A caller returns only once the commit holding its item returned (or failed: when
  * the write itself threw, each item is written again alone, so an item the database refuses fails
- * only itself; when the commit or the database failed, every item of the group failed). Nothing waits for a timer: a lone thread commits
+ * only itself; when the commit or the database failed, every item of the group failed, and with the database away
+ * so did those waiting by then, rather than each group waiting for a connection in turn). Nothing waits for a timer: a lone thread commits
  * at once, and under load the groups grow by themselves while the previous commit is on its way.
  *
  * @param <T> what a caller hands in
@@ -88,6 +89,19 @@ public final class GroupCommit<T, R> {
             }
             RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
             group.forEach(w -> w.failure = failure);
+            if (!ownFault(e)) {
+                // the database is away: those who came in meanwhile would only wait for a connection again, one group
+                // after the other; they fail with this group (each caller decides whether to try again)
+                List<Waiting<T, R>> meanwhile;
+                synchronized (queue) {
+                    meanwhile = waiting;
+                    waiting = new ArrayList<>();
+                }
+                meanwhile.forEach(w -> {
+                    w.failure = failure;
+                    w.done = true; // read by each of them once it takes the turn, which this holds
+                });
+            }
         } finally {
             group.forEach(w -> w.done = true); // read by each waiter after it takes the turn: the lock orders it
         }

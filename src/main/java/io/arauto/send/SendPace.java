@@ -1,5 +1,9 @@
 package io.arauto.send;
 
+import java.time.Duration;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.stereotype.Component;
@@ -7,26 +11,42 @@ import org.springframework.stereotype.Component;
 import io.arauto.config.ArautoProperties;
 
 /**
- * How the send route's throttle holds {@code arauto.send.rate}: {@code requests} per
- * {@code periodMillis}, a rolling window (Camel's throttle gives a permit back exactly one period
- * after it was taken). Small steps (about a tenth of a second each) instead of one burst a second,
- * so requests leave evenly, and 2 % of slack, so that when a few are held up on their way for up to
- * 20 ms (a busy machine, a collection) no rolling second at the provider sees more than the rate.
- * Given to the route as the properties {@code send-pace.requests} and {@code send-pace.period-millis}.
+ * How the send route holds {@code arauto.send.rate}, in two steps right before a request leaves:
+ * <ol>
+ * <li>{@link #awaitTurn()} spaces requests evenly, one every 1/(0.99 × the throttle's pace) seconds,
+ * on a fixed schedule (bucket4j, refilled continuously, holding one turn at most): a turn taken a
+ * little late does not push the later ones back, so the pace does not slowly fall behind;</li>
+ * <li>Camel's throttle EIP then guarantees the ceiling: {@code requests} per {@code periodMillis},
+ * a rolling window (it gives a permit back exactly one period after it was taken), in steps of
+ * about a tenth of a second, so <b>no rolling second ever holds more than the rate</b>. The turns
+ * come 1 % slower than its steps, so a request rarely waits at it.</li>
+ * </ol>
+ * The 1 % between the two lets a request held up on its way for up to about 10 ms (a busy machine,
+ * a collection) still arrive without crowding the next second. The throttle's steps are given to the
+ * route as the properties {@code send-pace.requests} and {@code send-pace.period-millis}.
  */
 @Component
 public class SendPace implements CamelContextConfiguration {
 
-    /** Ten steps of the rate take this long: 2 % more than the second they share. */
-    static final int TEN_STEPS_MILLIS = 1_020;
+    /** Ten steps of the throttle take this long: the second they share, the rate exactly. */
+    static final int TEN_STEPS_MILLIS = 1_000;
+    /** The even turns come this much slower than the throttle's steps. */
+    static final double TURNS_SLOWER_BY = 0.01;
 
     private final int requests;
     private final long periodMillis;
+    private final Bucket turns;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public SendPace(ArautoProperties properties) {
+        this(properties, TimeMeter.SYSTEM_NANOTIME);
+    }
+
+    /** With the clock the turns are counted on (a test's). */
+    SendPace(ArautoProperties properties, TimeMeter clock) {
         int rate = properties.getSend().getRate();
         // the steps (k requests per p ms) that keep the most of the rate while no rolling second holds more than it,
-        // each step at most about a tenth of a second's worth and at least 2 % slower than its share
+        // each step at most about a tenth of a second's worth
         int bestK = 1;
         long bestP = (long) Math.ceil((double) TEN_STEPS_MILLIS / rate);
         for (int k = 1; k <= Math.max(1, rate / 10); k++) {
@@ -41,6 +61,12 @@ public class SendPace implements CamelContextConfiguration {
         }
         this.requests = bestK;
         this.periodMillis = bestP;
+        // k turns every p ms × 1.01, added continuously; one turn held at most, so turns missed while nobody waited are gone
+        int turnsPerPeriod = bestK;
+        Duration turnPeriod = Duration.ofNanos(Math.round(bestP * 1_000_000L * (1 + TURNS_SLOWER_BY)));
+        this.turns = Bucket.builder().withCustomTimePrecision(clock)
+                .addLimit(limit -> limit.capacity(1).refillGreedy(turnsPerPeriod, turnPeriod).initialTokens(1))
+                .build();
     }
 
     public int requests() {
@@ -54,6 +80,24 @@ public class SendPace implements CamelContextConfiguration {
     /** The most requests that can leave in any rolling second: never more than the rate. */
     public long mostInASecond() {
         return requests * (long) Math.ceil(1000.0 / periodMillis);
+    }
+
+    /** Requests per second the even turns let through: 1 % under the throttle's steps. */
+    public double turnsPerSecond() {
+        return 1000.0 * requests / periodMillis / (1 + TURNS_SLOWER_BY);
+    }
+
+    /** The turns, for a test on its own clock. */
+    Bucket turns() {
+        return turns;
+    }
+
+    /**
+     * Waits for this request's turn. Each caller is given the next free turn at once (first come, first served) and
+     * sleeps until it comes; with many waiting, the turns are a fixed schedule.
+     */
+    public void awaitTurn() throws InterruptedException {
+        turns.asBlocking().consume(1);
     }
 
     @Override

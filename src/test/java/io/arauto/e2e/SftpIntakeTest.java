@@ -408,7 +408,9 @@ class SftpIntakeTest {
     private static Map<Integer, CsvRecord> awaitServerReport(String base, long campaign,
                                                              java.util.function.Predicate<Map<Integer, CsvRecord>> done) {
         String path = "/inbox/outbox/" + base + "." + campaign + ".status.csv";
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        // (a status file is replaced on the server by removing the old one just before the rename: gone for that instant)
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).until(() -> {
             if (!SFTP.exists(path)) {
                 return null;
             }

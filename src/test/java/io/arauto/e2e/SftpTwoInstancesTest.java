@@ -83,7 +83,8 @@ class SftpTwoInstancesTest {
         for (int f = 0; f < FILES; f++) {
             long campaign = awaitArchived(SFTP, "pedido_enviado", "lote-" + f, ".csv");
             String report = "/inbox/outbox/lote-" + f + "." + campaign + ".status.csv";
-            await().atMost(Duration.ofSeconds(30)).until(() -> SFTP.exists(report)
+            // (a report is replaced on the server by removing the old one just before the rename: gone for that instant)
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).until(() -> SFTP.exists(report)
                     && new String(SFTP.read(report), StandardCharsets.UTF_8).split(",SENT,", -1).length == ROWS + 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> SFTP.exists(report.replace(".csv", ".xlsx")));
         }

@@ -17,7 +17,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the write itself threw, each item is written again alone, so an item the database refuses fails
  * only itself; when the commit or the database failed, every item of the group failed, and with the database away
  * so did those waiting by then, rather than each group waiting for a connection in turn). Nothing waits for a timer: a lone thread commits
- * at once, and under load the groups grow by themselves while the previous commit is on its way.
+ * at once, and under load the groups grow by themselves while the previous commit is on its way. With a
+ * {@code linger}, the thread whose turn it is first waits until its item has waited that long, so that writes
+ * arriving one by one in quick succession (a message's outcome every millisecond at 1,000/s, each after its
+ * own answer) share a commit instead of paying one each.
  *
  * @param <T> what a caller hands in
  * @param <R> what it gets back, one per item, in order
@@ -29,11 +32,18 @@ public final class GroupCommit<T, R> {
     private final ReentrantLock turn = new ReentrantLock();
     private final Object queue = new Object();
     private List<Waiting<T, R>> waiting = new ArrayList<>();
+    private final long lingerNanos;
 
     /** {@code write} runs inside the transaction and returns one result per item. */
     public GroupCommit(TransactionTemplate tx, Function<List<T>, List<R>> write) {
+        this(tx, write, java.time.Duration.ZERO);
+    }
+
+    /** The same, each group waiting up to {@code linger} after its oldest item came in, for others to join it. */
+    public GroupCommit(TransactionTemplate tx, Function<List<T>, List<R>> write, java.time.Duration linger) {
         this.tx = tx;
         this.write = write;
+        this.lingerNanos = linger.toNanos();
     }
 
     /**
@@ -48,6 +58,7 @@ public final class GroupCommit<T, R> {
         turn.lockInterruptibly();
         try {
             if (!mine.done) {
+                linger(mine);
                 List<Waiting<T, R>> group;
                 synchronized (queue) {
                     group = waiting;
@@ -62,6 +73,15 @@ public final class GroupCommit<T, R> {
             throw mine.failure;
         }
         return mine.result;
+    }
+
+    /** Lets others join the group until {@code mine}, its oldest or younger, waited the linger (not on an interrupt). */
+    private void linger(Waiting<T, R> mine) {
+        long until = mine.since + lingerNanos;
+        for (long left = until - System.nanoTime(); left > 0 && !Thread.currentThread().isInterrupted();
+             left = until - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
     }
 
     /** Callers waiting for their turn (tests). */
@@ -114,6 +134,7 @@ public final class GroupCommit<T, R> {
 
     private static final class Waiting<T, R> {
         final T item;
+        final long since = System.nanoTime();
         boolean done;
         R result;
         RuntimeException failure;

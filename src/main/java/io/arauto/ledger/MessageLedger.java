@@ -51,13 +51,18 @@ public class MessageLedger {
     private final GroupCommit<Long, Boolean> claims;
     private final GroupCommit<Runnable, Boolean> outcomes;
 
+    /** How long a claim or an outcome waits for others to share its commit. */
+    static final java.time.Duration LINGER = java.time.Duration.ofMillis(5);
+
     public MessageLedger(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;
-        this.claims = new GroupCommit<>(tx, this::claim);
+        // claims and outcomes come one by one, each after its own answer: a few milliseconds' wait lets them share a
+        // commit (at 1,000/s, one disk write per five instead of one each); a claim is taken well before its turn to leave
+        this.claims = new GroupCommit<>(tx, this::claim, LINGER);
         this.outcomes = new GroupCommit<>(tx, writes -> {
             writes.forEach(Runnable::run);
             return java.util.Collections.nCopies(writes.size(), Boolean.TRUE);
-        });
+        }, LINGER);
         this.streaming = new JdbcTemplate(jdbc.getDataSource());
         this.streaming.setFetchSize(1000);
         this.named = new NamedParameterJdbcTemplate(jdbc);

@@ -49,7 +49,8 @@ class GroupCommitTest {
             if (items.contains(0)) {
                 assertThat(opened(firstCommitMayEnd)).isTrue();
             }
-            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n == 5 ? 1 : n)); // 5 collides with 1
+            // 5 collides with 0, committed before: whatever order the nine came in, only 5 is refused
+            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n == 5 ? 0 : n));
             return items.stream().map(n -> true).toList();
         });
         Future<Boolean> first = threads.submit(() -> commit.submit(0));
@@ -140,6 +141,33 @@ class GroupCommitTest {
             assertThatThrownBy(() -> other.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("disk full");
         }
         assertThat(jdbc.queryForList("select n from item", Integer.class)).containsExactly(0); // the failed group rolled back
+    }
+
+    /** Writes that come one by one, each a moment after the other, share a commit when the group lingers for them. */
+    @Test
+    void withALingerWritersArrivingOneByOneShareACommit() throws Exception {
+        List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
+            groups.add(items);
+            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n));
+            return Collections.nCopies(items.size(), true);
+        }, java.time.Duration.ofSeconds(4));
+        Future<Boolean> first = threads.submit(() -> commit.submit(0));
+        List<Future<Boolean>> others = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            int item = n;
+            await().until(() -> commit.waiters() == item - 1); // one after the other: the last has taken its place
+            others.add(threads.submit(() -> commit.submit(item)));
+        }
+        await().until(() -> commit.waiters() == 4);
+        assertThat(groups).as("nothing written while the first lingers").isEmpty();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        for (Future<Boolean> other : others) {
+            assertThat(other.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(groups).hasSize(1);
+        assertThat(groups.get(0)).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
     }
 
     @Test

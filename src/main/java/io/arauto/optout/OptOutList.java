@@ -38,7 +38,8 @@ import io.arauto.verdict.PhoneNormalizer;
  * Arauto's own opt_out table, which {@link #optOut} and {@link #optIn} change (every source: replies,
  * buttons, Meta's signals, operators; {@link OptOutSource}). A Brazilian mobile number matches with or
  * without its ninth digit ({@link NinthDigit}). Both are loaded in bulk into compact sets of E.164 numbers; the
- * CRM's list is reloaded when older than {@code arauto.optout.crm-refresh}.
+ * CRM's list is never used older than {@code arauto.optout.crm-refresh}, and read from the CRM only when a file or a send
+ * batch needs it ({@link #refreshCrm}): an idle Arauto leaves the CRM alone.
  */
 @Component
 public class OptOutList {

@@ -81,7 +81,7 @@ run_once() {
     (( SECONDS < deadline )) || { kill $pid; log "Arauto did not start in 180 s"; exit 1; }
     sleep 0.2
   done
-  # a running Arauto keeps the CRM's opt-out list loaded in the background (arauto.optout.crm-preload): drop once it is
+  # Arauto loads the CRM's opt-out list at start (route crm-optout-refresh): drop once it is, so the file finds it fresh
   until grep -q "CRM opt-out list loaded" "$applog"; do
     (( SECONDS < deadline )) || { kill $pid; log "the CRM opt-out list was not loaded in 180 s"; exit 1; }
     sleep 0.2

@@ -289,6 +289,8 @@ public class ArautoProperties {
 
     public static class OptOut {
         private String query;
+        /** Optional SQL on the CRM whose single value changes whenever the opt-out list does: unchanged, the list is not reloaded. */
+        private String crmVersionQuery;
         private Duration crmRefresh = Duration.ofSeconds(30);
         private Duration crmPreload = Duration.ofSeconds(20);
         /** Replies (and quick-reply buttons) that put the number on Arauto's opt-out list. */
@@ -303,6 +305,8 @@ public class ArautoProperties {
         public void setOptInKeywords(java.util.List<String> optInKeywords) { this.optInKeywords = optInKeywords; }
         public String getQuery() { return query; }
         public void setQuery(String query) { this.query = query; }
+        public String getCrmVersionQuery() { return crmVersionQuery; }
+        public void setCrmVersionQuery(String crmVersionQuery) { this.crmVersionQuery = crmVersionQuery; }
         public Duration getCrmRefresh() { return crmRefresh; }
         public void setCrmRefresh(Duration crmRefresh) { this.crmRefresh = crmRefresh; }
         public Duration getCrmPreload() { return crmPreload; }

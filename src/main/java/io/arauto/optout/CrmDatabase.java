@@ -2,11 +2,13 @@ package io.arauto.optout;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -43,6 +45,7 @@ public class CrmDatabase implements DisposableBean {
         // the pool itself does not stop Arauto at start: whoever needs the CRM says so (requireReachable), naming its property
         dataSource.setInitializationFailTimeout(-1);
         dataSource.setConnectionTimeout(5000); // ms: a CRM that is away is noticed (health DOWN, files refused) within seconds
+        dataSource.setExceptionOverride(new DeadConnectionsLeave(dataSource));
         if (config.getUrl().startsWith("jdbc:h2:")) {
             // H2 would otherwise build the whole opt-out result in memory and keep it cached on the connection (~130 MB for 1M rows)
             dataSource.addDataSourceProperty("LAZY_QUERY_EXECUTION", "TRUE");
@@ -88,6 +91,33 @@ public class CrmDatabase implements DisposableBean {
 
     public Optional<JdbcTemplate> jdbc() {
         return Optional.ofNullable(jdbc);
+    }
+
+    /**
+     * When the driver says a connection is dead (JDBC's SQLNonTransientConnectionException), every connection of the pool
+     * is replaced: they all went to the same server. The pool knows dead connections only by SQLState 08, which H2 does
+     * not use: after a CRM server restarted, its old connections ("Database is already closed", "session closed") stayed
+     * in the pool, and a sender asking every few hundred milliseconds (always within the pool's half second without a
+     * liveness check) got one of them round after round, long after the CRM was back.
+     */
+    static final class DeadConnectionsLeave implements SQLExceptionOverride {
+        private final HikariDataSource pool;
+
+        DeadConnectionsLeave(HikariDataSource pool) {
+            this.pool = pool;
+        }
+
+        @java.lang.Override
+        public SQLExceptionOverride.Override adjudicate(SQLException e) {
+            if (!(e instanceof SQLNonTransientConnectionException)) {
+                return SQLExceptionOverride.Override.CONTINUE_EVICT;
+            }
+            var connections = pool.getHikariPoolMXBean();
+            if (connections != null) {
+                connections.softEvictConnections(); // idle ones close now, those in use when they come back
+            }
+            return SQLExceptionOverride.Override.MUST_EVICT;
+        }
     }
 
     @Override

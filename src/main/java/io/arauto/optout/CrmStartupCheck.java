@@ -1,6 +1,7 @@
 package io.arauto.optout;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
@@ -26,6 +27,12 @@ public class CrmStartupCheck implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         String query = properties.getOptout().getQuery();
+        String versionQuery = properties.getOptout().getCrmVersionQuery();
+        if ((query == null || query.isBlank()) && versionQuery != null && !versionQuery.isBlank()) {
+            throw new InvalidConfigurationPropertyValueException("arauto.optout.crm-version-query", versionQuery, "it tells whether "
+                    + "the CRM's opt-out list changed, but there is no list: arauto.optout.query is not set. Set that query too, "
+                    + "or leave arauto.optout.crm-version-query out");
+        }
         if (query != null && !query.isBlank()) {
             crm.requireReachable("arauto.optout.query");
         }

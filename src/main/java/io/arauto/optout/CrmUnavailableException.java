@@ -14,11 +14,13 @@ import java.sql.SQLException;
 public class CrmUnavailableException extends RuntimeException {
 
     public CrmUnavailableException(Throwable cause) {
-        super("Arauto could not read the CRM's opt-out list (" + what(cause) + ")", cause);
+        this(cause, "arauto.optout.query", "the opt-out query");
     }
 
-    static String what(Throwable cause) {
-        return describe(cause, "arauto.optout.query: check the table and column names", "the opt-out query");
+    /** The CRM refused or did not answer {@code key}'s query ({@code asked}: how a person calls it). */
+    CrmUnavailableException(Throwable cause, String key, String asked) {
+        super("Arauto could not read the CRM's opt-out list (" + describe(cause, key + ": check the table and column names", asked) + ")",
+                cause);
     }
 
     /**

@@ -9,7 +9,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
+import it.unimi.dsi.fastutil.Hash;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,8 @@ import io.arauto.verdict.PhoneNormalizer;
  * Arauto's own opt_out table, which {@link #optOut} and {@link #optIn} change (every source: replies,
  * buttons, Meta's signals, operators; {@link OptOutSource}). A Brazilian mobile number matches with or
  * without its ninth digit ({@link NinthDigit}). Both are loaded in bulk into compact sets of E.164 numbers; the
- * CRM's list is reloaded when older than {@code arauto.optout.crm-refresh}.
+ * CRM's list is never used older than {@code arauto.optout.crm-refresh}, and read from the CRM only when a file or a send
+ * batch needs it ({@link #refreshCrm}): an idle Arauto leaves the CRM alone.
  */
 @Component
 public class OptOutList {
@@ -55,8 +58,10 @@ public class OptOutList {
     private final TransactionTemplate tx;
     private final MessageLedger messages;
     private final CampaignLedger campaigns;
-    private volatile LongOpenHashSet crmSet;
-    private volatile Instant crmLoadedAt = Instant.EPOCH;
+    private static final LongOpenHashSet EMPTY = new LongOpenHashSet();
+    private volatile CrmList crmList;
+    /** A file or send batch asked for the CRM's list since it was last renewed: the timer keeps it current only then. */
+    private volatile boolean crmUsed;
 
     public OptOutList(JdbcTemplate ledger, TransactionTemplate tx, MessageLedger messages, CampaignLedger campaigns, CrmDatabase crm,
                       PhoneNormalizer normalizer, ArautoProperties properties, AuditLog audit, Clock clock) {
@@ -263,59 +268,128 @@ public class OptOutList {
         return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
-    /** Loads the CRM's list ahead of need (a timer calls this), so a file rarely waits for it; nothing without a query. */
+    /**
+     * The timer's round (every {@code arauto.optout.crm-preload}): keeps the CRM's list current ahead of need, so files and
+     * send batches rarely wait for it. The first round loads it; after that it is renewed ({@link #renewCrm}) only when a
+     * file or a send batch used it since it was last renewed and it would be older than crm-refresh by the next round.
+     * An Arauto with nothing to do reads nothing from the CRM. Nothing without an opt-out query.
+     */
     public void refreshCrm() {
-        String query = properties.getOptout().getQuery();
-        if (query == null || query.isBlank()) {
+        if (!crmQueried()) {
             return;
         }
-        synchronized (this) { // a file that needs the list meanwhile waits for this load instead of starting its own
-            Instant started = clock.instant(); // the list is as old as the moment its query began
-            crmSet = loadCrm();
-            crmLoadedAt = started;
+        CrmList held = crmList;
+        if (held != null && !(crmUsed && dueByNextRound(held, clock.instant()))) {
+            return;
+        }
+        synchronized (this) { // a file that needs the list meanwhile waits for this renewal instead of starting its own
+            if (crmList == held) {
+                renewCrm();
+            }
         }
     }
 
+    private boolean crmQueried() {
+        String query = properties.getOptout().getQuery();
+        return query != null && !query.isBlank();
+    }
+
+    /** Whether {@code held} would pass crm-refresh before the timer's next round. */
+    private boolean dueByNextRound(CrmList held, Instant now) {
+        ArautoProperties.OptOut config = properties.getOptout();
+        return !held.current().plus(config.getCrmRefresh()).isAfter(now.plus(config.getCrmPreload()));
+    }
+
+    /** The CRM's list for a file or a send batch: never older than crm-refresh, renewed first (they wait) when it is. */
     private LongOpenHashSet crmSet() {
+        crmUsed = true;
         Instant now = clock.instant();
-        LongOpenHashSet current = crmSet;
-        if (current != null && crmLoadedAt.plus(properties.getOptout().getCrmRefresh()).isAfter(now)) {
-            return current;
+        CrmList held = crmList;
+        if (held != null && fresh(held, now)) {
+            return held.numbers();
+        }
+        if (!crmQueried()) {
+            return EMPTY;
         }
         synchronized (this) {
-            if (crmSet != null && crmLoadedAt.plus(properties.getOptout().getCrmRefresh()).isAfter(now)) {
-                return crmSet;
+            if (crmList == null || !fresh(crmList, now)) {
+                renewCrm();
             }
-            crmSet = loadCrm();
-            crmLoadedAt = now;
-            return crmSet;
+            return crmList.numbers();
         }
     }
 
-    private LongOpenHashSet loadCrm() {
-        String query = properties.getOptout().getQuery();
-        LongOpenHashSet set = new LongOpenHashSet();
-        if (query == null || query.isBlank()) {
-            return set;
+    private boolean fresh(CrmList held, Instant now) {
+        return held.current().plus(properties.getOptout().getCrmRefresh()).isAfter(now);
+    }
+
+    /**
+     * Makes the list current (caller holds the lock): with {@code arauto.optout.crm-version-query}, asks the CRM for its
+     * version first and, when it is the one the list was loaded at, keeps the list, now known current as of this
+     * question; otherwise (or without that query) reloads it. A version read before the list it belongs to can only make
+     * the next check reload once more, never keep a list that missed a change.
+     */
+    private void renewCrm() {
+        crmUsed = false; // a use from now on asks the next round to renew the list again
+        Instant started = clock.instant(); // the list is as current as the moment its query (or the version's) began
+        String versionQuery = properties.getOptout().getCrmVersionQuery();
+        if (versionQuery == null || versionQuery.isBlank()) {
+            crmList = loadCrm(started, false, null);
+            return;
         }
-        JdbcTemplate jdbc = crm.jdbc().orElseThrow(() -> new IllegalStateException(
+        String version = crmVersion(versionQuery);
+        CrmList held = crmList;
+        if (held != null && held.versioned() && Objects.equals(held.version(), version)) {
+            crmList = new CrmList(held.numbers(), started, true, version);
+            log.debug("CRM opt-out list unchanged (version {}): kept, {} numbers", version, held.numbers().size());
+            return;
+        }
+        crmList = loadCrm(started, true, version);
+    }
+
+    /** The single value of the version query (its first row's first column), as text; null when it has none. */
+    private String crmVersion(String versionQuery) {
+        try {
+            return crmJdbc().query(versionQuery, rs -> rs.next() ? rs.getString(1) : null);
+        } catch (DataAccessException e) {
+            throw new CrmUnavailableException(e, "arauto.optout.crm-version-query", "the opt-out list's version query");
+        }
+    }
+
+    private JdbcTemplate crmJdbc() {
+        return crm.jdbc().orElseThrow(() -> new IllegalStateException(
                 "arauto.optout.query is set but arauto.crm.datasource.url is not: cannot read the CRM's opt-out list"));
-        long started = System.nanoTime();
+    }
+
+    /**
+     * The CRM's list as the opt-out query gives it now, as keys ({@link PhoneNormalizer#canonicalKey}: a plainly written
+     * number is read from its digits, any other through libphonenumber), in a set sized for the last load's count.
+     */
+    private CrmList loadCrm(Instant started, boolean versioned, String version) {
+        CrmList held = crmList;
+        LongOpenHashSet set = new LongOpenHashSet(held == null ? Hash.DEFAULT_INITIAL_SIZE : held.numbers().size() + held.numbers().size() / 16);
+        long timer = System.nanoTime();
         int[] unreadable = {0};
         try {
-            jdbc.query(query, rs -> {
-                String e164 = normalizer.canonical(rs.getString(1));
-                if (e164 == null) {
+            crmJdbc().query(properties.getOptout().getQuery(), rs -> {
+                long key = normalizer.canonicalKey(rs.getString(1));
+                if (key == 0) {
                     unreadable[0]++;
                 } else {
-                    set.add(PhoneNormalizer.toKey(e164));
+                    set.add(key);
                 }
             });
         } catch (DataAccessException e) {
             throw new CrmUnavailableException(e);
         }
         log.info("CRM opt-out list loaded: {} numbers ({} unreadable entries ignored) in {} ms",
-                set.size(), unreadable[0], (System.nanoTime() - started) / 1_000_000);
-        return set;
+                set.size(), unreadable[0], (System.nanoTime() - timer) / 1_000_000);
+        return new CrmList(set, started, versioned, version);
     }
+
+    /**
+     * The CRM's list as Arauto holds it: the numbers, the moment they were last known current (their load began, or a
+     * version check found them unchanged), and whether they were loaded with a version query, and its value then.
+     */
+    private record CrmList(LongOpenHashSet numbers, Instant current, boolean versioned, String version) { }
 }

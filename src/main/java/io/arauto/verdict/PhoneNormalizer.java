@@ -77,11 +77,11 @@ public class PhoneNormalizer {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        String text = withoutFloatZero(raw.strip());
-        String plain = plainBrazilian(text);
-        if (plain != null) {
-            return plain;
+        long plain = plainKey(raw);
+        if (plain != 0) {
+            return "+" + plain;
         }
+        String text = withoutFloatZero(raw.strip());
         if (SCIENTIFIC.matcher(text).matches()) {
             return null;
         }
@@ -93,43 +93,104 @@ public class PhoneNormalizer {
     }
 
     /**
-     * E.164 of a valid Brazilian number written the plain ways people do, or null to leave it to
-     * libphonenumber's parser. The text may hold only digits, spaces, ( ) - and one leading +; the
-     * national number N (area code first, 10 or 11 digits, not starting with 0 or 90, so BR's national
-     * prefix rule cannot apply) is read from "+55 N", "55 N" (12 or 13 digits: too long to be national),
-     * "0 N" (trunk prefix) or "N". For these, libphonenumber's parser finds the same N (proved in
-     * PhoneNormalizerTest against the parser on generated numbers), and validity is still its call.
+     * The key ({@link #toKey}) of {@link #canonical}'s answer, 0 when it has none: the CRM's opt-out list, a million numbers
+     * at a time. A Brazilian number written plainly is read straight from its digits, with no validity check (matching
+     * needs none) and no text built; every other phone takes {@link #canonical}'s way. The answers are the same (proved
+     * in PhoneNormalizerTest against libphonenumber's parser on generated numbers).
+     */
+    public long canonicalKey(String raw) {
+        long plain = plainKey(raw);
+        if (plain != 0) {
+            return plain;
+        }
+        String e164 = canonical(raw);
+        return e164 == null ? 0 : toKey(e164);
+    }
+
+    /** {@link #canonicalKey}'s fast way: the key of a plainly written Brazilian number, 0 for any other phone. */
+    long plainKey(String raw) {
+        if (raw == null) {
+            return 0;
+        }
+        int from = 0;
+        int to = raw.length();
+        while (from < to && Character.isWhitespace(raw.charAt(from))) { // what canonical's strip() leaves
+            from++;
+        }
+        while (to > from && Character.isWhitespace(raw.charAt(to - 1))) {
+            to--;
+        }
+        Plain plain = plainShape(raw, from, to);
+        // a bare national number starting with 55 may be read by the parser as country code 55 and a shorter number
+        if (plain == null || plain.mayStartWithCountryCode()) {
+            return 0;
+        }
+        return BRAZIL * POWERS_OF_TEN[plain.length()] + plain.national();
+    }
+
+    /**
+     * E.164 of a valid Brazilian number written the plain ways people do ({@link #plainShape}), or null to leave it to
+     * libphonenumber's parser, which finds the same national number for these shapes (proved in PhoneNormalizerTest
+     * against the parser on generated numbers); validity is still its call.
      */
     private String plainBrazilian(String text) {
-        if (!"BR".equals(region) || text.length() > 40) {
+        Plain plain = plainShape(text, 0, text.length());
+        if (plain == null) {
             return null;
         }
-        StringBuilder digits = new StringBuilder(14);
-        for (int i = 0; i < text.length(); i++) {
+        PhoneNumber parsed = new PhoneNumber().setCountryCode(BRAZIL).setNationalNumber(plain.national());
+        PhoneNumberType type = util.getNumberType(parsed); // what isValidNumber asks too, so no dearer
+        return type != PhoneNumberType.UNKNOWN && !NO_WHATSAPP.contains(type) ? "+" + BRAZIL + plain.national() : null;
+    }
+
+    /** The national number N of a plainly written Brazilian phone, its digit count, and whether it is written bare and starts with 55. */
+    private record Plain(long national, int length, boolean mayStartWithCountryCode) { }
+
+    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L,
+        1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L};
+
+    /**
+     * The national number N of {@code text[from, to)} when it is a Brazilian number written plainly (region BR), or null.
+     * The text may hold only digits, spaces, ( ) - and one leading +; N (area code first, 10 or 11 digits, not starting
+     * with 0 or 90, so BR's national prefix rule cannot apply) is read from "+55 N", "55 N" (12 or 13 digits: too long
+     * to be national), "0 N" (trunk prefix) or "N".
+     */
+    private Plain plainShape(String text, int from, int to) {
+        if (!"BR".equals(region) || to - from > 40 || to == from) {
+            return null;
+        }
+        long digits = 0;
+        int length = 0;
+        for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c >= '0' && c <= '9') {
-                digits.append(c);
-            } else if (!(c == ' ' || c == '(' || c == ')' || c == '-' || (c == '+' && i == 0))) {
+                if (++length > 13) { // "+55" and 11 digits at most
+                    return null;
+                }
+                digits = digits * 10 + (c - '0');
+            } else if (!(c == ' ' || c == '(' || c == ')' || c == '-' || (c == '+' && i == from))) {
                 return null;
             }
         }
-        boolean plus = text.charAt(0) == '+';
-        int length = digits.length();
+        boolean plus = text.charAt(from) == '+';
+        boolean startsWith55 = length >= 2 && digitAt(digits, length, 0) == 5 && digitAt(digits, length, 1) == 5;
         int start;
-        if (plus || length >= 12 && digits.charAt(0) == '5' && digits.charAt(1) == '5') {
-            start = length >= 2 && digits.charAt(0) == '5' && digits.charAt(1) == '5' ? 2 : -1;
+        if (plus || length >= 12 && startsWith55) {
+            start = startsWith55 ? 2 : -1;
         } else {
-            start = length > 0 && digits.charAt(0) == '0' ? 1 : 0;
+            start = length > 0 && digitAt(digits, length, 0) == 0 ? 1 : 0;
         }
         int national = length - start;
-        if (start < 0 || national < 10 || national > 11 || digits.charAt(start) == '0'
-                || digits.charAt(start) == '9' && digits.charAt(start + 1) == '0') {
+        if (start < 0 || national < 10 || national > 11 || digitAt(digits, length, start) == 0
+                || digitAt(digits, length, start) == 9 && digitAt(digits, length, start + 1) == 0) {
             return null;
         }
-        String number = digits.substring(start);
-        PhoneNumber parsed = new PhoneNumber().setCountryCode(BRAZIL).setNationalNumber(Long.parseLong(number));
-        PhoneNumberType type = util.getNumberType(parsed); // what isValidNumber asks too, so no dearer
-        return type != PhoneNumberType.UNKNOWN && !NO_WHATSAPP.contains(type) ? "+" + BRAZIL + number : null;
+        return new Plain(digits % POWERS_OF_TEN[national], national, start == 0 && startsWith55);
+    }
+
+    /** The digit at {@code index} (0: the first) of the {@code length}-digit number {@code digits}. */
+    private static int digitAt(long digits, int length, int index) {
+        return (int) (digits / POWERS_OF_TEN[length - 1 - index] % 10);
     }
 
     /**

@@ -137,6 +137,15 @@ class StartupChecksTest {
     }
 
     @Test
+    void aVersionQueryWithoutAnOptOutQueryStopsTheStart() {
+        context.withUserConfiguration(CrmDatabase.class, CrmStartupCheck.class)
+                .withPropertyValues("arauto.optout.crm-version-query=select max(updated_at) from clientes")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("arauto.optout.crm-version-query")
+                        .hasMessageContaining("arauto.optout.query is not set"));
+    }
+
+    @Test
     void aTemplatesFileThatIsThereStartsTheCatalog() {
         context.withUserConfiguration(TemplateCatalog.class).withPropertyValues("arauto.templates-file=src/test/resources/templates-test.yml")
                 .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(TemplateCatalog.class));

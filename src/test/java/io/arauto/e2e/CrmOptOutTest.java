@@ -12,11 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
@@ -58,8 +60,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The CRM's opt-out list as it is used for real: kept for {@code crm-refresh} (30 s, not the 0 s
  * the other tests use), on a clock the test moves, and read from a CRM database on its own server
- * (H2 over TCP), which the test can take away. Its background reload is stopped, so every read is
- * one a file or a send batch asked for.
+ * (H2 over TCP), which the test can take away. Its background renewal is stopped (but in the test of an idle
+ * Arauto), so every read is one a file or a send batch asked for.
  */
 @ExtendWith(ErrorLogCheck.class) // before the Spring extension: see ErrorLogCheck
 @UsesTestTemplates
@@ -97,6 +99,7 @@ class CrmOptOutTest {
         registry.add("arauto.crm.datasource.password", () -> "");
         registry.add("arauto.optout.query", () -> "select telefone from clientes_optout");
         registry.add("arauto.optout.crm-refresh", () -> CRM_REFRESH.toSeconds() + "s");
+        registry.add("arauto.optout.crm-preload", () -> "300ms"); // the background rounds one test lets run come quickly
         registry.add("arauto.send.batch-size", () -> "2"); // a campaign of a few rows goes out in several batches
     }
 
@@ -150,7 +153,7 @@ class CrmOptOutTest {
     void aCrmOptOutIsHonouredBeforeSendingOnceTheListArautoHoldsIsAsOldAsTheRefresh() throws Exception {
         String kept = "5511971000001";
         String leaving = "5511971000002";
-        optOuts.refreshCrm(); // Arauto holds the CRM's list as it is now
+        holdTheCrmListAsItIsNow();
         long campaign = campaigns.create("tarde.csv", "aviso_simples", "test", "aviso_simples/tarde.csv", "a", HEADER);
         messages.insert(campaign, List.of(row(2, kept), row(3, leaving)));
         crm("insert into clientes_optout values ('(11) 97100-0002')"); // after the file was read, before it is sent
@@ -169,7 +172,7 @@ class CrmOptOutTest {
     @Test
     void withinTheRefreshEveryBatchIsCheckedAgainstTheListArautoHoldsWithoutReadingTheCrmAgain(CapturedOutput log) throws Exception {
         crm("insert into clientes_optout values ('+55 11 97100-0013')");
-        optOuts.refreshCrm(); // the list now holds 5511971000013
+        holdTheCrmListAsItIsNow(); // the list now holds 5511971000013
         int reads = crmReads(log);
         long campaign = campaigns.create("lotes.csv", "aviso_simples", "test", "aviso_simples/lotes.csv", "b", HEADER);
         messages.insert(campaign, List.of(row(2, "5511971000011"), row(3, "5511971000012"), row(4, "5511971000013"),
@@ -212,6 +215,38 @@ class CrmOptOutTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> status(campaign, 2).equals("SENT"));
         assertThat(ArautoTestBase.requestsTo(waiting)).hasSize(1);
         assertThat(ArautoTestBase.requestsTo(inTheFile)).isEmpty();
+    }
+
+    @Test
+    void anIdleArautoLeavesTheCrmAloneAndTheFirstFileAfterwardsIsJudgedAgainstTheListAsItIsNow(CapturedOutput log) throws Exception {
+        CLOCK.advance(CRM_REFRESH);
+        optOuts.refreshCrm(); // a round: renews the list if the tests before used it since it was last renewed; now nothing has
+        int reads = crmReads(log);
+
+        CLOCK.advance(Duration.ofHours(1)); // an hour with no file and nothing to send: the list Arauto holds is long too old
+        NotifyBuilder rounds = new NotifyBuilder(camel).fromRoute("crm-optout-refresh").whenCompleted(5).create();
+        camel.getRouteController().startRoute("crm-optout-refresh");
+        assertThat(rounds.matches(30, TimeUnit.SECONDS)).as("five background rounds").isTrue();
+        camel.getRouteController().stopRoute("crm-optout-refresh");
+        assertThat(crmReads(log)).as("reads of the CRM by an idle Arauto").isEqualTo(reads);
+
+        crm("insert into clientes_optout values ('11 97100-0031')"); // while Arauto was idle
+        Path file = ArautoTestBase.dropInto(DATA_DIR.resolve("inbox"), "pedido_enviado", "depois-do-almoco.csv",
+                "telefone,nome,pedido,entrega\n5511971000031,Rita,1,hoje\n5511971000032,Caio,2,hoje\n".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(file));
+        long campaign = ledger.queryForObject("select id from campaign where name = 'depois-do-almoco.csv'", Long.class);
+        assertThat(status(campaign, 2)).isEqualTo("OPTED_OUT");
+        assertThat(reason(campaign, 2)).contains("CRM opt-out list");
+        awaitSettled(campaign);
+        assertThat(status(campaign, 3)).isEqualTo("SENT");
+        assertThat(ArautoTestBase.requestsTo("5511971000031")).isEmpty();
+        assertThat(crmReads(log)).as("the file read the CRM once; its send batches used that list").isEqualTo(reads + 1);
+    }
+
+    /** A file read now would take the CRM's list as it is now: the one Arauto held was too old. */
+    private void holdTheCrmListAsItIsNow() {
+        CLOCK.advance(CRM_REFRESH);
+        optOuts.snapshot();
     }
 
     private static JudgedRow row(int number, String phone) {

@@ -121,6 +121,105 @@ class PhoneNormalizerTest {
         assertThat(phones.canonical(raw)).isEqualTo(canonicalParserOnly(raw));
     }
 
+    /**
+     * The CRM's opt-out list takes {@code canonicalKey}: its fast way for plainly written Brazilian numbers (no validity
+     * check, no text built) must give exactly the key of libphonenumber's parser, valid number or not, and every other
+     * phone the parser's own answer. Over generated phones in many shapes, most of them the fast way's.
+     */
+    @Test
+    void canonicalKeyIsTheParsersAnswerForEveryShape() {
+        Random random = new Random(1955);
+        int fast = 0;
+        int total = 300_000;
+        for (int i = 0; i < total; i++) {
+            String raw = i % 2 == 0 ? generated(random) : crmWritten(random);
+            long expected = canonicalKeyParserOnly(raw);
+            assertThat(phones.canonicalKey(raw)).as("canonicalKey(\"%s\")", raw).isEqualTo(expected);
+            assertThat(phones.canonical(raw)).as("canonical(\"%s\")", raw).isEqualTo(expected == 0 ? null : "+" + expected);
+            long plain = phones.plainKey(raw);
+            if (plain != 0) {
+                assertThat(plain).as("plainKey(\"%s\")", raw).isEqualTo(expected);
+                fast++;
+            }
+        }
+        assertThat(fast).as("phones the fast way answered").isBetween(total / 10, total - total / 10); // the rest: near misses and other shapes, the slow way
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"55512345678", "55912345678", "5551234567", "5591234567", "555512345678", "(55) 51234-5678",
+            "55 91234-5678", "+55 55 51234-5678", "055 51234-5678", "5555512345678", "1234567890", "12345678901", "0123456789",
+            "9012345678", "901234567890", "+55 90 1234-5678", "\t+55 11 98765-4321\u2003", "\u00a011 98765-4321", "11\u00a098765-4321",
+            "１１９８７６５４３２１", "11 98765-4321.0", "+55 11 98765-4321 ramal 2", "+5511987654321+", "+ 55 (11) 98765-4321", "(11)(98765)(4321)",
+            "-11-98765-4321-", "11 98765 4321 )", "+351 912 345 678", "+1 (650) 555-1234", "  ", "", "+", "+55", "()"})
+    void canonicalKeyIsTheParsersAnswerOnEdgeCases(String raw) {
+        long expected = canonicalKeyParserOnly(raw);
+        assertThat(phones.canonicalKey(raw)).isEqualTo(expected);
+        assertThat(phones.canonical(raw)).isEqualTo(expected == 0 ? null : "+" + expected);
+        assertThat(phones.plainKey(raw)).isIn(0L, expected);
+    }
+
+    @Test
+    void canonicalKeyOfNothingIsZero() {
+        assertThat(phones.canonicalKey(null)).isZero();
+        assertThat(phones.canonical(null)).isNull();
+    }
+
+    /**
+     * A phone as a CRM may hold it: area codes 10..99 with 55 (and 5x) often, every subscriber length around the real
+     * ones, trunk, country and international prefixes, separators, whitespace a strip() removes or keeps, floats.
+     */
+    private static String crmWritten(Random random) {
+        int area = random.nextInt(4) == 0 ? 50 + random.nextInt(10) : 10 + random.nextInt(90);
+        StringBuilder subscriber = new StringBuilder();
+        int length = 6 + random.nextInt(6);
+        for (int d = 0; d < length; d++) {
+            subscriber.append(d == 0 && random.nextBoolean() ? (random.nextBoolean() ? 9 : 5) : random.nextInt(10));
+        }
+        String n = subscriber.toString();
+        String[] prefixes = {"", "", "", "+55 ", "+55", "55", "55 ", "0", "0 ", "055", "0055 ", "+ 55 ", "+5", "+550", "55 0",
+            "+1 ", "+351 ", "90", "00", "+", "5"};
+        String cut = n.length() > 4 ? n.substring(0, n.length() - 4) + pick(random, "-", " ", "", ".", "/") + n.substring(n.length() - 4) : n;
+        String body = switch (random.nextInt(5)) {
+            case 0 -> area + n;
+            case 1 -> "(" + area + ") " + cut;
+            case 2 -> area + " " + cut;
+            case 3 -> "(" + area + ")" + n;
+            default -> area + "-" + cut;
+        };
+        String text = prefixes[random.nextInt(prefixes.length)] + body;
+        return switch (random.nextInt(14)) {
+            case 0 -> " " + text + "\t";
+            case 1 -> "\u2003" + text;
+            case 2 -> text + ".0";
+            case 3 -> text.replace(' ', '\u00a0');
+            case 4 -> text.replace(" ", "  ");
+            case 5 -> text + " ";
+            case 6 -> "tel: " + text;
+            default -> text;
+        };
+    }
+
+    private static String pick(Random random, String... options) {
+        return options[random.nextInt(options.length)];
+    }
+
+    /** canonical's answer the slow way, as a key (0: none): libphonenumber's parser for every phone. */
+    private static long canonicalKeyParserOnly(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return 0;
+        }
+        String text = PhoneNormalizer.withoutFloatZero(raw.strip());
+        if (text.matches("(?i)^\\s*[+-]?\\d+([.,]\\d+)?e[+-]?\\d+\\s*$")) {
+            return 0;
+        }
+        try {
+            return PhoneNormalizer.toKey(PhoneNumberUtil.getInstance().format(PhoneNumberUtil.getInstance().parse(text, "BR"),
+                    PhoneNumberUtil.PhoneNumberFormat.E164));
+        } catch (NumberParseException e) {
+            return 0;
+        }
+    }
+
     /** A phone as people write it, right or nearly right: prefixes, area codes and lengths around the valid ones. */
     private static String generated(Random random) {
         String[] prefixes = {"", "", "", "0", "55", "+55", "+55 ", "+ 55 ", "+55 0", "0 15 ", "015", "90", "00 55 ", "0055",

@@ -35,6 +35,11 @@ public class WebhookEvents {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final GroupCommit<Incoming, List<Long>> inserts;
+    /** The earliest due time (epoch ms, the ledger's clock) of events stored or left since the sweeper's last look. */
+    private final java.util.concurrent.atomic.AtomicLong nextDue = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    private volatile long lastLookNanos = System.nanoTime();
+    /** The sweeper looks at least this often, whatever this instance stored. */
+    static final java.time.Duration LOOK_ANYWAY = java.time.Duration.ofSeconds(5);
 
     public WebhookEvents(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
@@ -53,7 +58,34 @@ public class WebhookEvents {
 
     /** Stores several events in one commit (shared with whatever else is being stored); their ids, in order. */
     public List<Long> storeAll(String source, List<Due> events) throws InterruptedException {
-        return inserts.submit(new Incoming(source, events));
+        List<Long> ids = inserts.submit(new Incoming(source, events));
+        // committed: the sweeper looks again when the first of them is due
+        events.stream().mapToLong(e -> e.dueAt().toEpochMilli()).min().ifPresent(due -> nextDue.accumulateAndGet(due, Math::min));
+        return ids;
+    }
+
+    /**
+     * Whether the sweeper should look for due events now: one stored since its last look, or left then, is due, or
+     * {@link #LOOK_ANYWAY} passed (events another instance stored and could not apply). An idle Arauto then asks the
+     * ledger nothing for seconds at a time instead of at every round.
+     */
+    public boolean worthALook() {
+        return clock.millis() >= nextDue.get() || System.nanoTime() - lastLookNanos >= LOOK_ANYWAY.toNanos();
+    }
+
+    /** The sweeper begins a look: what is stored from now on sets the next one again. */
+    public void lookBegins() {
+        lastLookNanos = System.nanoTime();
+        nextDue.set(Long.MAX_VALUE);
+    }
+
+    /** The sweeper's look is over: the next is due when the earliest event still not applied is. */
+    public void lookEnds() {
+        List<Timestamp> earliest = jdbc.query("select due_at from webhook_event where applied_at is null order by due_at "
+                + "fetch first 1 rows only", (rs, i) -> rs.getTimestamp(1));
+        if (!earliest.isEmpty()) {
+            nextDue.accumulateAndGet(earliest.get(0).getTime(), Math::min);
+        }
     }
 
     private List<List<Long>> insert(List<Incoming> batches) {

@@ -26,6 +26,9 @@ import io.arauto.webhook.WebhookContent.PreferenceChange;
 public class WebhookApplier {
 
     private static final long ROUND_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** Events applied a week ago are forgotten once a minute, not at every round. */
+    private static final long FORGET_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private long forgotAt = System.nanoTime() - FORGET_EVERY_NANOS;
     private volatile boolean stopping;
 
     private static final Logger log = LoggerFactory.getLogger(WebhookApplier.class);
@@ -124,6 +127,10 @@ public class WebhookApplier {
      * crash or an outage left), and forgets applied events older than a week. Returns how many it applied.
      */
     public int applyDue() {
+        if (!events.worthALook()) {
+            return 0; // nothing stored here is due yet: the ledger is asked at most every few seconds (WebhookEvents)
+        }
+        events.lookBegins();
         int applied = 0;
         List<Stored> due;
         // a second of work per round at most, and none once Arauto stops: a long backlog never holds a stop up
@@ -132,8 +139,10 @@ public class WebhookApplier {
             due = events.due(BATCH);
             applied += applyAll(due);
         } while (due.size() == BATCH && !stopping && System.nanoTime() < until);
-        if (!stopping) {
+        events.lookEnds();
+        if (!stopping && System.nanoTime() - forgotAt >= FORGET_EVERY_NANOS) {
             events.forgetAppliedBefore(clock.instant().minus(KEEP_APPLIED));
+            forgotAt = System.nanoTime();
         }
         return applied;
     }

@@ -3,6 +3,7 @@ package io.arauto.report;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -27,10 +28,13 @@ public class CampaignReporter {
     private final StatusReportWriter writer;
     private final ArautoProperties properties;
     private final Map<Long, Written> written = new ConcurrentHashMap<>();
+    /** Campaigns whose report is being written now, each by one writer: they wait for the next round. */
+    private final Set<Long> writing = ConcurrentHashMap.newKeySet();
 
-    private static final long BIG = 1_000_000_000L;
+    /** Rewrites of a campaign still sending are this many times as far apart as the CPU time its last writing took. */
+    static final int PACE = 10;
 
-    private record Written(long atNanos, long tookNanos) { }
+    private record Written(long atNanos, long cpuNanos) { }
 
     public CampaignReporter(CampaignLedger campaigns, MessageLedger messages, StatusReportWriter writer, ArautoProperties properties) {
         this.campaigns = campaigns;
@@ -41,18 +45,27 @@ public class CampaignReporter {
 
     /**
      * Campaigns whose status changed since their report was last written, claimed for writing. A
-     * big report (over a second to write) of a campaign still sending waits ten times as long as
-     * its last writing took, so rewriting never eats the machine; a campaign's last report, once
-     * nothing is left to send, is written at once (someone is waiting for it).
+     * campaign still sending waits, from the end of its last writing, ten times the CPU time that
+     * writing took, so that rewriting a big report costs at most a tenth of a core; a campaign's
+     * last report, once nothing is left to send, is written at once (someone is waiting for it). A
+     * campaign whose report is being written now waits for the next round.
      */
     public List<Long> due() {
         long now = System.nanoTime();
         return campaigns.dirtyReports().stream()
+                .filter(id -> !writing.contains(id))
                 .filter(id -> {
                     Written last = written.get(id);
-                    return last == null || last.tookNanos < BIG || now - last.atNanos >= 10 * last.tookNanos || settled(id);
+                    return last == null || now - last.atNanos >= PACE * last.cpuNanos || settled(id);
                 })
-                .filter(campaigns::claimReport)
+                .filter(id -> writing.add(id))
+                .filter(id -> {
+                    boolean claimed = campaigns.claimReport(id);
+                    if (!claimed) {
+                        writing.remove(id);
+                    }
+                    return claimed;
+                })
                 .toList();
     }
 
@@ -66,21 +79,28 @@ public class CampaignReporter {
         Path csv = csvFile(campaign);
         Path xlsx = statusFile(campaign, "xlsx").toPath();
         long started = System.nanoTime();
+        long cpuStarted = StatusReportWriter.cpuNanos();
+        long[] sheetCpu = new long[1];
         try {
-            messages.withLines(campaignId, lines -> writer.write(csv, xlsx, campaign.inputHeader(), lines));
+            messages.withLines(campaignId, lines -> sheetCpu[0] = writer.write(csv, xlsx, campaign.inputHeader(), lines).sheetCpuNanos());
         } catch (RuntimeException e) {
             campaigns.markDirty(campaignId); // try again on the next round
             throw e;
+        } finally {
+            writing.remove(campaignId);
         }
         long finished = System.nanoTime();
+        long cpu = StatusReportWriter.cpuNanos() - cpuStarted + sheetCpu[0];
         if (written.size() > 10_000) {
             written.clear(); // only pacing hints; forgetting them costs one early rewrite each
         }
-        Written before = written.put(campaignId, new Written(finished, finished - started));
+        Written before = written.put(campaignId, new Written(finished, Math.max(cpu, 0)));
         if (before == null) { // the first time in this run; rewrites are routine
-            log.info("Campaign {}: status file {} written ({} ms)", campaignId, csv, (finished - started) / 1_000_000);
+            log.info("Campaign {}: status file {} written ({} ms, {} ms CPU)", campaignId, csv, (finished - started) / 1_000_000,
+                    cpu / 1_000_000);
         } else {
-            log.debug("Campaign {}: status file {} rewritten ({} ms)", campaignId, csv, (finished - started) / 1_000_000);
+            log.debug("Campaign {}: status file {} rewritten ({} ms, {} ms CPU)", campaignId, csv, (finished - started) / 1_000_000,
+                    cpu / 1_000_000);
         }
         return campaign;
     }

@@ -86,7 +86,7 @@ public class StatusReportWriter {
 
     @PreDestroy
     void stop() {
-        sheets.shutdownNow();
+        sheets.shutdown(); // a report being written is finished (Camel lets its exchange end first)
     }
 
     /**

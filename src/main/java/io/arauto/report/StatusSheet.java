@@ -9,6 +9,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
@@ -43,7 +44,6 @@ final class StatusSheet implements Closeable {
     private final OutputStream out;
     private final StringBuilder row = new StringBuilder(512);
     private String[] columns = new String[0];
-    private String sheetEnd;
 
     StatusSheet(OutputStream target) throws IOException {
         zip = new ZipOutputStream(target, UTF_8);
@@ -61,7 +61,6 @@ final class StatusSheet implements Closeable {
         }
         zip.putNextEntry(new ZipEntry(SHEET_PART));
         out.write(LAYOUT.sheetStart);
-        sheetEnd = LAYOUT.sheetEnd;
     }
 
     /** The header row, bold text. */
@@ -97,7 +96,7 @@ final class StatusSheet implements Closeable {
 
     /** Ends the sheet and the zip; the target stays open. */
     void finish() throws IOException {
-        out.write(sheetEnd.getBytes(UTF_8));
+        out.write(LAYOUT.sheetEnd.getBytes(UTF_8));
         out.flush();
         zip.closeEntry();
         zip.finish();
@@ -150,7 +149,7 @@ final class StatusSheet implements Closeable {
 
     private String column(int index) {
         if (index >= columns.length) {
-            String[] more = java.util.Arrays.copyOf(columns, Math.max(index + 1, columns.length * 2));
+            String[] more = Arrays.copyOf(columns, Math.max(index + 1, columns.length * 2));
             for (int i = columns.length; i < more.length; i++) {
                 more[i] = CellReference.convertNumToColString(i);
             }

@@ -72,9 +72,13 @@ public class CampaignReporter {
                 })
                 .filter(id -> writing.add(id))
                 .filter(id -> {
-                    boolean claimed = campaigns.claimReport(id);
-                    if (!claimed) {
-                        writing.remove(id);
+                    boolean claimed = false;
+                    try {
+                        claimed = campaigns.claimReport(id);
+                    } finally {
+                        if (!claimed) {
+                            writing.remove(id);
+                        }
                     }
                     return claimed;
                 })
@@ -87,6 +91,14 @@ public class CampaignReporter {
 
     /** Writes the campaign's status files in the outbox; returns the campaign, for whatever copies them elsewhere. */
     public Campaign write(long campaignId) {
+        try {
+            return writeNow(campaignId);
+        } finally {
+            writing.remove(campaignId); // after its pacing is known, and whatever happened (else it would never be written again)
+        }
+    }
+
+    private Campaign writeNow(long campaignId) {
         Campaign campaign = campaigns.find(campaignId).orElseThrow();
         Path csv = csvFile(campaign);
         Path xlsx = statusFile(campaign, "xlsx").toPath();
@@ -98,8 +110,6 @@ public class CampaignReporter {
         } catch (RuntimeException e) {
             campaigns.markDirty(campaignId); // try again on the next round
             throw e;
-        } finally {
-            writing.remove(campaignId);
         }
         long finished = nanoTime.getAsLong();
         long cpu = StatusReportWriter.cpuNanos() - cpuStarted + sheetCpu[0];

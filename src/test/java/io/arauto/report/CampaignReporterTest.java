@@ -1,9 +1,12 @@
 package io.arauto.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -18,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.dao.DataAccessResourceFailureException;
 
 import io.arauto.config.ArautoProperties;
 import io.arauto.ledger.Campaign;
@@ -95,8 +99,18 @@ class CampaignReporterTest {
         assertThat(reporter.due()).containsExactly(ID);
     }
 
+    @Test
+    void aReportThatFailedIsWrittenAgainOnALaterRound() {
+        assertThat(reporter.due()).containsExactly(ID);
+        doThrow(new DataAccessResourceFailureException("ledger away")).when(campaigns).find(ID);
+        assertThatThrownBy(() -> reporter.write(ID)).isInstanceOf(DataAccessResourceFailureException.class);
+
+        status(CampaignStatus.ACTIVE);
+        assertThat(reporter.due()).as("no longer taken for being written").containsExactly(ID);
+    }
+
     private void status(CampaignStatus status) {
-        when(campaigns.find(ID)).thenReturn(Optional.of(new Campaign(ID, "pedidos.csv", "pedido_enviado", "folder",
-                "pedido_enviado/pedidos.csv", "sha", List.of("telefone"), status, 1_000_000, Instant.EPOCH, Instant.EPOCH, null, null)));
+        doReturn(Optional.of(new Campaign(ID, "pedidos.csv", "pedido_enviado", "folder",
+                "pedido_enviado/pedidos.csv", "sha", List.of("telefone"), status, 1_000_000, Instant.EPOCH, Instant.EPOCH, null, null))).when(campaigns).find(ID);
     }
 }

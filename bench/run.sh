@@ -125,7 +125,7 @@ run_once() {
     local t2 lines writing
     t2=$(now_ms)
     lines=$(tail -c +4 "$data"/outbox/*.status.csv | wc -l)
-    writing=$(sed -n 's/.*status file .* written (\([0-9]*\) ms, \([0-9]*\) ms CPU).*/\1 ms, \2 ms CPU/p' "$applog" | head -1)
+    writing=$(sed -n 's/.*status file .* written (\([^)]*\)).*/\1/p' "$applog" | head -1)   # "N ms, M ms CPU" ("N ms" before issue 13)
     report=$(awk -v a=$((t1 - t0)) -v b=$((t2 - t0)) 'BEGIN{printf "%.2f", b/1000}')
     log "$fmt run $run: status CSV and XLSX complete ${report}s after the drop = $(awk -v a=$((t1 - t0)) -v b=$((t2 - t0)) 'BEGIN{printf "%.2f", b/a}')x drop->archived; writing them took ${writing}; $(du -k "$data"/outbox/*.status.xlsx | cut -f1) KB XLSX, $lines CSV lines"
     (( lines == ROWS + 1 )) || log "  WARNING: the status CSV has $lines lines, not $((ROWS + 1))"

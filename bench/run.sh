@@ -7,6 +7,7 @@
 #   BENCH_ARGS="--key=value ..."  extra Arauto arguments, BENCH_JVM_OPTS="-XX:..." JVM options (default: the
 #   recommended -XX:+UseParallelGC; BENCH_JVM_OPTS= runs the JVM's default collector, G1)
 #   BENCH_APP_DIR=dir BENCH_LABEL=name  run another checkout (built already: its target/*.jar, routes/, config/)
+#   BENCH_REPORTS=1              also time drop -> first complete status CSV and XLSX in outbox/ (reports every 2 s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -16,6 +17,8 @@ JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseParallelGC"}
 FORMATS=${BENCH_FORMATS:-csv xlsx}
 HEAP=${BENCH_HEAP:-256m}
 JFR=${BENCH_JFR:-0}
+REPORTS=${BENCH_REPORTS:-0}
+REPORTS_INTERVAL=1h; [[ $REPORTS == 1 ]] && REPORTS_INTERVAL=2s
 ROWS=1000000
 HZ=$(getconf CLK_TCK)
 mkdir -p "$OUT"
@@ -71,7 +74,7 @@ run_once() {
     --arauto.intake.stable-for=200ms \
     --arauto.intake.read-lock-check-interval=100 \
     --arauto.intake.poll-delay=100 \
-    --arauto.reports.interval=1h \
+    --arauto.reports.interval=$REPORTS_INTERVAL \
     --arauto.send.poll-interval=3600000 \
     ${BENCH_ARGS:-}) > "$applog" 2>&1 &
   local pid=$!
@@ -111,6 +114,22 @@ run_once() {
   t1=$(now_ms)
   local busy1 ours1
   busy1=$(machine_busy); ours1=$(process_busy $pid)
+  local report=""
+  if [[ $REPORTS == 1 ]]; then
+    # the first report is written once every row is read; nothing is sent (poll 1 h), so it is complete and final
+    until grep -q "status file .* written (" "$applog"; do
+      kill -0 $pid 2>/dev/null || { log "Arauto stopped before writing the status files"; exit 1; }
+      (( SECONDS < deadline )) || { kill $pid; log "no status files after 900 s"; exit 1; }
+      sleep 0.05
+    done
+    local t2 lines writing
+    t2=$(now_ms)
+    lines=$(tail -c +4 "$data"/outbox/*.status.csv | wc -l)
+    writing=$(sed -n 's/.*status file .* written (\([^)]*\)).*/\1/p' "$applog" | head -1)   # "N ms, M ms CPU" ("N ms" before issue 13)
+    report=$(awk -v a=$((t1 - t0)) -v b=$((t2 - t0)) 'BEGIN{printf "%.2f", b/1000}')
+    log "$fmt run $run: status CSV and XLSX complete ${report}s after the drop = $(awk -v a=$((t1 - t0)) -v b=$((t2 - t0)) 'BEGIN{printf "%.2f", b/a}')x drop->archived; writing them took ${writing}; $(du -k "$data"/outbox/*.status.xlsx | cut -f1) KB XLSX, $lines CSV lines"
+    (( lines == ROWS + 1 )) || log "  WARNING: the status CSV has $lines lines, not $((ROWS + 1))"
+  fi
   kill $pid; wait $pid || true
 
   local ms=$((t1 - t0))
@@ -141,7 +160,7 @@ run_once() {
   local want="rows=$ROWS duplicate=$duplicate invalid=$invalid opted_out=$opted_out queued=$queued"
   [[ $ledger == "$want "* ]] || log "  WARNING: the ledger does not hold the expected verdicts ($want)"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -Is)" "$COMMIT$([[ $JFR == 1 ]] && echo +jfr)" \
-    "$fmt" "$run" "$seconds" "$rate" "$intake" "$crm" "$peak" "$after" "$gcs" "$full" "$pause" "$cpu" "$load" "$other" "$ledger" >> "$RESULTS"
+    "$fmt" "$run" "$seconds" "$rate" "$intake" "$crm" "$peak" "$after" "$gcs" "$full" "$pause" "$cpu" "$load" "$other" "$ledger${report:+ report_s=$report}" >> "$RESULTS"
   echo "$fmt $run $seconds $rate $peak $after $pause $cpu $other"
 }
 

@@ -315,9 +315,13 @@ public class ArautoProperties {
 
     public static class Reports {
         private Duration interval = Duration.ofSeconds(2);
+        /** How many campaigns' status files are written at once: a big campaign's report does not hold up a small one's. */
+        private int writers = 3;
 
         public Duration getInterval() { return interval; }
         public void setInterval(Duration interval) { this.interval = interval; }
+        public int getWriters() { return writers; }
+        public void setWriters(int writers) { this.writers = writers; }
     }
 
     public static class Ledger {

@@ -22,6 +22,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
@@ -43,7 +44,7 @@ public class MessageLedger {
     private static final TypeReference<List<String>> CELLS = new TypeReference<>() { };
 
     private final JdbcTemplate jdbc;
-    private final JdbcTemplate streaming;
+    private final ObjectReader cells;
     private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
@@ -63,8 +64,7 @@ public class MessageLedger {
             writes.forEach(Runnable::run);
             return java.util.Collections.nCopies(writes.size(), Boolean.TRUE);
         }, LINGER);
-        this.streaming = new JdbcTemplate(jdbc.getDataSource());
-        this.streaming.setFetchSize(1000);
+        this.cells = json.readerFor(CELLS);
         this.named = new NamedParameterJdbcTemplate(jdbc);
         this.tx = tx;
         this.json = json;
@@ -523,23 +523,55 @@ public class MessageLedger {
         void read(Iterator<StatusLine> lines) throws java.io.IOException;
     }
 
+    /** Lines a report reads from the ledger at a time. */
+    static final int LINES_PAGE = 5_000;
+
     /**
-     * Hands the campaign's lines, in row order, to {@code reader} as a stream from the database
-     * (in a read transaction, so PostgreSQL fetches in chunks instead of all at once).
+     * Hands the campaign's lines, in row order, to {@code reader}, read from the database a page
+     * at a time (by key, each page a short query of its own): no transaction stays open while
+     * the report is written, and H2 never copies a big result aside before handing it over, as
+     * it does with one query over a million rows.
      */
     public void withLines(long campaignId, LinesReader reader) {
-        tx.executeWithoutResult(t -> {
-            try (var lines = streaming.queryForStream("select row_num, phone, phone_e164, status, reason, error_code, wamid, "
-                    + "updated_at, input from message where id >= ? and id < ? order by id", (rs, i) -> {
-                        Timestamp updated = rs.getTimestamp(8);
-                        return new StatusLine(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getString(6), rs.getString(7), updated == null ? null : updated.toInstant(), fromJson(rs.getString(9)));
-                    }, first(campaignId), first(campaignId + 1))) {
-                reader.read(lines.iterator());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        try {
+            reader.read(new Iterator<>() {
+                private Iterator<StatusLine> page = java.util.Collections.emptyIterator();
+                private long next = first(campaignId);
+                private boolean last;
+
+                @Override
+                public boolean hasNext() {
+                    if (!page.hasNext() && !last) {
+                        List<StatusLine> lines = linesFrom(next, first(campaignId + 1));
+                        last = lines.size() < LINES_PAGE;
+                        if (!lines.isEmpty()) {
+                            next = key(campaignId, lines.get(lines.size() - 1).row()) + 1;
+                        }
+                        page = lines.iterator();
+                    }
+                    return page.hasNext();
+                }
+
+                @Override
+                public StatusLine next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return page.next();
+                }
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private List<StatusLine> linesFrom(long fromKey, long toKey) {
+        return jdbc.query("select row_num, phone, phone_e164, status, reason, error_code, wamid, updated_at, input from message "
+                + "where id >= ? and id < ? order by id fetch first " + LINES_PAGE + " rows only", (rs, i) -> {
+                    Timestamp updated = rs.getTimestamp(8);
+                    return new StatusLine(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), updated == null ? null : updated.toInstant(), fromJson(rs.getString(9)));
+                }, fromKey, toKey);
     }
 
     private Timestamp now() {
@@ -560,7 +592,7 @@ public class MessageLedger {
 
     private List<String> fromJson(String text) {
         try {
-            return json.readValue(text, CELLS);
+            return cells.readValue(text);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Unreadable row in the ledger: " + text, e);
         }

@@ -3,10 +3,13 @@ package io.arauto.report;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
@@ -27,32 +30,58 @@ public class CampaignReporter {
     private final StatusReportWriter writer;
     private final ArautoProperties properties;
     private final Map<Long, Written> written = new ConcurrentHashMap<>();
+    /** Campaigns whose report is being written now, each by one writer: they wait for the next round. */
+    private final Set<Long> writing = ConcurrentHashMap.newKeySet();
 
-    private static final long BIG = 1_000_000_000L;
+    /** Rewrites of a campaign still sending are this many times as far apart as the CPU time its last writing took. */
+    static final int PACE = 10;
 
-    private record Written(long atNanos, long tookNanos) { }
+    private record Written(long atNanos, long cpuNanos) { }
 
+    private final LongSupplier nanoTime;
+
+    @Autowired
     public CampaignReporter(CampaignLedger campaigns, MessageLedger messages, StatusReportWriter writer, ArautoProperties properties) {
+        this(campaigns, messages, writer, properties, System::nanoTime);
+    }
+
+    /** For tests: a clock of their own for the pacing. */
+    CampaignReporter(CampaignLedger campaigns, MessageLedger messages, StatusReportWriter writer, ArautoProperties properties,
+                     LongSupplier nanoTime) {
         this.campaigns = campaigns;
         this.messages = messages;
         this.writer = writer;
         this.properties = properties;
+        this.nanoTime = nanoTime;
     }
 
     /**
      * Campaigns whose status changed since their report was last written, claimed for writing. A
-     * big report (over a second to write) of a campaign still sending waits ten times as long as
-     * its last writing took, so rewriting never eats the machine; a campaign's last report, once
-     * nothing is left to send, is written at once (someone is waiting for it).
+     * campaign still sending waits, from the end of its last writing, ten times the CPU time that
+     * writing took, so that rewriting a big report costs at most a tenth of a core; a campaign's
+     * last report, once nothing is left to send, is written at once (someone is waiting for it). A
+     * campaign whose report is being written now waits for the next round.
      */
     public List<Long> due() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         return campaigns.dirtyReports().stream()
+                .filter(id -> !writing.contains(id))
                 .filter(id -> {
                     Written last = written.get(id);
-                    return last == null || last.tookNanos < BIG || now - last.atNanos >= 10 * last.tookNanos || settled(id);
+                    return last == null || now - last.atNanos >= PACE * last.cpuNanos || settled(id);
                 })
-                .filter(campaigns::claimReport)
+                .filter(id -> writing.add(id))
+                .filter(id -> {
+                    boolean claimed = false;
+                    try {
+                        claimed = campaigns.claimReport(id);
+                    } finally {
+                        if (!claimed) {
+                            writing.remove(id);
+                        }
+                    }
+                    return claimed;
+                })
                 .toList();
     }
 
@@ -62,25 +91,38 @@ public class CampaignReporter {
 
     /** Writes the campaign's status files in the outbox; returns the campaign, for whatever copies them elsewhere. */
     public Campaign write(long campaignId) {
+        try {
+            return writeNow(campaignId);
+        } finally {
+            writing.remove(campaignId); // after its pacing is known, and whatever happened (else it would never be written again)
+        }
+    }
+
+    private Campaign writeNow(long campaignId) {
         Campaign campaign = campaigns.find(campaignId).orElseThrow();
         Path csv = csvFile(campaign);
         Path xlsx = statusFile(campaign, "xlsx").toPath();
-        long started = System.nanoTime();
+        long started = nanoTime.getAsLong();
+        long cpuStarted = StatusReportWriter.cpuNanos();
+        long[] sheetCpu = new long[1];
         try {
-            messages.withLines(campaignId, lines -> writer.write(csv, xlsx, campaign.inputHeader(), lines));
+            messages.withLines(campaignId, lines -> sheetCpu[0] = writer.write(csv, xlsx, campaign.inputHeader(), lines).sheetCpuNanos());
         } catch (RuntimeException e) {
             campaigns.markDirty(campaignId); // try again on the next round
             throw e;
         }
-        long finished = System.nanoTime();
+        long finished = nanoTime.getAsLong();
+        long cpu = StatusReportWriter.cpuNanos() - cpuStarted + sheetCpu[0];
         if (written.size() > 10_000) {
             written.clear(); // only pacing hints; forgetting them costs one early rewrite each
         }
-        Written before = written.put(campaignId, new Written(finished, finished - started));
+        Written before = written.put(campaignId, new Written(finished, Math.max(cpu, 0)));
         if (before == null) { // the first time in this run; rewrites are routine
-            log.info("Campaign {}: status file {} written ({} ms)", campaignId, csv, (finished - started) / 1_000_000);
+            log.info("Campaign {}: status file {} written ({} ms, {} ms CPU)", campaignId, csv, (finished - started) / 1_000_000,
+                    cpu / 1_000_000);
         } else {
-            log.debug("Campaign {}: status file {} rewritten ({} ms)", campaignId, csv, (finished - started) / 1_000_000);
+            log.debug("Campaign {}: status file {} rewritten ({} ms, {} ms CPU)", campaignId, csv, (finished - started) / 1_000_000,
+                    cpu / 1_000_000);
         }
         return campaign;
     }

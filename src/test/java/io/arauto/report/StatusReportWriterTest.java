@@ -24,6 +24,7 @@ import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.xssf.usermodel.XSSFSheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,6 +118,100 @@ class StatusReportWriterTest {
             assertEquals(List.of("", "\tcalc", "", "INVALID", "\r=1", "", "", "", "\tcalc", "", ""), texts(sheet.getRow(3), 11));
             assertEquals(3, sheet.getLastRowNum());
             assertFalse(workbook.getFontAt(sheet.getRow(1).getCell(1).getCellStyle().getFontIndex()).getBold());
+        }
+    }
+
+    private static final List<String> PEOPLE_HEADER = List.of("telefone", "nome", "observação", "valor");
+
+    /** Accents, emoji, formulas, phones that look like numbers, spaces, markup, line breaks, empty cells. */
+    private static List<StatusLine> forPeople() {
+        return List.of(
+                new StatusLine(2, "5511987654321", "+5511987654321", "READ", "", null, "wamid.HBgM==",
+                        Instant.parse("2026-11-22T05:30:02.999Z"), List.of("5511987654321", "João Conceição", "ação 🎉👍🏽", "1001")),
+                new StatusLine(3, "=HYPERLINK(\"x\")", null, "INVALID", "The phone '=HYPERLINK(\"x\")' is not a valid number.",
+                        null, null, null, List.of("=HYPERLINK(\"x\")", "=1+1", "", "-5")),
+                new StatusLine(4, "+55 (11) 98765-4321", "+5511987654321", "DUPLICATE", "The same number is on row 2.", null, null,
+                        Instant.parse("2026-11-22T05:30:00Z"), List.of("+55 (11) 98765-4321", " espaços ", "<b>&amp;</b>", "0011")),
+                new StatusLine(5, "011987654321", "+5511987654321", "FAILED", "Message undeliverable", "131026", "wamid.X",
+                        Instant.parse("2026-11-22T05:31:00Z"), List.of("011987654321", "Zoë \"Ü\" Ñandú", "linha 1\nlinha 2", "")),
+                new StatusLine(6, "", null, "INVALID", "The phone is empty.", null, null, null, List.of()));
+    }
+
+    /**
+     * Issue 13 point 5: whatever writes the XLSX, it holds what the CSV holds, cell by cell, for people: the header frozen,
+     * the row number a number, every other value a text cell in text format (phones too, however much they look like
+     * numbers), as written (the CSV's formula guard is a CSV matter), empty values as no cell.
+     */
+    @Test
+    void xlsxHoldsEveryCellOfTheCsv() throws IOException {
+        writer.write(csv(), xlsx(), PEOPLE_HEADER, forPeople().iterator());
+
+        List<List<String>> records = readCsv(csv());
+        CellSanitizer sanitizer = new CellSanitizer();
+        try (InputStream in = Files.newInputStream(xlsx()); XSSFWorkbook workbook = new XSSFWorkbook(in)) {
+            assertEquals(1, workbook.getNumberOfSheets());
+            XSSFSheet sheet = workbook.getSheet("status");
+            assertTrue(sheet.getPaneInformation().isFreezePane());
+            assertEquals(1, sheet.getPaneInformation().getHorizontalSplitPosition());
+            assertEquals(0, sheet.getPaneInformation().getVerticalSplitPosition());
+            assertEquals(records.size() - 1, sheet.getLastRowNum());
+            int width = records.get(0).size();
+            assertEquals(12, width);
+            for (int r = 0; r < records.size(); r++) {
+                Row row = sheet.getRow(r);
+                assertTrue(row.getLastCellNum() <= width, "row " + r + " has no cell past the header's");
+                for (int c = 0; c < width; c++) {
+                    String expected = records.get(r).get(c);
+                    Cell cell = row.getCell(c);
+                    String where = "row " + r + ", column " + c;
+                    if (r > 0 && c == 0) {
+                        assertEquals(CellType.NUMERIC, cell.getCellType(), where);
+                        assertEquals(Integer.parseInt(expected), (int) cell.getNumericCellValue(), where);
+                    } else if (cell == null) {
+                        assertEquals("", expected, where + ": no cell where the CSV has a value");
+                    } else {
+                        assertEquals(CellType.STRING, cell.getCellType(), where);
+                        assertEquals("@", cell.getCellStyle().getDataFormatString(), where + " is formatted as text");
+                        assertEquals(expected, sanitizer.sanitize(cell.getStringCellValue()), where);
+                        assertEquals(r == 0, workbook.getFontAt(cell.getCellStyle().getFontIndex()).getBold(), where);
+                    }
+                }
+            }
+            // what a person sees: the phones as written, never turned into numbers, and the text with its accents and emoji
+            assertEquals("5511987654321", sheet.getRow(1).getCell(1).getStringCellValue());
+            assertEquals("011987654321", sheet.getRow(4).getCell(8).getStringCellValue());
+            assertEquals("ação 🎉👍🏽", sheet.getRow(1).getCell(10).getStringCellValue());
+            assertEquals("=1+1", sheet.getRow(2).getCell(9).getStringCellValue());
+            assertEquals(" espaços ", sheet.getRow(3).getCell(9).getStringCellValue());
+            assertEquals("linha 1\nlinha 2", sheet.getRow(4).getCell(10).getStringCellValue());
+            assertEquals(null, sheet.getRow(5).getCell(1), "an empty phone is no cell");
+        }
+    }
+
+    /** The same check through LibreOffice, where it is installed: it converts the XLSX to CSV headless, cell by cell as the CSV. */
+    @Test
+    void libreOfficeOpensTheXlsxAndFindsTheCsvsCells() throws Exception {
+        Path soffice = Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .map(dir -> Path.of(dir, "soffice")).filter(Files::isExecutable).findFirst().orElse(null);
+        Assumptions.assumeTrue(soffice != null, "LibreOffice (soffice) is not installed here");
+        writer.write(csv(), xlsx(), PEOPLE_HEADER, forPeople().iterator());
+
+        Path converted = dir.resolve("converted");
+        Process process = new ProcessBuilder(soffice.toString(), "-env:UserInstallation=file://" + dir.resolve("lo-profile"),
+                "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", converted.toString(),
+                xlsx().toString()).redirectErrorStream(true).start();
+        assertTrue(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "LibreOffice converted the file in time");
+        assertEquals(0, process.exitValue(), new String(process.getInputStream().readAllBytes(), UTF_8));
+        List<List<String>> seen = readCsv(converted.resolve("clientes.42.status.csv"));
+        List<List<String>> expected = readCsv(csv());
+        assertEquals(expected.size(), seen.size());
+        CellSanitizer sanitizer = new CellSanitizer();
+        for (int r = 0; r < expected.size(); r++) {
+            List<String> row = new ArrayList<>(seen.get(r));
+            while (row.size() < expected.get(r).size()) {
+                row.add(""); // LibreOffice leaves trailing empty cells out
+            }
+            assertEquals(expected.get(r), row.stream().map(sanitizer::sanitize).toList(), "row " + r);
         }
     }
 

@@ -475,6 +475,34 @@ class RestApiTest extends ArautoTestBase {
         assertThat(call(HttpMethod.GET, "/api/campaigns?size=0").getStatusCode().value()).isEqualTo(400);
     }
 
+    @Test
+    void aMethodAnEndpointDoesNotTakeOrAPathThatIsNoneAnswerJsonNamingWhatToDo() throws IOException {
+        ResponseEntity<String> delete = call(HttpMethod.DELETE, "/api/campaigns/1");
+        assertThat(delete.getStatusCode().value()).isEqualTo(405);
+        assertThat(delete.getHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_JSON)).isTrue();
+        assertThat(delete.getHeaders().getFirst(HttpHeaders.ALLOW)).isEqualTo("GET");
+        assertThat(json(delete).path("status").asInt()).isEqualTo(405);
+        assertThat(json(delete).path("error").asText()).isEqualTo("Method Not Allowed");
+        assertThat(json(delete).path("message").asText())
+                .isEqualTo("/api/campaigns/1 does not take DELETE: it takes GET. Every endpoint and its methods are in GET /v3/api-docs.");
+
+        ResponseEntity<String> get = call(HttpMethod.GET, "/api/campaigns/1/cancel");
+        assertThat(get.getStatusCode().value()).isEqualTo(405);
+        assertThat(json(get).path("message").asText()).startsWith("/api/campaigns/1/cancel does not take GET: it takes POST.");
+
+        ResponseEntity<String> put = call(HttpMethod.PUT, "/api/opt-outs/+5511970059301");
+        assertThat(put.getStatusCode().value()).isEqualTo(405);
+        assertThat(json(put).path("message").asText()).contains("does not take PUT: it takes DELETE or POST.");
+
+        ResponseEntity<String> none = call(HttpMethod.GET, "/api/campanhas");
+        assertThat(none.getStatusCode().value()).isEqualTo(404);
+        assertThat(none.getHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_JSON)).isTrue();
+        assertThat(json(none).path("message").asText()).startsWith("There is no endpoint /api/campanhas in the REST API");
+
+        // the token still comes first: without it nothing is told about the endpoints
+        assertThat(call(HttpMethod.DELETE, "/api/campaigns/1", null, null, null).getStatusCode().value()).isEqualTo(401);
+    }
+
     // --- opt-outs ---
 
     @Test

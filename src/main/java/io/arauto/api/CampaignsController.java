@@ -182,8 +182,8 @@ public class CampaignsController {
     public Changed pause(@PathVariable("id") long id) {
         Campaign c = campaign(id);
         int held = controls.pause(id).orElseThrow(() -> notNow(c, "paused", "only an ACTIVE campaign can be"));
-        return changed(id, "Paused: its " + held + " queued messages and nothing more of it are sent until POST /api/campaigns/" + id
-                + "/resume.");
+        return changed(id, "Paused: nothing more of it is sent (" + held + " queued messages wait; those already on their way finish) "
+                + "until POST /api/campaigns/" + id + "/resume.");
     }
 
     @Operation(summary = "Resumes a PAUSED campaign")

@@ -107,7 +107,7 @@ class TwoInstancesIT {
                 .property("arauto.crm.datasource.username", SharedPostgres.USER)
                 .property("arauto.crm.datasource.password", SharedPostgres.PASSWORD)
                 .property("arauto.crm.requests.table", "arauto_requests")
-                .property("arauto.crm.requests.poll-delay", "200ms")
+                .property("arauto.crm.requests.poll-delay", "500ms")
                 .property("arauto.schedules." + SCHEDULE + ".cron", at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " * * ?")
                 .property("arauto.schedules." + SCHEDULE + ".time-zone", "UTC")
                 .property("arauto.schedules." + SCHEDULE + ".template", CampaignFile.TEMPLATE)
@@ -145,7 +145,7 @@ class TwoInstancesIT {
         Set<String> fileNumbers = new HashSet<>(campaign.recipients().values());
         Set<String> audienceNumbers = new HashSet<>(audience.values());
         await("a third of the requests to reach the Cloud API, some of the file's and a quarter of the audience's among them" + replay)
-                .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     if (meta.requestCount() < (ROWS + AUDIENCE) / 3) {
                         return false;
@@ -180,11 +180,12 @@ class TwoInstancesIT {
                 });
         String scheduled = SCHEDULE + "-" + DateTimeFormatter.ISO_LOCAL_DATE.format(at);
         StatusFile[] audienceRows = new StatusFile[1];
-        await("the schedule's campaign " + scheduled + " to be sent, and every CRM request row to show its outcome" + replay)
+        await("the schedule's campaign " + scheduled + " to be sent and settled, and every CRM request row to show its outcome" + replay)
                 .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     audienceRows[0] = ledgerRows(ledger, scheduled);
-                    return audienceRows[0].settled(AUDIENCE) && crmRows(crm).stream().allMatch(TwoInstancesIT::writtenBack);
+                    return audienceRows[0].settled(AUDIENCE) && crmRows(crm).stream().allMatch(TwoInstancesIT::writtenBack)
+                            && campaignsNamed(ledger, scheduled).stream().allMatch(c -> c.endsWith(" DONE"));
                 });
         System.out.println("TwoInstancesIT: all sent and written back, " + elapsed(begun));
         boolean stopped = standby.stop(Duration.ofSeconds(30));

@@ -16,7 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * the plain building blocks. A new package has to find its place here before it can hold a class.
  *
  * <pre>
- * api                      uses  intake, report, ledger, optout, verdict, template (the REST API: calls them, nothing calls it)
+ * api                      uses  intake, report, ledger, optout, verdict, template, audit (the REST API: calls them, nothing calls it)
  * trigger                  uses  intake, read, template, optout, ledger, audit
  * intake (+ folder, sftp)  uses  read, verdict, template, optout, ledger, audit
  * send                     uses  ledger, optout, template, verdict, audit
@@ -62,7 +62,7 @@ class ArchitectureTest {
             .whereLayer("webhook").mayNotBeAccessedByAnyLayer()
             .whereLayer("report").mayOnlyBeAccessedByLayers("api")
 
-            .whereLayer("api").mayOnlyAccessLayers("intake", "report", "ledger", "optout", "verdict", "template", "config", "support")
+            .whereLayer("api").mayOnlyAccessLayers("intake", "report", "ledger", "optout", "verdict", "template", "audit", "config", "support")
 
             .whereLayer("trigger").mayOnlyAccessLayers("intake", "read", "template", "optout", "ledger", "audit", "config", "support")
             .whereLayer("intake").mayOnlyAccessLayers("read", "verdict", "template", "optout", "ledger", "audit", "config", "support")

@@ -46,15 +46,17 @@ public class CampaignsController {
     static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
 
     private final CampaignUploads uploads;
+    private final CampaignControls controls;
     private final CampaignLedger campaigns;
     private final CampaignReporter reports;
     private final ArautoProperties properties;
     private final Clock clock;
 
-    public CampaignsController(CampaignUploads uploads, CampaignLedger campaigns, CampaignReporter reports, ArautoProperties properties,
-                               Clock clock) {
+    public CampaignsController(CampaignUploads uploads, CampaignControls controls, CampaignLedger campaigns, CampaignReporter reports,
+                               ArautoProperties properties, Clock clock) {
         this.clock = clock;
         this.uploads = uploads;
+        this.controls = controls;
         this.campaigns = campaigns;
         this.reports = reports;
         this.properties = properties;
@@ -170,7 +172,7 @@ public class CampaignsController {
     @PostMapping("/{id}/cancel")
     public Changed cancel(@PathVariable("id") long id) {
         Campaign c = campaign(id);
-        int cancelled = campaigns.cancel(id)
+        int cancelled = controls.cancel(id)
                 .orElseThrow(() -> notNow(c, "cancelled", "only a campaign still sending (ACTIVE or PAUSED) can be"));
         return changed(id, cancelled + " queued messages cancelled; messages already on their way finish and keep their outcome.");
     }
@@ -179,20 +181,17 @@ public class CampaignsController {
     @PostMapping("/{id}/pause")
     public Changed pause(@PathVariable("id") long id) {
         Campaign c = campaign(id);
-        if (!campaigns.pause(id, "Paused by an operator; it is sent once the campaign is resumed.")) {
-            throw notNow(c, "paused", "only an ACTIVE campaign can be");
-        }
-        return changed(id, "Paused: nothing more of it is sent until POST /api/campaigns/" + id + "/resume.");
+        int held = controls.pause(id).orElseThrow(() -> notNow(c, "paused", "only an ACTIVE campaign can be"));
+        return changed(id, "Paused: nothing more of it is sent (" + held + " queued messages wait; those already on their way finish) "
+                + "until POST /api/campaigns/" + id + "/resume.");
     }
 
     @Operation(summary = "Resumes a PAUSED campaign")
     @PostMapping("/{id}/resume")
     public Changed resume(@PathVariable("id") long id) {
         Campaign c = campaign(id);
-        if (!campaigns.resume(id)) {
-            throw notNow(c, "resumed", "only a PAUSED campaign can be");
-        }
-        return changed(id, "Resumed: its queued messages go out again.");
+        int released = controls.resume(id).orElseThrow(() -> notNow(c, "resumed", "only a PAUSED campaign can be"));
+        return changed(id, "Resumed: its " + released + " queued messages go out again.");
     }
 
     @Operation(summary = "Queues the campaign's UNCERTAIN messages again (they may have arrived: this can message a number twice)")
@@ -202,7 +201,7 @@ public class CampaignsController {
         if (c.status() != CampaignStatus.ACTIVE && c.status() != CampaignStatus.PAUSED && c.status() != CampaignStatus.DONE) {
             throw notNow(c, "requeued", "a cancelled or rejected campaign sends nothing more, and one still being read has none");
         }
-        int requeued = campaigns.requeueUncertain(id);
+        int requeued = controls.requeueUncertain(id);
         return changed(id, requeued + " uncertain messages queued again.");
     }
 

@@ -18,6 +18,14 @@ public enum AuditEvent {
     OPT_OUT_RECORDED,
     OPT_IN_RECORDED,
     CAMPAIGN_SETTLED,
+    /** An operator cancelled the campaign (REST API): its queued messages became CANCELLED. */
+    CAMPAIGN_CANCELLED,
+    /** An operator paused the campaign (REST API): its queued messages wait. */
+    CAMPAIGN_PAUSED,
+    /** An operator resumed a paused campaign (REST API): its queued messages go out again. */
+    CAMPAIGN_RESUMED,
+    /** An operator queued the campaign's UNCERTAIN messages again (REST API). */
+    UNCERTAIN_REQUEUED,
     /** A nightly schedule's occurrence began: its audience query runs. */
     SCHEDULE_STARTED,
     /** An occurrence that would have started later than its grace: nobody is messaged for it. */

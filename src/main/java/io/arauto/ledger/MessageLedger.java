@@ -134,7 +134,8 @@ public class MessageLedger {
     }
 
     /**
-     * Claims a QUEUED message for sending; false when another sender or a cancel got there first.
+     * Claims a QUEUED message of an ACTIVE campaign for sending; false when another sender, a cancel or a pause got there
+     * first.
      * The SENDING mark is committed when this returns (claims of concurrent senders share one
      * commit), so a crash after the request left can never show the message QUEUED again.
      */
@@ -147,6 +148,8 @@ public class MessageLedger {
         Timestamp now = now();
         int[] claimed = jdbc.batchUpdate("update message set status = 'SENDING', attempts = attempts + 1, updated_at = ? "
                 + "where id = ? and status = 'QUEUED' and (next_attempt_at is null or next_attempt_at <= ?) "
+                // an operator's pause (or a cancel) committed after the batch was taken: nothing more of the campaign is claimed
+                + "and exists (select 1 from campaign c where c.id = message.campaign_id and c.status = 'ACTIVE') "
                 + "and not exists (select 1 from opt_out o where o.phone_e164 = message.phone_e164) "
                 + "and not exists (select 1 from opt_out o where o.twin_e164 = message.phone_e164)", new BatchPreparedStatementSetter() {
                     @Override

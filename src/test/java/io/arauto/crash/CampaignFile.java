@@ -55,6 +55,16 @@ public final class CampaignFile {
         return file;
     }
 
+    /**
+     * The rows of a campaign that came from elsewhere than a file (a schedule's audience): row number to recipient (E.164
+     * without '+'), for {@link AtMostOnce}; nothing to drop.
+     */
+    public static CampaignFile of(String name, Map<Integer, String> recipients) {
+        CampaignFile rows = new CampaignFile(name);
+        rows.recipients.putAll(recipients);
+        return rows;
+    }
+
     public String name() {
         return name;
     }

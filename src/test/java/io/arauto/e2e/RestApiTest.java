@@ -255,6 +255,12 @@ class RestApiTest extends ArautoTestBase {
         ResponseEntity<String> requeue = call(HttpMethod.POST, "/api/campaigns/" + id + "/requeue-uncertain");
         assertThat(requeue.getStatusCode().value()).isEqualTo(200);
         assertThat(json(requeue).path("message").asText()).startsWith("1 uncertain");
+        // audited with the change: the campaign, the action and how many messages it changed; the refused cancel and pause are not
+        assertThat(audited(id)).containsExactly("uncertain_requeued");
+        JsonNode requeued = audit(id, "uncertain_requeued").get(0);
+        assertThat(requeued.path("source").asText()).isEqualTo("api");
+        assertThat(requeued.path("messages_requeued").asInt()).isEqualTo(1);
+        assertThat(requeued.path("status").asText()).isEqualTo("ACTIVE");
         await().atMost(Duration.ofSeconds(30)).until(() -> count(campaign(id), "UNCERTAIN") == 0
                 && campaign(id).path("status").asText().equals("DONE"));
         assertThat(requestsTo(uncertain)).hasSize(2);
@@ -352,6 +358,47 @@ class RestApiTest extends ArautoTestBase {
         assertThat(call(HttpMethod.POST, "/api/campaigns/" + id + "/requeue-uncertain").getStatusCode().value()).isEqualTo(409);
         assertThat(json(call(HttpMethod.POST, "/api/campaigns/" + id + "/cancel")).path("message").asText())
                 .contains("already settled (CANCELLED)");
+
+        // each action audited once, in order, naming the campaign and how many messages it changed; the refused ones (409) not
+        assertThat(audited(id)).containsExactly("campaign_paused", "campaign_resumed", "campaign_cancelled");
+        JsonNode paused = audit(id, "campaign_paused").get(0);
+        JsonNode resumed = audit(id, "campaign_resumed").get(0);
+        JsonNode cancelledAudit = audit(id, "campaign_cancelled").get(0);
+        assertThat(List.of(paused, resumed, cancelledAudit)).allSatisfy(line -> assertThat(line.path("source").asText()).isEqualTo("api"));
+        assertThat(paused.path("status").asText()).isEqualTo("PAUSED");
+        assertThat(paused.path("messages_held").asInt()).as("the queued messages it held").isPositive();
+        // with the answers held, nothing left the queue while it was paused (but a claim racing the pause's commit)
+        assertThat(resumed.path("messages_released").asInt()).isPositive().isLessThanOrEqualTo(paused.path("messages_held").asInt());
+        assertThat(resumed.path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(cancelledAudit.path("messages_cancelled").asInt()).isEqualTo(count(cancelled, "CANCELLED"))
+                .isLessThanOrEqualTo(resumed.path("messages_released").asInt());
+        assertThat(cancelledAudit.path("status").asText()).isEqualTo("CANCELLED");
+    }
+
+    /** The audit trail's lines (every day's file under the data folder's audit/) of campaign {@code id}, as JSON. */
+    private static List<JsonNode> auditLines(long id) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        try (var files = Files.list(DATA_DIR.resolve("audit"))) {
+            for (java.nio.file.Path file : files.sorted().toList()) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    JsonNode event = JSON.readTree(line);
+                    if (event.path("campaign_id").asLong(-1) == id) {
+                        lines.add(event);
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    /** The events of an operator's actions on campaign {@code id} in the audit trail, in order. */
+    private static List<String> audited(long id) throws IOException {
+        Set<String> actions = Set.of("campaign_cancelled", "campaign_paused", "campaign_resumed", "uncertain_requeued");
+        return auditLines(id).stream().map(e -> e.path("event").asText()).filter(actions::contains).toList();
+    }
+
+    private static List<JsonNode> audit(long id, String event) throws IOException {
+        return auditLines(id).stream().filter(e -> e.path("event").asText().equals(event)).toList();
     }
 
     @Test
@@ -366,6 +413,8 @@ class RestApiTest extends ArautoTestBase {
 
         assertThat(call(HttpMethod.POST, "/api/campaigns/" + id + "/cancel").getStatusCode().value()).isEqualTo(200);
         assertThat(campaign(id).path("counts").path("CANCELLED").asInt()).isEqualTo(1);
+        assertThat(audit(id, "campaign_cancelled")).singleElement()
+                .satisfies(line -> assertThat(line.path("messages_cancelled").asInt()).as("the one QUEUED, not the one SENDING").isEqualTo(1));
         assertThat(campaign(id).path("counts").path("SENDING").asInt()).isEqualTo(1);
 
         // its answer: try again later (Meta was busy); it is QUEUED again, in a cancelled campaign
@@ -424,6 +473,34 @@ class RestApiTest extends ArautoTestBase {
         assertThat(notANumber.getStatusCode().value()).isEqualTo(400);
         assertThat(json(notANumber).path("message").asText()).contains("'id' must be a whole number");
         assertThat(call(HttpMethod.GET, "/api/campaigns?size=0").getStatusCode().value()).isEqualTo(400);
+    }
+
+    @Test
+    void aMethodAnEndpointDoesNotTakeOrAPathThatIsNoneAnswerJsonNamingWhatToDo() throws IOException {
+        ResponseEntity<String> delete = call(HttpMethod.DELETE, "/api/campaigns/1");
+        assertThat(delete.getStatusCode().value()).isEqualTo(405);
+        assertThat(delete.getHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_JSON)).isTrue();
+        assertThat(delete.getHeaders().getFirst(HttpHeaders.ALLOW)).isEqualTo("GET");
+        assertThat(json(delete).path("status").asInt()).isEqualTo(405);
+        assertThat(json(delete).path("error").asText()).isEqualTo("Method Not Allowed");
+        assertThat(json(delete).path("message").asText())
+                .isEqualTo("/api/campaigns/1 does not take DELETE: it takes GET. Every endpoint and its methods are in GET /v3/api-docs.");
+
+        ResponseEntity<String> get = call(HttpMethod.GET, "/api/campaigns/1/cancel");
+        assertThat(get.getStatusCode().value()).isEqualTo(405);
+        assertThat(json(get).path("message").asText()).startsWith("/api/campaigns/1/cancel does not take GET: it takes POST.");
+
+        ResponseEntity<String> put = call(HttpMethod.PUT, "/api/opt-outs/+5511970059301");
+        assertThat(put.getStatusCode().value()).isEqualTo(405);
+        assertThat(json(put).path("message").asText()).contains("does not take PUT: it takes DELETE or POST.");
+
+        ResponseEntity<String> none = call(HttpMethod.GET, "/api/campanhas");
+        assertThat(none.getStatusCode().value()).isEqualTo(404);
+        assertThat(none.getHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_JSON)).isTrue();
+        assertThat(json(none).path("message").asText()).startsWith("There is no endpoint /api/campanhas in the REST API");
+
+        // the token still comes first: without it nothing is told about the endpoints
+        assertThat(call(HttpMethod.DELETE, "/api/campaigns/1", null, null, null).getStatusCode().value()).isEqualTo(401);
     }
 
     // --- opt-outs ---

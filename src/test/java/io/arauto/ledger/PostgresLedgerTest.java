@@ -482,6 +482,9 @@ class PostgresLedgerTest {
         assertThat(row(id, 2)).containsEntry("status", "QUEUED").containsEntry("attempts", 0).containsEntry("reason", why)
                 .containsEntry("error_code", "132001").containsEntry("next_attempt_at", null);
         assertThat(row(id, 3)).containsEntry("status", "QUEUED").containsEntry("reason", why);
+        // a sender holding a batch taken before the pause cannot claim from it any more
+        assertThat(messages.markSending(id, 3)).as("paused").isFalse();
+        assertThat(row(id, 3)).containsEntry("status", "QUEUED");
         assertThat(campaigns.settleIfFinished(id)).isFalse();
         assertThat(campaigns.dirtyReports()).contains(id);
 
@@ -491,6 +494,7 @@ class PostgresLedgerTest {
         assertThat(campaigns.paused()).doesNotContainKey(id);
         assertThat(row(id, 2)).containsEntry("status", "QUEUED").containsEntry("reason", null).containsEntry("error_code", null);
         assertThat(row(id, 3)).containsEntry("reason", null);
+        assertThat(messages.markSending(id, 3)).as("resumed").isTrue();
     }
 
     @Test

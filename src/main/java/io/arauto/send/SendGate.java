@@ -13,6 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.slf4j.Logger;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -31,10 +34,11 @@ import io.arauto.ledger.QueuedMessage;
  * <p>The tier is never exceeded although the next batch is taken while the last ones are still
  * being sent: the new numbers a batch was let through with stay reserved here until that batch is
  * done with ({@link #done}), by which time their claims (what the ledger counts) are committed. A
- * reserved number counts once: the reservations are read first, then which of them the ledger
- * already has, then the ledger's count, so a number claimed meanwhile is in one count or the other
- * (in both only if its claim falls between the last two reads). Only the dispatch timer's one
- * thread admits. Several instances share one tier as long as one of
+ * reserved number counts once: the reservations are read first, then, in one snapshot of the ledger
+ * (a repeatable-read transaction), which of them the ledger already has and the ledger's count, so a
+ * number claimed meanwhile is in exactly one of the two. (Read apart, a claim committed between the
+ * two reads counted twice, and a campaign of exactly the tier's size had its last message held for a
+ * day.) Only the dispatch timer's one thread admits. Several instances share one tier as long as one of
  * them sends at a time (the elected sender).
  */
 @Component
@@ -52,8 +56,14 @@ public class SendGate {
     /** New numbers let through per batch not yet done with (by identity: the list the route carries on). */
     private final Map<List<QueuedMessage>, Set<String>> reserved = Collections.synchronizedMap(new IdentityHashMap<>());
 
+    /** Read-only, repeatable read: the reserved numbers the ledger has and the ledger's count, from one snapshot. */
+    private final TransactionTemplate snapshot;
+
     public SendGate(SendWindow window, DailyTier tier, MessageLedger messages, CampaignLedger campaigns,
-                    LedgerHealthIndicator ledger, Clock clock) {
+                    LedgerHealthIndicator ledger, Clock clock, PlatformTransactionManager transactions) {
+        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.snapshot.setReadOnly(true);
         this.window = window;
         this.tier = tier;
         this.messages = messages;
@@ -107,10 +117,12 @@ public class SendGate {
         tier.sweep(now);
         // the order of the reads matters: see the class comment
         Set<String> pending = reserved();
-        if (!pending.isEmpty()) {
-            pending.removeAll(messages.requestedSince(pending, now.minus(DailyTier.DAY)));
-        }
-        DailyTier.Budget budget = tier.read(now);
+        DailyTier.Budget budget = snapshot.execute(t -> {
+            if (!pending.isEmpty()) {
+                pending.removeAll(messages.requestedSince(pending, now.minus(DailyTier.DAY)));
+            }
+            return tier.read(now);
+        });
         int remaining = Math.max(0, budget.remaining() - pending.size());
         Set<String> phones = new LinkedHashSet<>();
         batch.forEach(m -> phones.add(m.e164()));

@@ -82,6 +82,17 @@ public final class CloudApiStub implements AutoCloseable {
         return server.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
     }
 
+    /** A request as it arrived: the message key Arauto sent ({@code biz_opaque_callback_data}) and when (ms). */
+    public record Arrival(long key, long millis) { }
+
+    /** Every request received so far, with its message key, in the order received. */
+    public List<Arrival> arrivalsByKey() {
+        return server.getAllServeEvents().stream()
+                .map(e -> new Arrival(json(e.getRequest().getBodyAsString()).path("biz_opaque_callback_data").asLong(-1),
+                        e.getRequest().getLoggedDate().getTime()))
+                .sorted(java.util.Comparator.comparingLong(Arrival::millis)).toList();
+    }
+
     /** The busiest window of a run: how many requests, from which one (its index) and when it began (ms). */
     public record Busiest(int requests, int first, long fromMillis) { }
 

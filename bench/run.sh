@@ -73,6 +73,7 @@ COMMIT=${BENCH_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- sr
 run_once() {
   local fmt=$1 run=$2
   local data=$OUT/data name=pedidos-1m.$fmt tag=$fmt-$run
+  [[ $LEDGER == postgres ]] && tag=pg-$fmt-$run   # its own logs: an H2 run after it does not overwrite them
   local applog=$OUT/app-$tag.log gclog=$OUT/gc-$tag.log
   rm -rf "$data" "$OUT/stage" "$gclog"
   mkdir -p "$data/inbox/pedido_enviado" "$OUT/stage"
@@ -83,12 +84,12 @@ run_once() {
   local ledger_args=() pgurl=
   if [[ $LEDGER == postgres ]]; then
     rm -f "$OUT/pg.url" "$OUT/pg.pid"
-    java -cp "$TEST_CP" bench/src/EmbeddedLedger.java "$OUT/pg" "$OUT/pg.url" > "$OUT/pg-$tag.log" 2>&1 &
+    java -cp "$TEST_CP" bench/src/EmbeddedLedger.java "$OUT/pg" "$OUT/pg.url" > "$OUT/postgres-$tag.log" 2>&1 &
     pgpid=$!
     trap stop_pg EXIT   # run_once runs in a subshell, which does not inherit the script's trap
     local pgdeadline=$((SECONDS + 120))
     until [[ -s $OUT/pg.url ]]; do
-      kill -0 $pgpid 2>/dev/null || { log "the embedded PostgreSQL did not start, see $OUT/pg-$tag.log"; exit 1; }
+      kill -0 $pgpid 2>/dev/null || { log "the embedded PostgreSQL did not start, see $OUT/postgres-$tag.log"; exit 1; }
       (( SECONDS < pgdeadline )) || { kill $pgpid; log "the embedded PostgreSQL did not start in 120 s"; exit 1; }
       sleep 0.2
     done

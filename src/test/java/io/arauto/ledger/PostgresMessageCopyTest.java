@@ -155,6 +155,25 @@ class PostgresMessageCopyTest {
     }
 
     @Test
+    void theCopiedRowsBelongToTheTransactionOfTheBatch() {
+        long id = postgres.campaign("tx.csv", clock);
+        JdbcTemplate elsewhere = new JdbcTemplate(postgresPool); // another connection, outside the transaction
+        postgres.tx.executeWithoutResult(status -> {
+            postgres.messages(clock).insert(id, AWKWARD); // joins this transaction, as a batch's writes join theirs
+            assertThat(postgres.jdbc.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, id))
+                    .isEqualTo(AWKWARD.size());
+            // not committed yet: nobody else sees them, so nothing can send them
+            assertThat(elsewhere.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, id)).isZero();
+            status.setRollbackOnly();
+        });
+        assertThat(elsewhere.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, id)).isZero();
+
+        postgres.messages(clock).insert(id, AWKWARD); // on its own: committed when it returns
+        assertThat(elsewhere.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, id))
+                .isEqualTo(AWKWARD.size());
+    }
+
+    @Test
     void aBatchForACampaignDroppedMeanwhileWritesNothing() {
         long id = postgres.campaign("dropped.csv", clock);
         postgres.jdbc.update("update campaign set status = 'REJECTED' where id = ?", id);

@@ -8,6 +8,8 @@
 #   recommended -XX:+UseParallelGC; BENCH_JVM_OPTS= runs the JVM's default collector, G1)
 #   BENCH_APP_DIR=dir BENCH_LABEL=name  run another checkout (built already: its target/*.jar, routes/, config/)
 #   BENCH_REPORTS=1              also time drop -> first complete status CSV and XLSX in outbox/ (reports every 2 s)
+#   BENCH_LEDGER=postgres        the ledger on an embedded PostgreSQL (bench/src/EmbeddedLedger.java, fsync on), a fresh
+#                                server per run; BENCH_PG_PARAMS="reWriteBatchedInserts=true" adds JDBC URL parameters
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,6 +21,7 @@ HEAP=${BENCH_HEAP:-256m}
 JFR=${BENCH_JFR:-0}
 REPORTS=${BENCH_REPORTS:-0}
 REPORTS_INTERVAL=1h; [[ $REPORTS == 1 ]] && REPORTS_INTERVAL=2s
+LEDGER=${BENCH_LEDGER:-h2}
 ROWS=1000000
 HZ=$(getconf CLK_TCK)
 mkdir -p "$OUT"
@@ -37,6 +40,23 @@ if [[ ! -s $OUT/classpath.txt || pom.xml -nt $OUT/classpath.txt ]]; then
   mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath.txt"
 fi
 CP=$(cat "$OUT/classpath.txt")
+if [[ $LEDGER == postgres ]]; then
+  # the embedded PostgreSQL is a test dependency (io.zonky.test:embedded-postgres)
+  if [[ ! -s $OUT/classpath-test.txt || pom.xml -nt $OUT/classpath-test.txt ]]; then
+    mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath-test.txt"
+  fi
+  TEST_CP=$(cat "$OUT/classpath-test.txt")
+fi
+pgpid=
+stop_pg() { [[ -z $pgpid ]] || { kill "$pgpid" 2>/dev/null; wait "$pgpid" || true; pgpid=; }; }
+trap stop_pg EXIT
+# CPU of the PostgreSQL server: the postmaster with the children it reaped, and its live backends
+pg_busy() {
+  local pm
+  pm=$(cat "$OUT/pg.pid" 2>/dev/null) || { echo 0; return; }
+  { awk '{print $14+$15+$16+$17}' "/proc/$pm/stat" 2>/dev/null
+    for child in $(ps -o pid= --ppid "$pm"); do process_busy "$child"; done; } | awk '{s+=$1} END {print s+0}'
+}
 
 # the data is generated once; a changed generator generates it again
 STAMP="$(sha256sum bench/src/GenerateBenchData.java | cut -c1-16) $ROWS"
@@ -51,10 +71,12 @@ source "$OUT/expected.properties"
 RESULTS=$OUT/runs.tsv
 [[ -f $RESULTS ]] || printf 'when\tcommit\tformat\trun\tseconds\trows_per_s\tintake_ms\tcrm_ms\tpeak_heap_mb\tmax_after_gc_mb\tgcs\tfull_gcs\tgc_pause_ms\tapp_cpu_s\tload_1m\tother_cores\tledger\n' > "$RESULTS"
 COMMIT=${BENCH_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")}
+[[ $LEDGER == postgres ]] && COMMIT="$COMMIT+pg${BENCH_PG_PARAMS:+($BENCH_PG_PARAMS)}"
 
 run_once() {
   local fmt=$1 run=$2
   local data=$OUT/data name=pedidos-1m.$fmt tag=$fmt-$run
+  [[ $LEDGER == postgres ]] && tag=pg-$fmt-$run   # its own logs: an H2 run after it does not overwrite them
   local applog=$OUT/app-$tag.log gclog=$OUT/gc-$tag.log
   rm -rf "$data" "$OUT/stage" "$gclog"
   mkdir -p "$data/inbox/pedido_enviado" "$OUT/stage"
@@ -62,6 +84,21 @@ run_once() {
 
   local jfr=()
   [[ $JFR == 1 ]] && jfr=(-XX:StartFlightRecording=filename=$OUT/$tag.jfr,settings=profile)
+  local ledger_args=() pgurl=
+  if [[ $LEDGER == postgres ]]; then
+    rm -f "$OUT/pg.url" "$OUT/pg.pid"
+    java -cp "$TEST_CP" bench/src/EmbeddedLedger.java "$OUT/pg" "$OUT/pg.url" > "$OUT/postgres-$tag.log" 2>&1 &
+    pgpid=$!
+    trap stop_pg EXIT   # run_once runs in a subshell, which does not inherit the script's trap
+    local pgdeadline=$((SECONDS + 120))
+    until [[ -s $OUT/pg.url ]]; do
+      kill -0 $pgpid 2>/dev/null || { log "the embedded PostgreSQL did not start, see $OUT/postgres-$tag.log"; exit 1; }
+      (( SECONDS < pgdeadline )) || { kill $pgpid; log "the embedded PostgreSQL did not start in 120 s"; exit 1; }
+      sleep 0.2
+    done
+    pgurl=$(cat "$OUT/pg.url")${BENCH_PG_PARAMS:+&$BENCH_PG_PARAMS}
+    ledger_args=(--spring.datasource.url="$pgurl" --spring.datasource.username=postgres --spring.datasource.password=postgres)
+  fi
   # routes/ and config/ are read from the working directory; exec keeps $! the JVM's pid
   # shellcheck disable=SC2086 # JVM_OPTS is a list of options
   (cd "$APP" && exec java -Xmx"$HEAP" $JVM_OPTS -Xlog:gc:file="$gclog":timemillis "${jfr[@]}" -jar "$JAR" \
@@ -76,7 +113,7 @@ run_once() {
     --arauto.intake.poll-delay=100 \
     --arauto.reports.interval=$REPORTS_INTERVAL \
     --arauto.send.poll-interval=3600000 \
-    ${BENCH_ARGS:-}) > "$applog" 2>&1 &
+    "${ledger_args[@]}" ${BENCH_ARGS:-}) > "$applog" 2>&1 &
   local pid=$!
   local deadline=$((SECONDS + 180))
   until grep -q "Started ArautoApplication" "$applog"; do
@@ -91,9 +128,9 @@ run_once() {
   done
   sleep 2 # let start-up work (first timer rounds, JIT of start-up code) die down
 
-  local load busy0 ours0 t0 t1
+  local load busy0 ours0 db0 t0 t1
   load=$(cut -d' ' -f1 /proc/loadavg)
-  busy0=$(machine_busy); ours0=$(process_busy $pid)
+  busy0=$(machine_busy); ours0=$(process_busy $pid); db0=$(pg_busy)
   touch "$OUT/stage/$name"            # the file is as new as a real drop
   t0=$(now_ms)
   mv "$OUT/stage/$name" "$data/inbox/pedido_enviado/$name"
@@ -104,6 +141,7 @@ run_once() {
       why=$(sed -n 's/^Reason: //p' "$data"/error/*.error.txt 2>/dev/null || echo "Arauto stopped")
       log "$fmt run $run FAILED after $(( $(now_ms) - t0 )) ms: $why (GC log: $gclog)"
       kill $pid 2>/dev/null || true; wait $pid || true
+      stop_pg
       printf '%s\t%s\t%s\t%s\tFAILED\t\t\t\t\t\t\t\t\t\t\t\t%s\n' "$(date -Is)" "$COMMIT" "$fmt" "$run" "$why" >> "$RESULTS"
       echo "$fmt $run FAILED"
       return 0
@@ -112,8 +150,8 @@ run_once() {
     sleep 0.05
   done
   t1=$(now_ms)
-  local busy1 ours1
-  busy1=$(machine_busy); ours1=$(process_busy $pid)
+  local busy1 ours1 db1
+  busy1=$(machine_busy); ours1=$(process_busy $pid); db1=$(pg_busy)
   local report=""
   if [[ $REPORTS == 1 ]]; then
     # the first report is written once every row is read; nothing is sent (poll 1 h), so it is complete and final
@@ -136,7 +174,7 @@ run_once() {
   local seconds rate other
   seconds=$(awk -v ms=$ms 'BEGIN{printf "%.2f", ms/1000}')
   rate=$(awk -v ms=$ms -v rows=$ROWS 'BEGIN{printf "%d", rows*1000/ms}')
-  other=$(awk -v b=$((busy1 - busy0)) -v o=$((ours1 - ours0)) -v ms=$ms -v hz="$HZ" 'BEGIN{v=(b-o)/(ms/1000*hz); printf "%.2f", v<0?0:v}')
+  other=$(awk -v b=$((busy1 - busy0)) -v o=$((ours1 - ours0 + db1 - db0)) -v ms=$ms -v hz="$HZ" 'BEGIN{v=(b-o)/(ms/1000*hz); printf "%.2f", v<0?0:v}')
   local intake crm
   intake=$(sed -n 's/.*campaign [0-9]* created.*(\([0-9]*\) ms.*/\1/p' "$applog" | tail -1)
   crm=$(sed -n 's/.*CRM opt-out list loaded.* in \([0-9]*\) ms.*/\1/p' "$applog" | head -1)
@@ -153,15 +191,22 @@ run_once() {
   local peak after gcs full pause cpu
   read -r peak after gcs full pause <<< "$heap"
   cpu=$(awk -v o=$((ours1 - ours0)) -v hz="$HZ" 'BEGIN{printf "%.1f", o/hz}')
+  local dbcpu=-
+  [[ $LEDGER == postgres ]] && dbcpu=$(awk -v o=$((db1 - db0)) -v hz="$HZ" 'BEGIN{printf "%.1f", o/hz}')
   local ledger
-  ledger=$(java -cp "$CP" bench/src/LedgerDigest.java "jdbc:h2:file:$data/ledger/arauto" | grep '^rows=' | tail -1)  # libraries may log on stdout
-  log "$fmt run $run: ${seconds}s = $rate rows/s (intake ${intake}ms, CRM ${crm}ms), peak heap ${peak}M, max after GC ${after}M, $gcs GCs ($full full, ${pause}ms paused), Arauto used ${cpu}s CPU, load $load, other processes ${other} cores"
+  if [[ $LEDGER == postgres ]]; then
+    ledger=$(java -cp "$CP" bench/src/LedgerDigest.java "$pgurl" postgres postgres | grep '^rows=' | tail -1)
+    stop_pg
+  else
+    ledger=$(java -cp "$CP" bench/src/LedgerDigest.java "jdbc:h2:file:$data/ledger/arauto" | grep '^rows=' | tail -1)  # libraries may log on stdout
+  fi
+  log "$fmt run $run: ${seconds}s = $rate rows/s (intake ${intake}ms, CRM ${crm}ms), peak heap ${peak}M, max after GC ${after}M, $gcs GCs ($full full, ${pause}ms paused), Arauto used ${cpu}s CPU (PostgreSQL ${dbcpu}s), load $load, other processes ${other} cores"
   log "  ledger: $ledger"
   local want="rows=$ROWS duplicate=$duplicate invalid=$invalid opted_out=$opted_out queued=$queued"
   [[ $ledger == "$want "* ]] || log "  WARNING: the ledger does not hold the expected verdicts ($want)"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -Is)" "$COMMIT$([[ $JFR == 1 ]] && echo +jfr)" \
     "$fmt" "$run" "$seconds" "$rate" "$intake" "$crm" "$peak" "$after" "$gcs" "$full" "$pause" "$cpu" "$load" "$other" "$ledger${report:+ report_s=$report}" >> "$RESULTS"
-  echo "$fmt $run $seconds $rate $peak $after $pause $cpu $other"
+  echo "$fmt $run $seconds $rate $peak $after $pause $cpu $other $dbcpu"
 }
 
 summary=()
@@ -172,13 +217,13 @@ for fmt in $FORMATS; do
 done
 
 {
-  echo "Arauto intake benchmark, $(date -Is), commit $COMMIT$([[ $JFR == 1 ]] && echo ' (with JFR)'), -Xmx$HEAP ${JVM_OPTS:-(G1)}, $(nproc) cores"
+  echo "Arauto intake benchmark, $(date -Is), commit $COMMIT$([[ $JFR == 1 ]] && echo ' (with JFR)'), -Xmx$HEAP ${JVM_OPTS:-(G1)}, ledger $LEDGER, $(nproc) cores"
   echo "1,000,000 rows from drop to archived (every row judged and in the ledger); CRM opt-out list of 1,000,000 entries"
-  printf '%-6s %4s %8s %8s %10s %9s %9s %8s %12s\n' format run seconds rows/s peak-heap after-GC GC-pauses CPU-s other-cores
+  printf '%-6s %4s %8s %8s %10s %9s %9s %8s %12s %8s\n' format run seconds rows/s peak-heap after-GC GC-pauses CPU-s other-cores db-CPU-s
   for line in "${summary[@]}"; do
-    read -r fmt run seconds rate peak after pause cpu other <<< "$line"
+    read -r fmt run seconds rate peak after pause cpu other dbcpu <<< "$line"
     [[ $seconds == FAILED ]] && { printf '%-6s %4s   FAILED (the file went to error/; see runs.tsv)\n' "$fmt" "$run"; continue; }
-    printf '%-6s %4s %8s %8s %9sM %8sM %7sms %8s %12s\n' "$fmt" "$run" "$seconds" "$rate" "$peak" "$after" "$pause" "$cpu" "$other"
+    printf '%-6s %4s %8s %8s %9sM %8sM %7sms %8s %12s %8s\n' "$fmt" "$run" "$seconds" "$rate" "$peak" "$after" "$pause" "$cpu" "$other" "$dbcpu"
   done
   for fmt in $FORMATS; do
     printf '%s\n' "${summary[@]}" | awk -v f="$fmt" '$1 == f && $3 != "FAILED" {print $4}' | sort -n |

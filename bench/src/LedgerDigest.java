@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * row's number, phone, E.164, status, reason and input cells in row order. Two runs with the same
  * digest judged every row the same way and stored the same bytes, whatever code ran in between.
  *
- * <pre>java -cp "$CLASSPATH" bench/src/LedgerDigest.java jdbc:h2:file:/abs/bench/out/data/ledger/arauto</pre>
+ * <pre>java -cp "$CLASSPATH" bench/src/LedgerDigest.java jdbc:h2:file:/abs/bench/out/data/ledger/arauto
+ * java -cp "$CLASSPATH" bench/src/LedgerDigest.java jdbc:postgresql://localhost:5432/arauto postgres postgres</pre>
  */
 public final class LedgerDigest {
 
@@ -24,8 +25,9 @@ public final class LedgerDigest {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         Map<String, Integer> counts = new TreeMap<>();
         int rows = 0;
-        try (Connection db = DriverManager.getConnection(args[0], "sa", "");
+        try (Connection db = DriverManager.getConnection(args[0], args.length > 1 ? args[1] : "sa", args.length > 2 ? args[2] : "");
              Statement s = db.createStatement()) {
+            db.setAutoCommit(false); // PostgreSQL fetches in chunks only inside a transaction
             s.setFetchSize(10_000);
             try (ResultSet rs = s.executeQuery("select row_num, phone, phone_e164, status, reason, input from message order by campaign_id, row_num")) {
                 while (rs.next()) {

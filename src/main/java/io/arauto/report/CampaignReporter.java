@@ -64,25 +64,41 @@ public class CampaignReporter {
      */
     public List<Long> due() {
         long now = nanoTime.getAsLong();
-        return campaigns.dirtyReports().stream()
-                .filter(id -> !writing.contains(id))
-                .filter(id -> {
-                    Written last = written.get(id);
-                    return last == null || now - last.atNanos >= PACE * last.cpuNanos || settled(id);
-                })
-                .filter(id -> writing.add(id))
-                .filter(id -> {
-                    boolean claimed = false;
-                    try {
-                        claimed = campaigns.claimReport(id);
-                    } finally {
-                        if (!claimed) {
-                            writing.remove(id);
-                        }
-                    }
-                    return claimed;
-                })
-                .toList();
+        return campaigns.dirtyReports().stream().filter(id -> take(id, now)).toList();
+    }
+
+    /**
+     * A campaign whose file was just read, claimed for writing at once when its report may be written now (by
+     * {@link #due}'s rules): the person who dropped the file waits for its first status files, not for the next round.
+     */
+    public List<Long> dueNow(long campaignId) {
+        // (a file refused whole, or one still being read, has no status file: only a note in error/)
+        boolean reported = campaigns.find(campaignId)
+                .map(c -> c.status() != CampaignStatus.READING && c.status() != CampaignStatus.REJECTED).orElse(false);
+        return reported && take(campaignId, nanoTime.getAsLong()) ? List.of(campaignId) : List.of();
+    }
+
+    /** Whether the campaign's report may be written now, and if so claimed for writing. */
+    private boolean take(long id, long now) {
+        if (writing.contains(id)) {
+            return false;
+        }
+        Written last = written.get(id);
+        if (last != null && now - last.atNanos < PACE * last.cpuNanos && !settled(id)) {
+            return false;
+        }
+        if (!writing.add(id)) {
+            return false;
+        }
+        boolean claimed = false;
+        try {
+            claimed = campaigns.claimReport(id);
+        } finally {
+            if (!claimed) {
+                writing.remove(id);
+            }
+        }
+        return claimed;
     }
 
     private boolean settled(long id) {

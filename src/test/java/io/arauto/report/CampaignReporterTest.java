@@ -80,6 +80,19 @@ class CampaignReporterTest {
         assertThat(reporter.due()).containsExactly(ID);
     }
 
+    /** The first status files of a file just read are claimed at once, not at the next round; a file still read or refused has none. */
+    @Test
+    void aFileJustReadHasItsReportClaimedAtOnceAndByOneWriterOnly() {
+        status(CampaignStatus.READING);
+        assertThat(reporter.dueNow(ID)).as("still being read").isEmpty();
+        status(CampaignStatus.REJECTED);
+        assertThat(reporter.dueNow(ID)).as("refused whole: a note in error/, no status file").isEmpty();
+        status(CampaignStatus.ACTIVE);
+        assertThat(reporter.dueNow(ID)).containsExactly(ID);
+        assertThat(reporter.due()).as("taken by the writer dueNow handed it to").isEmpty();
+        assertThat(reporter.dueNow(ID)).isEmpty();
+    }
+
     @Test
     void aSettledCampaignsLastReportIsWrittenAtOnce() {
         assertThat(reporter.due()).containsExactly(ID);

@@ -122,7 +122,7 @@ public class CampaignReporter {
         long cpuStarted = StatusReportWriter.cpuNanos();
         long[] sheetCpu = new long[1];
         try {
-            messages.withLines(campaignId, lines -> sheetCpu[0] = writer.write(csv, xlsx, campaign.inputHeader(), lines).sheetCpuNanos());
+            messages.withLines(campaignId, lines -> sheetCpu[0] = writer.write(csv, xlsx, campaign.inputHeader(), lines).writersCpuNanos());
         } catch (RuntimeException e) {
             campaigns.markDirty(campaignId); // try again on the next round
             throw e;

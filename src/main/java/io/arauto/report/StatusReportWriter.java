@@ -67,8 +67,8 @@ public class StatusReportWriter {
     /** The XLSX twin is written on a thread of its own while the CSV is written from the ledger. */
     private final ExecutorService sheets;
 
-    /** What writing a report took besides the caller's own thread. */
-    public record Written(long lines, long sheetCpuNanos) { }
+    /** What writing a report took: its lines, and the CPU time of the threads that wrote the CSV and the XLSX (besides the caller's). */
+    public record Written(long lines, long writersCpuNanos) { }
 
     @Autowired
     public StatusReportWriter(CellSanitizer sanitizer) {
@@ -114,40 +114,61 @@ public class StatusReportWriter {
 
     private record SheetLine(int row, List<String> cells) { }
 
-    /** The CSV on this thread, the XLSX on one of {@link #sheets}, the lines handed over in batches. */
+    /**
+     * This thread reads the lines and makes their cells; the CSV and the XLSX are each written on a thread of
+     * {@link #sheets}, the lines handed to both in batches (read-only once handed over): on two cores the three
+     * share the work instead of the CSV waiting for the reading.
+     */
     private Written writeBoth(Path csvTmp, Path xlsxTmp, List<String> inputHeader, Iterator<StatusLine> lines)
             throws IOException {
         List<String> header = new ArrayList<>(COLUMNS);
         header.addAll(inputHeader);
         BlockingQueue<List<SheetLine>> toSheet = new ArrayBlockingQueue<>(BATCHES_WAITING);
+        BlockingQueue<List<SheetLine>> toCsv = new ArrayBlockingQueue<>(BATCHES_WAITING);
         List<SheetLine> end = new ArrayList<>(0);
         UtcSeconds utcSeconds = new UtcSeconds();
-        try (CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(openWithBom(csvTmp));
-             OutputStream xlsxOut = Files.newOutputStream(xlsxTmp, CREATE_NEW, WRITE)) {
-            writeCsv(csv, header);
+        try (OutputStream xlsxOut = Files.newOutputStream(xlsxTmp, CREATE_NEW, WRITE)) {
             Future<Long> sheet = sheets.submit(() -> writeSheet(xlsxOut, header, toSheet, end));
+            Future<Long> csv = sheets.submit(() -> writeCsvFile(csvTmp, header, toCsv, end));
             try {
                 long written = 0;
                 List<SheetLine> batch = new ArrayList<>(BATCH);
                 while (lines.hasNext()) {
                     StatusLine line = lines.next();
-                    List<String> cells = cells(line, inputHeader.size(), utcSeconds);
-                    writeCsv(csv, cells);
-                    batch.add(new SheetLine(line.row(), cells));
+                    batch.add(new SheetLine(line.row(), cells(line, inputHeader.size(), utcSeconds)));
                     if (batch.size() == BATCH) {
+                        hand(toCsv, batch, csv);
                         hand(toSheet, batch, sheet);
                         batch = new ArrayList<>(BATCH);
                     }
                     written++;
                 }
+                hand(toCsv, batch, csv);
                 hand(toSheet, batch, sheet);
+                hand(toCsv, end, csv);
                 hand(toSheet, end, sheet);
-                return new Written(written, outcome(sheet));
+                return new Written(written, outcome(csv) + outcome(sheet));
             } catch (Throwable failure) {
-                sheet.cancel(true); // its file is about to be closed and deleted
+                sheet.cancel(true); // their files are about to be closed and deleted
+                csv.cancel(true);
                 throw failure;
             }
         }
+    }
+
+    /** On a thread of {@link #sheets}: the CSV, BOM and header first; returns the CPU time it took. */
+    private long writeCsvFile(Path csvTmp, List<String> header, BlockingQueue<List<SheetLine>> lines, List<SheetLine> end)
+            throws IOException, InterruptedException {
+        long started = cpuNanos();
+        try (CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(openWithBom(csvTmp))) {
+            writeCsv(csv, header);
+            for (List<SheetLine> batch = lines.take(); batch != end; batch = lines.take()) {
+                for (SheetLine line : batch) {
+                    writeCsv(csv, line.cells());
+                }
+            }
+        }
+        return cpuNanos() - started;
     }
 
     /** On the sheet's thread: returns the CPU time it took. */
@@ -177,7 +198,7 @@ public class StatusReportWriter {
             while (!toSheet.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                 if (sheet.isDone()) {
                     outcome(sheet);
-                    throw new IllegalStateException("The XLSX report stopped before its last line");
+                    throw new IllegalStateException("A status file stopped before its last line");
                 }
             }
         } catch (InterruptedException e) {
@@ -239,15 +260,19 @@ public class StatusReportWriter {
         record.endRecord();
     }
 
-    /** The cells as the sheet holds them: text over a cell's limit is cut. */
+    /** The cells as the sheet holds them: text over a cell's limit is cut (in a copy: the CSV's thread reads the same list). */
     private static List<String> cut(List<String> cells) {
+        List<String> cut = cells;
         for (int i = 0; i < cells.size(); i++) {
             String value = cells.get(i);
             if (value != null && value.length() > XLSX_MAX_TEXT) {
-                cells.set(i, value.substring(0, XLSX_MAX_TEXT));
+                if (cut == cells) {
+                    cut = new ArrayList<>(cells);
+                }
+                cut.set(i, value.substring(0, XLSX_MAX_TEXT));
             }
         }
-        return cells;
+        return cut;
     }
 
     /** A time in UTC to the second; the lines of a batch share theirs, so the last one is kept. */

@@ -149,8 +149,9 @@ public class StatusReportWriter {
                 hand(toSheet, end, sheet);
                 return new Written(written, outcome(csv) + outcome(sheet));
             } catch (Throwable failure) {
-                sheet.cancel(true); // their files are about to be closed and deleted
-                csv.cancel(true);
+                // both writers end and close their files before the caller deletes them
+                stop(toCsv, end, csv, failure);
+                stop(toSheet, end, sheet, failure);
                 throw failure;
             }
         }
@@ -190,6 +191,24 @@ public class StatusReportWriter {
             sheet.finish();
         }
         return cpuNanos() - started;
+    }
+
+    /**
+     * After a failure: tells a writer there is nothing more and waits for it to close its file (what it says then does
+     * not matter: the report failed). Interrupted meanwhile, it is cancelled and not waited for.
+     */
+    private static void stop(BlockingQueue<List<SheetLine>> queue, List<SheetLine> end, Future<Long> writer, Throwable failure) {
+        try {
+            hand(queue, end, writer);
+            outcome(writer);
+        } catch (Throwable ended) {
+            if (ended instanceof InterruptedIOException) {
+                writer.cancel(true);
+            }
+            if (ended != failure) {
+                failure.addSuppressed(ended);
+            }
+        }
     }
 
     /** Waits while the sheet's thread is behind; gives up with its failure if it stopped. */

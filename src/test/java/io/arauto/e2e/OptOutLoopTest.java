@@ -105,7 +105,7 @@ class OptOutLoopTest extends ArautoTestBase {
      */
     @Test
     void aClaimRacingAnOptOutWaitsForItsCommitAndIsRefused() throws Exception {
-        long campaign = readingCampaign(row(2, "+5511976000011"), row(3, "+5511976000012"));
+        long campaign = untouchedCampaign(row(2, "+5511976000011"), row(3, "+5511976000012"));
         ExecutorService sender = Executors.newSingleThreadExecutor();
         try {
             Future<Boolean> claim = tx.execute(t -> {
@@ -132,13 +132,15 @@ class OptOutLoopTest extends ArautoTestBase {
      */
     @Test
     void aMessageQueuedAgainOrReadAfterTheOptOutIsNeverClaimedInEitherForm() throws Exception {
-        long campaign = readingCampaign(row(2, "+5511976000021"), row(3, "+5511976000022"));
+        // its file still being read (row 5 comes later), then sendable by the test only (untouched)
+        long campaign = created(row(2, "+5511976000021"), row(3, "+5511976000022"));
         jdbc.update("update message set status = 'SENDING' where campaign_id = ? and row_num = 2", campaign); // being sent meanwhile
 
         assertThat(optOuts.optOut("+551176000021", OptOutSource.USER_PREFERENCES, "marketing messages stopped", Instant.now())).isTrue();
         assertThat(status(campaign, 2)).isEqualTo("SENDING");
         messages.retryLater(campaign, 2, Instant.now(), "131000", "Something went wrong; trying again.");
         messages.insert(campaign, List.of(row(5, "+5511976000021")));
+        untouched(campaign);
 
         assertThat(messages.markSending(campaign, 2)).as("queued again for a retry, the number listed without its ninth digit").isFalse();
         assertThat(messages.markSending(campaign, 5)).as("read after the opt-out").isFalse();
@@ -221,7 +223,7 @@ class OptOutLoopTest extends ArautoTestBase {
                         .withBody("{\"error\":{\"message\":\"Unable to deliver the message. This recipient has chosen to stop receiving "
                                 + "marketing messages on WhatsApp from your business\",\"type\":\"OAuthException\",\"code\":131050,"
                                 + "\"fbtrace_id\":\"A1\"}}")));
-        long waiting = readingCampaign(row(2, "+" + to)); // still being read: nothing of it is sent yet
+        long waiting = untouchedCampaign(row(2, "+" + to)); // not sent before a hundred years from now
         long campaign = campaign(row(2, "+" + to));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> settled(campaign));
@@ -232,13 +234,27 @@ class OptOutLoopTest extends ArautoTestBase {
     }
 
     private long campaign(JudgedRow... rows) {
-        long id = readingCampaign(rows);
+        long id = created(rows);
         campaigns.markRead(id, rows.length, true);
         return id;
     }
 
-    /** A campaign whose file is still being read: no sender touches its messages. */
-    private long readingCampaign(JudgedRow... rows) {
+    /**
+     * A campaign no sender touches, whose messages the test claims itself: ACTIVE (only an active campaign's messages
+     * may be claimed) with a send-at in a hundred years (the sender takes none of them before).
+     */
+    private long untouchedCampaign(JudgedRow... rows) {
+        return untouched(created(rows));
+    }
+
+    private long untouched(long id) {
+        jdbc.update("update campaign set status = 'ACTIVE', send_at = ? where id = ?",
+                java.sql.Timestamp.from(Instant.now().plus(Duration.ofDays(36_500))), id);
+        return id;
+    }
+
+    /** A campaign whose file is being read, its rows in the ledger. */
+    private long created(JudgedRow... rows) {
         long id = campaigns.create("optout-loop.csv", "aviso_simples", "test", "aviso_simples/optout-loop.csv", "o", HEADER);
         messages.insert(id, List.of(rows));
         return id;

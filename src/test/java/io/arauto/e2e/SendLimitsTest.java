@@ -202,7 +202,8 @@ class SendLimitsTest {
     @Test
     void theTierHoldsWhileTheNextBatchIsTakenBeforeTheLastIsDone() throws InterruptedException {
         at(SAO_PAULO, "12:00");
-        // rows in the ledger but the campaign still READING: nothing sends them, the test plays the dispatch
+        // rows in the ledger of an ACTIVE campaign (only those may be claimed) whose send-at is a hundred years away:
+        // nothing sends them, the test plays the dispatch
         long campaign = campaigns.create("overlap.csv", "aviso_simples", "test", "aviso_simples/overlap.csv", "overlap.csv", HEADER);
         List<String> to = List.of("+5511962000401", "+5511962000402", "+5511962000403", "+5511962000404", "+5511962000405");
         List<JudgedRow> rows = new ArrayList<>();
@@ -213,6 +214,8 @@ class SendLimitsTest {
             queued.add(new QueuedMessage(campaign, i + 2, to.get(i), 0, cells));
         }
         messages.insert(campaign, rows);
+        ledger.update("update campaign set status = 'ACTIVE', send_at = ? where id = ?",
+                java.sql.Timestamp.from(CLOCK.instant().plus(Duration.ofDays(36_500))), campaign);
         List<List<QueuedMessage>> admitted = new ArrayList<>();
         try {
             List<QueuedMessage> first = gate.admit(new ArrayList<>(queued.subList(0, 2)));

@@ -64,8 +64,8 @@ public class StatusReportWriter {
 
     private final CellSanitizer sanitizer;
     private final int xlsxLastRow;
-    /** The XLSX twin is written on a thread of its own while the CSV is written from the ledger. */
-    private final ExecutorService sheets;
+    /** The CSV and the XLSX twin are each written on a thread of their own while the caller reads the ledger. */
+    private final ExecutorService writers;
 
     /** What writing a report took: its lines, and the CPU time of the threads that wrote the CSV and the XLSX (besides the caller's). */
     public record Written(long lines, long writersCpuNanos) { }
@@ -81,12 +81,12 @@ public class StatusReportWriter {
         this.xlsxLastRow = xlsxLastRow;
         CustomizableThreadFactory threads = new CustomizableThreadFactory("status-sheet-");
         threads.setDaemon(true);
-        this.sheets = Executors.newCachedThreadPool(threads);
+        this.writers = Executors.newCachedThreadPool(threads);
     }
 
     @PreDestroy
     void stop() {
-        sheets.shutdown(); // a report being written is finished (Camel lets its exchange end first)
+        writers.shutdown(); // a report being written is finished (Camel lets its exchange end first)
     }
 
     /**
@@ -112,30 +112,30 @@ public class StatusReportWriter {
         }
     }
 
-    private record SheetLine(int row, List<String> cells) { }
+    private record ReportLine(int row, List<String> cells) { }
 
     /**
      * This thread reads the lines and makes their cells; the CSV and the XLSX are each written on a thread of
-     * {@link #sheets}, the lines handed to both in batches (read-only once handed over): on two cores the three
+     * {@link #writers}, the lines handed to both in batches (read-only once handed over): on two cores the three
      * share the work instead of the CSV waiting for the reading.
      */
     private Written writeBoth(Path csvTmp, Path xlsxTmp, List<String> inputHeader, Iterator<StatusLine> lines)
             throws IOException {
         List<String> header = new ArrayList<>(COLUMNS);
         header.addAll(inputHeader);
-        BlockingQueue<List<SheetLine>> toSheet = new ArrayBlockingQueue<>(BATCHES_WAITING);
-        BlockingQueue<List<SheetLine>> toCsv = new ArrayBlockingQueue<>(BATCHES_WAITING);
-        List<SheetLine> end = new ArrayList<>(0);
+        BlockingQueue<List<ReportLine>> toSheet = new ArrayBlockingQueue<>(BATCHES_WAITING);
+        BlockingQueue<List<ReportLine>> toCsv = new ArrayBlockingQueue<>(BATCHES_WAITING);
+        List<ReportLine> end = new ArrayList<>(0);
         UtcSeconds utcSeconds = new UtcSeconds();
         try (OutputStream xlsxOut = Files.newOutputStream(xlsxTmp, CREATE_NEW, WRITE)) {
-            Future<Long> sheet = sheets.submit(() -> writeSheet(xlsxOut, header, toSheet, end));
-            Future<Long> csv = sheets.submit(() -> writeCsvFile(csvTmp, header, toCsv, end));
+            Future<Long> sheet = writers.submit(() -> writeSheet(xlsxOut, header, toSheet, end));
+            Future<Long> csv = writers.submit(() -> writeCsvFile(csvTmp, header, toCsv, end));
             try {
                 long written = 0;
-                List<SheetLine> batch = new ArrayList<>(BATCH);
+                List<ReportLine> batch = new ArrayList<>(BATCH);
                 while (lines.hasNext()) {
                     StatusLine line = lines.next();
-                    batch.add(new SheetLine(line.row(), cells(line, inputHeader.size(), utcSeconds)));
+                    batch.add(new ReportLine(line.row(), cells(line, inputHeader.size(), utcSeconds)));
                     if (batch.size() == BATCH) {
                         hand(toCsv, batch, csv);
                         hand(toSheet, batch, sheet);
@@ -157,14 +157,14 @@ public class StatusReportWriter {
         }
     }
 
-    /** On a thread of {@link #sheets}: the CSV, BOM and header first; returns the CPU time it took. */
-    private long writeCsvFile(Path csvTmp, List<String> header, BlockingQueue<List<SheetLine>> lines, List<SheetLine> end)
+    /** On a thread of {@link #writers}: the CSV, BOM and header first; returns the CPU time it took. */
+    private long writeCsvFile(Path csvTmp, List<String> header, BlockingQueue<List<ReportLine>> lines, List<ReportLine> end)
             throws IOException, InterruptedException {
         long started = cpuNanos();
         try (CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(openWithBom(csvTmp))) {
             writeCsv(csv, header);
-            for (List<SheetLine> batch = lines.take(); batch != end; batch = lines.take()) {
-                for (SheetLine line : batch) {
+            for (List<ReportLine> batch = lines.take(); batch != end; batch = lines.take()) {
+                for (ReportLine line : batch) {
                     writeCsv(csv, line.cells());
                 }
             }
@@ -173,14 +173,14 @@ public class StatusReportWriter {
     }
 
     /** On the sheet's thread: returns the CPU time it took. */
-    private long writeSheet(OutputStream out, List<String> header, BlockingQueue<List<SheetLine>> lines, List<SheetLine> end)
+    private long writeSheet(OutputStream out, List<String> header, BlockingQueue<List<ReportLine>> lines, List<ReportLine> end)
             throws IOException, InterruptedException {
         long started = cpuNanos();
         try (StatusSheet sheet = new StatusSheet(out)) {
             sheet.header(cut(header));
             int sheetRow = 1;
-            for (List<SheetLine> batch = lines.take(); batch != end; batch = lines.take()) {
-                for (SheetLine line : batch) {
+            for (List<ReportLine> batch = lines.take(); batch != end; batch = lines.take()) {
+                for (ReportLine line : batch) {
                     if (sheetRow < xlsxLastRow) {
                         sheet.line(sheetRow++, line.row(), cut(line.cells()));
                     } else if (sheetRow == xlsxLastRow) {
@@ -197,7 +197,7 @@ public class StatusReportWriter {
      * After a failure: tells a writer there is nothing more and waits for it to close its file (what it says then does
      * not matter: the report failed). Interrupted meanwhile, it is cancelled and not waited for.
      */
-    private static void stop(BlockingQueue<List<SheetLine>> queue, List<SheetLine> end, Future<Long> writer, Throwable failure) {
+    private static void stop(BlockingQueue<List<ReportLine>> queue, List<ReportLine> end, Future<Long> writer, Throwable failure) {
         try {
             hand(queue, end, writer);
             outcome(writer);
@@ -212,7 +212,7 @@ public class StatusReportWriter {
     }
 
     /** Waits while the sheet's thread is behind; gives up with its failure if it stopped. */
-    private static void hand(BlockingQueue<List<SheetLine>> toSheet, List<SheetLine> batch, Future<Long> sheet) throws IOException {
+    private static void hand(BlockingQueue<List<ReportLine>> toSheet, List<ReportLine> batch, Future<Long> sheet) throws IOException {
         try {
             while (!toSheet.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                 if (sheet.isDone()) {

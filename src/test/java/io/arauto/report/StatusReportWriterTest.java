@@ -92,11 +92,7 @@ class StatusReportWriterTest {
         writer.write(csv(), xlsx(), INPUT_HEADER, sample().iterator());
 
         try (InputStream in = Files.newInputStream(xlsx()); XSSFWorkbook workbook = new XSSFWorkbook(in)) {
-            assertEquals(1, workbook.getNumberOfSheets());
-            XSSFSheet sheet = workbook.getSheet("status");
-            assertTrue(sheet.getPaneInformation().isFreezePane());
-            assertEquals(1, sheet.getPaneInformation().getHorizontalSplitPosition());
-            assertEquals(0, sheet.getPaneInformation().getVerticalSplitPosition());
+            XSSFSheet sheet = statusSheetWithItsHeaderFrozen(workbook);
 
             for (Row row : sheet) {
                 for (Cell cell : row) {
@@ -149,11 +145,7 @@ class StatusReportWriterTest {
         List<List<String>> records = readCsv(csv());
         CellSanitizer sanitizer = new CellSanitizer();
         try (InputStream in = Files.newInputStream(xlsx()); XSSFWorkbook workbook = new XSSFWorkbook(in)) {
-            assertEquals(1, workbook.getNumberOfSheets());
-            XSSFSheet sheet = workbook.getSheet("status");
-            assertTrue(sheet.getPaneInformation().isFreezePane());
-            assertEquals(1, sheet.getPaneInformation().getHorizontalSplitPosition());
-            assertEquals(0, sheet.getPaneInformation().getVerticalSplitPosition());
+            XSSFSheet sheet = statusSheetWithItsHeaderFrozen(workbook);
             assertEquals(records.size() - 1, sheet.getLastRowNum());
             int width = records.get(0).size();
             assertEquals(12, width);
@@ -305,6 +297,16 @@ class StatusReportWriterTest {
         };
         assertThrows(IllegalStateException.class, () -> writer.write(csv(), xlsx(), INPUT_HEADER, broken));
         assertEquals(List.of(), namesIn(csv().getParent()));
+    }
+
+    /** The workbook's one sheet, "status", its header row frozen. */
+    private static XSSFSheet statusSheetWithItsHeaderFrozen(XSSFWorkbook workbook) {
+        assertEquals(1, workbook.getNumberOfSheets());
+        XSSFSheet sheet = workbook.getSheet("status");
+        assertTrue(sheet.getPaneInformation().isFreezePane());
+        assertEquals(1, sheet.getPaneInformation().getHorizontalSplitPosition());
+        assertEquals(0, sheet.getPaneInformation().getVerticalSplitPosition());
+        return sheet;
     }
 
     private static List<List<String>> readCsv(Path file) throws IOException {

@@ -319,8 +319,11 @@ class SftpIntakeTest {
 
         // once archived, the same bytes dropped again are a duplicate, as ever
         SFTP.put("/inbox/pedido_enviado/sem-arquivar.csv", content);
-        String note = await().atMost(Duration.ofSeconds(20)).until(() -> SFTP.filesUnder("/inbox/error").stream()
-                .filter(p -> p.contains("sem-arquivar") && p.endsWith(".error.txt")).findFirst().orElse(null), p -> p != null);
+        // (a note's name is claimed with an empty file first, then it is written: wait for its words)
+        String note = await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class)
+                .until(() -> SFTP.filesUnder("/inbox/error").stream()
+                .filter(p -> p.contains("sem-arquivar") && p.endsWith(".error.txt") && SFTP.read(p).length > 0).findFirst().orElse(null),
+                        p -> p != null);
         assertThat(new String(SFTP.read(note), StandardCharsets.UTF_8)).contains("byte-for-byte identical", "campaign " + campaign);
         assertThat(requestsTo("5511960000501")).hasSize(1);
     }

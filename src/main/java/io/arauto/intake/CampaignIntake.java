@@ -410,28 +410,10 @@ public class CampaignIntake {
 
     /**
      * A file that cannot be taken: a campaign it had opened is rejected with all its rows, so
-     * nothing of it is ever sent. Returns the note that goes beside the file in error/.
+     * nothing of it is ever sent. Returns the rejection, whose note its source writes in error/ as it
+     * claims the file's name there; {@link #movedToError} then says where it went.
      */
-    public String reject(OpenIntake intake, String relativePath, String errorTarget, Throwable cause) throws IOException {
-        Rejection rejection = rejection(intake, relativePath, cause);
-        // the reason can quote the file (a header that is really a row of data): its phones are masked here
-        log.warn("{} rejected, moved to error/{}: {}", relativePath, Path.of(errorTarget).getFileName(), PhoneMask.maskAll(rejection.reason()));
-        return notes.text(relativePath, errorTarget, rejection.reason(), rejection.accepted());
-    }
-
-    /**
-     * An uploaded file that cannot be taken ({@code POST /api/campaigns}): rejected like a dropped one, with
-     * its campaign, but nothing goes to error/, as the uploader gets the reason in the answer. Returns it.
-     */
-    public String rejectUpload(OpenIntake intake, String relativePath, Throwable cause) throws IOException {
-        Rejection rejection = rejection(intake, relativePath, cause);
-        log.warn("Upload {} rejected: {}", relativePath, PhoneMask.maskAll(rejection.reason()));
-        return rejection.reason();
-    }
-
-    private record Rejection(String reason, boolean accepted) { }
-
-    private Rejection rejection(OpenIntake intake, String relativePath, Throwable cause) throws IOException {
+    public Rejection reject(OpenIntake intake, String relativePath, Throwable cause) throws IOException {
         String reason = notes.reason(cause);
         boolean accepted = intake != null && intake.acceptedBefore();
         if (intake != null && !accepted) {
@@ -448,7 +430,24 @@ public class CampaignIntake {
             metrics.rejected();
         }
         audit.record(AuditEvent.FILE_REJECTED, intake == null ? null : intake.campaignId(), details("file", relativePath, "reason", reason));
-        return new Rejection(reason, accepted);
+        return new Rejection(relativePath, reason, accepted, clock.instant());
+    }
+
+    /** The operator's line for a file rejected into {@code errorTarget}. */
+    public void movedToError(Rejection rejection, String errorTarget) {
+        // the reason can quote the file (a header that is really a row of data): its phones are masked here
+        log.warn("{} rejected, moved to error/{}: {}", rejection.relativePath(), Path.of(errorTarget).getFileName(),
+                PhoneMask.maskAll(rejection.reason()));
+    }
+
+    /**
+     * An uploaded file that cannot be taken ({@code POST /api/campaigns}): rejected like a dropped one, with
+     * its campaign, but nothing goes to error/, as the uploader gets the reason in the answer. Returns it.
+     */
+    public String rejectUpload(OpenIntake intake, String relativePath, Throwable cause) throws IOException {
+        Rejection rejection = reject(intake, relativePath, cause);
+        log.warn("Upload {} rejected: {}", relativePath, PhoneMask.maskAll(rejection.reason()));
+        return rejection.reason();
     }
 
     /**

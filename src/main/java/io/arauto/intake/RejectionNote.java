@@ -1,8 +1,5 @@
 package io.arauto.intake;
 
-import java.nio.file.Path;
-import java.time.Clock;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -17,7 +14,7 @@ import io.arauto.read.UnreadableFileException;
 /**
  * The words of a rejected file's note, {@code <file>.error.txt} beside it in error/: why it was not
  * taken, worded for the person who dropped it, and whether to drop it again. Where the note is
- * written is its source's business (LocalFolders, the sftp-error-note route).
+ * written is its source's business (LocalFolders, SftpFolders), each writing a {@link Rejection}'s note.
  */
 @Component
 public class RejectionNote {
@@ -25,11 +22,8 @@ public class RejectionNote {
     private static final Logger log = LoggerFactory.getLogger(RejectionNote.class);
 
     private final ArautoProperties properties;
-    private final Clock clock;
-
-    public RejectionNote(ArautoProperties properties, Clock clock) {
+    public RejectionNote(ArautoProperties properties) {
         this.properties = properties;
-        this.clock = clock;
     }
 
     /**
@@ -98,19 +92,5 @@ public class RejectionNote {
     public String acceptedBefore(long campaignId, String reason) {
         return "Campaign " + campaignId + " was accepted from this file and is being sent; only what came after "
                 + "failed (" + reason + "). Do not drop the file again: its messages are already on their way.";
-    }
-
-    /** The note itself: the file, the reason, when, where it went, and what to do now. */
-    public String text(String relativePath, String errorTarget, String reason, boolean accepted) {
-        return String.join(System.lineSeparator(),
-                relativePath + " was not taken.",
-                "",
-                "Reason: " + reason,
-                "",
-                "Received: " + clock.instant(),
-                "Moved to: error/" + Path.of(errorTarget).getFileName(),
-                accepted ? "Its campaign's status report is in outbox/."
-                        : "Fix the file and drop it again in <template>/; a rejected file never blocks its corrected copy.",
-                "");
     }
 }

@@ -8,11 +8,13 @@ package io.arauto.support;
  *
  * <pre>
  * name                 kind      set by                                  read by
- * ArautoSource         header    intake-folder, intake-sftp,             campaign-intake (the campaign's source), intake-error-target,
- *                                api-campaign-upload (CampaignUploads)   intake-error-note
+ * ArautoSource         header    intake-folder, intake-sftp,             campaign-intake (the campaign's source), intake-error-target
+ *                                api-campaign-upload (CampaignUploads)
  * ArautoRejection      header    api-upload-errors                       CampaignUploads (the reason an upload was refused)
- * ArautoErrorTarget    header    intake-error-target (LocalFolders),     the consumers' moveFailed; intake-errors, intake-error-note,
- *                                sftp-error-target (SftpFolders)         sftp-error-note
+ * ArautoRejected       property  intake-errors (CampaignIntake.reject,   intake-error-target, sftp-error-target (the note written as the
+ *                                an io.arauto.intake.Rejection)          name in error/ is claimed), intake-errors (the operator's line)
+ * ArautoErrorTarget    header    intake-error-target (LocalFolders),     the consumers' moveFailed; intake-errors
+ *                                sftp-error-target (SftpFolders)
  * ArautoLocalPath      header    intake-folder, intake-sftp,             campaign-intake (the file it reads), api-campaign-upload
  *                                CampaignUploads
  * ArautoArchiveName    header    campaign-intake                         intake-folder, intake-sftp (their ArautoArchiveTarget), api-campaign-upload
@@ -73,6 +75,8 @@ public final class Exchanges {
     public static final String INTAKE = "intake";
     /** Exchange property: the campaign whose status files go to the SFTP server. */
     public static final String CAMPAIGN = "ArautoCampaign";
+    /** Exchange property: a file being rejected ({@code io.arauto.intake.Rejection}), whose note goes to error/ beside it. */
+    public static final String REJECTED = "ArautoRejected";
     /** Exchange property: the SFTP claim (SftpReadLockStrategy's key) this exchange holds. */
     public static final String SFTP_CLAIM = "ArautoSftpClaim";
 

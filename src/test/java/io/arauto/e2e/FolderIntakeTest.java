@@ -103,8 +103,9 @@ class FolderIntakeTest extends ArautoTestBase {
         OpenIntake intake = openOutsideTheInbox("largado.csv", "5511987004001");
         assertThat(campaigns.rejectIfAbandoned(intake.campaignId(), Instant.now().plus(Duration.ofDays(1)))).isTrue();
 
-        String note = intakes.reject(intake, "pedido_enviado/largado.csv", "error/pedido_enviado/largado.csv",
-                new IllegalStateException("Campaign " + intake.campaignId() + " was dropped while its file was being read"));
+        String note = intakes.reject(intake, "pedido_enviado/largado.csv",
+                new IllegalStateException("Campaign " + intake.campaignId() + " was dropped while its file was being read"))
+                .note("error/pedido_enviado/largado.csv");
 
         assertThat(note).contains("was dropped while this file was being read", "drop the file again", "Fix the file and drop it again")
                 .doesNotContain("Do not drop");
@@ -118,8 +119,8 @@ class FolderIntakeTest extends ArautoTestBase {
         intakes.batches(intake).forEachRemaining(rows -> intakes.write(intake, judge.judge(intake.verdicts(), rows)));
         intakes.close(intake); // every row in: accepted, its message may go out from now on
 
-        String note = intakes.reject(intake, "pedido_enviado/aceito.csv", "error/pedido_enviado/aceito.csv",
-                new java.io.IOException("archive move failed"));
+        String note = intakes.reject(intake, "pedido_enviado/aceito.csv", new java.io.IOException("archive move failed"))
+                .note("error/pedido_enviado/aceito.csv");
 
         assertThat(note).contains("was accepted from this file and is being sent", "Do not drop the file again")
                 .doesNotContain("Fix the file and drop it again");

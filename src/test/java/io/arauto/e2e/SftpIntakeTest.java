@@ -290,6 +290,7 @@ class SftpIntakeTest {
     @Test
     void rejectedFileGoesToErrorWithItsNoteOnTheServer() throws Exception {
         SFTP.put("/inbox/nao_existe/pedidos.csv", csv("telefone,nome,pedido,entrega", "5511960000401,Ana,1,hoje"));
+        // read at first sight: a note is never seen empty (it is renamed into place whole, claiming its name)
         String note = await().atMost(Duration.ofSeconds(20)).until(() -> SFTP.filesUnder("/inbox/error").stream()
                 .filter(p -> p.matches("/inbox/error/pedidos(\\.\\d{8}-\\d{6}(-\\d+)?)?\\.csv\\.error\\.txt")).findFirst().orElse(null), p -> p != null);
         assertThat(new String(SFTP.read(note), StandardCharsets.UTF_8)).contains("nao_existe/pedidos.csv was not taken",
@@ -319,11 +320,9 @@ class SftpIntakeTest {
 
         // once archived, the same bytes dropped again are a duplicate, as ever
         SFTP.put("/inbox/pedido_enviado/sem-arquivar.csv", content);
-        // (a note's name is claimed with an empty file first, then it is written: wait for its words)
-        String note = await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class)
-                .until(() -> SFTP.filesUnder("/inbox/error").stream()
-                .filter(p -> p.contains("sem-arquivar") && p.endsWith(".error.txt") && SFTP.read(p).length > 0).findFirst().orElse(null),
-                        p -> p != null);
+        // a note appears with its words: its name is claimed by renaming the whole note into place, so it is read at first sight
+        String note = await().atMost(Duration.ofSeconds(20)).until(() -> SFTP.filesUnder("/inbox/error").stream()
+                .filter(p -> p.contains("sem-arquivar") && p.endsWith(".error.txt")).findFirst().orElse(null), p -> p != null);
         assertThat(new String(SFTP.read(note), StandardCharsets.UTF_8)).contains("byte-for-byte identical", "campaign " + campaign);
         assertThat(requestsTo("5511960000501")).hasSize(1);
     }

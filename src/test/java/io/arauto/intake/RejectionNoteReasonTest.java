@@ -2,7 +2,6 @@ package io.arauto.intake;
 
 import java.net.ConnectException;
 import java.sql.SQLException;
-import java.time.Clock;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -15,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The reason a rejection note gives is in plain words: never an exception's name, a log to read, or a database's own text. */
 class RejectionNoteReasonTest {
 
-    private final RejectionNote note = new RejectionNote(new ArautoProperties(), Clock.systemUTC());
+    private final RejectionNote note = new RejectionNote(new ArautoProperties());
 
     @Test
     void anUnexpectedFailureSaysItWasArautosSideWithoutNamingTheErrorOrQuotingTheDatabase() {

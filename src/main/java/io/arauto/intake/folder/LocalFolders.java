@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Component;
 
 import io.arauto.config.ArautoProperties;
 import io.arauto.intake.FileNames;
+import io.arauto.intake.Rejection;
 import io.arauto.intake.SourceArchive;
 import io.arauto.ledger.Campaign;
 import io.arauto.support.Exchanges;
@@ -47,18 +49,20 @@ public class LocalFolders implements SourceArchive {
     }
 
     /**
-     * Where a rejected file goes: the first free name of {@link FileNames#errorNames}, claimed by creating its note,
-     * empty until {@link #writeNote} fills it. Creating a file that is not there is atomic, so two files rejected at
-     * once, by this instance or another on the same folder, never get the same name.
+     * Where a rejected file goes: the first free name of {@link FileNames#errorNames}, claimed by creating its note
+     * with the rejection's words in the same call. Creating a file that is not there is atomic, so two files rejected
+     * at once, by this instance or another on the same folder, never get the same name. A note that cannot be written
+     * is written once the file reaches error/ ({@link #writePendingNotes}).
      */
-    public String errorTarget(String fileName) throws IOException {
+    public String errorTarget(String fileName, Rejection rejection) throws IOException {
         Path dir = properties.errorDir().toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
         } catch (IOException cannotWrite) {
             // error/ cannot be made: the move there fails as well, and InboxHealthIndicator says why, once
-            log.debug("error/ could not be made: {}", cannotWrite.toString());
-            return dir.resolve(ShortNames.shortened(fileName, FileNames.MOVED_NAME_MAX)).toString();
+            String target = dir.resolve(ShortNames.shortened(fileName, FileNames.MOVED_NAME_MAX)).toString();
+            notePending(target, rejection.note(target), cannotWrite);
+            return target;
         }
         for (String name : FileNames.errorNames(fileName, clock.instant())) {
             Path target = dir.resolve(name);
@@ -66,12 +70,13 @@ public class LocalFolders implements SourceArchive {
                 continue;
             }
             try {
-                Files.createFile(dir.resolve(name + ".error.txt"));
+                Files.writeString(dir.resolve(name + ".error.txt"), rejection.note(target.toString()), StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 return target.toString();
             } catch (FileAlreadyExistsException taken) {
                 // another rejected file has it: try the next
             } catch (IOException cannotWrite) {
-                log.debug("No name could be claimed in {}: {}", dir, cannotWrite.toString());
+                notePending(target.toString(), rejection.note(target.toString()), cannotWrite);
                 return target.toString();
             }
         }
@@ -83,16 +88,13 @@ public class LocalFolders implements SourceArchive {
         return properties.archiveDir().toAbsolutePath().normalize().resolve(archiveName).toString();
     }
 
-    /** Writes the rejection note beside a file moved to error/. */
-    public void writeNote(String errorTarget, String note) {
-        try {
-            write(errorTarget, note);
-        } catch (IOException cannotWrite) {
-            // error/ cannot be written: the file's move there fails too and is reported once (InboxHealthIndicator). Should
-            // error/ come back between now and the move, the note is written once the file is there (writePendingNotes)
-            pendingNotes.put(errorTarget, new PendingNote(note, clock.instant()));
-            log.debug("The note {}.error.txt could not be written: {}", errorTarget, cannotWrite.toString());
-        }
+    /**
+     * error/ cannot be written: the file's move there fails too and is reported once (InboxHealthIndicator). Should
+     * error/ come back between now and the move, the note is written once the file is there (writePendingNotes).
+     */
+    private void notePending(String errorTarget, String note, IOException cannotWrite) {
+        pendingNotes.put(errorTarget, new PendingNote(note, clock.instant()));
+        log.debug("The note {}.error.txt could not be written: {}", errorTarget, cannotWrite.toString());
     }
 
     /** Writes the notes that could not be written beside files that have reached error/ since; forgets those long overdue. */

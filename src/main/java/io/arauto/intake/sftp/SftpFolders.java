@@ -10,11 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.arauto.intake.FileNames;
+import io.arauto.intake.Rejection;
 
 /**
  * Names on the SFTP server, relative to its intake directory; the twin of LocalFolders. A rejected file gets the first
- * of {@link FileNames#errorNames} that is free in error/, claimed by putting its note there, empty, through the
- * sftp-error-name route, which refuses a name that is taken (the server's rename never replaces a file). So no two
+ * of {@link FileNames#errorNames} that is free in error/, claimed by putting its note there, words and all, through the
+ * sftp-error-name route (written under a temporary name, then renamed: it appears whole), which refuses a name that is taken (the server's rename never replaces a file). So no two
  * rejected files get the same name, whichever instance rejects them. When error/ cannot be written, the first name is
  * returned unclaimed: the file's move there fails too, and is reported once (SftpMoves), as LocalFolders does.
  */
@@ -31,11 +32,11 @@ public class SftpFolders {
     }
 
     /** {@code error/<name>}, first free of {@code <name>}, {@code <name>.<yyyyMMdd-HHmmss>.<ext>}, {@code ...-2.<ext>} and on. */
-    public String errorTarget(String fileName) {
+    public String errorTarget(String fileName, Rejection rejection) {
         for (String name : FileNames.errorNames(fileName, clock.instant())) {
             String target = "error/" + name;
             try {
-                routes.sendBodyAndHeader("direct:sftp-error-name", "", Exchange.FILE_NAME, target + ".error.txt");
+                routes.sendBodyAndHeader("direct:sftp-error-name", rejection.note(target), Exchange.FILE_NAME, target + ".error.txt");
                 return target;
             } catch (CamelExecutionException e) {
                 if (!taken(e)) {

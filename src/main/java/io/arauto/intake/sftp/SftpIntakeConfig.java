@@ -38,10 +38,10 @@ public class SftpIntakeConfig {
 
     @Bean
     public SftpReadLockStrategy sftpReadLock(ArautoProperties properties, StableFileWatch sftpStableFiles, IntakeClaims claims,
-                                             CampaignIntake intakes, SftpFolders sftpFolders, ProducerTemplate routes,
+                                             CampaignIntake intakes, SftpFolders sftpFolders,
                                              SftpHealthIndicator sftpHealthIndicator, SftpOriginals sftpOriginals) {
         return new SftpReadLockStrategy(properties.getIntake().getSftp().server(), sftpStableFiles, claims, intakes,
-                new SftpRefusals(sftpFolders, intakes, routes, sftpHealthIndicator), sftpHealthIndicator, sftpOriginals);
+                new SftpRefusals(sftpFolders, intakes, sftpHealthIndicator), sftpHealthIndicator, sftpOriginals);
     }
 
     @Bean

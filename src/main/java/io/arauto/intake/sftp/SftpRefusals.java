@@ -1,11 +1,9 @@
 package io.arauto.intake.sftp;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.jcraft.jsch.ChannelSftp;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileOperations;
 import org.apache.camel.component.file.remote.SftpRemoteFile;
@@ -14,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import io.arauto.intake.CampaignIntake;
 import io.arauto.intake.RejectedFileException;
+import io.arauto.intake.Rejection;
 import io.arauto.intake.RejectionNote;
-import io.arauto.support.Exchanges;
 import io.arauto.support.ShortNames;
 
 /**
@@ -40,14 +38,12 @@ public class SftpRefusals {
 
     private final SftpFolders folders;
     private final CampaignIntake intakes;
-    private final ProducerTemplate routes;
     private final SftpHealthIndicator health;
     private final Set<String> linkedFolders = ConcurrentHashMap.newKeySet();
 
-    public SftpRefusals(SftpFolders folders, CampaignIntake intakes, ProducerTemplate routes, SftpHealthIndicator health) {
+    public SftpRefusals(SftpFolders folders, CampaignIntake intakes, SftpHealthIndicator health) {
         this.folders = folders;
         this.intakes = intakes;
-        this.routes = routes;
         this.health = health;
     }
 
@@ -95,14 +91,14 @@ public class SftpRefusals {
                 : "<template>")
                 : "The file's name is " + ShortNames.bytes(name) + " bytes long (UTF-8), more than the " + LONGEST_NAME
                 + " Arauto can take from the SFTP server; it was not read. Give it a shorter name and put it again.";
-        String target = folders.errorTarget(name);
-        String note;
+        Rejection rejection;
         try {
-            note = intakes.reject(null, relative, target, new RejectedFileException(reason));
+            rejection = intakes.reject(null, relative, new RejectedFileException(reason));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        routes.sendBodyAndHeaders("direct:sftp-error-note", note, Map.of(Exchanges.ERROR_TARGET, target));
+        String target = folders.errorTarget(name, rejection);
+        intakes.movedToError(rejection, target);
         String directory = file.getEndpointPath();
         String base = directory.isEmpty() ? "" : directory + "/";
         String failure = SftpMoves.moveToError(operations, file.getAbsoluteFilePath(), base + target);

@@ -24,9 +24,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Arauto as a user runs it: the built Spring Boot jar in a JVM of its own, started from the repository
- * root (so it finds {@code routes/} and {@code config/}), its stdout and stderr in a log file. It can be
- * killed (SIGKILL, as a power cut or the OOM killer would) or stopped (SIGTERM, as a service manager does).
+ * Arauto as a user runs it: the built Spring Boot jar (extracted once for a quicker start, {@link PreparedJar}) in a
+ * JVM of its own, started from the repository root (so it finds {@code routes/} and {@code config/}), its stdout and
+ * stderr in a log file. It can be killed (SIGKILL, as a power cut or the OOM killer would) or stopped (SIGTERM, as a service manager does).
  *
  * <p>Its log is checked when the test is done (see {@link ArautoProcesses}): any ERROR line or stack trace
  * the test did not declare with {@link #expectProblems}, any {@code OutOfMemoryError}, and any full
@@ -102,12 +102,13 @@ public final class ArautoProcess {
 
     /** Starts the jar and waits until its log says it started; {@code log} is where its output goes. */
     static ArautoProcess start(String name, Options options, Path log) throws IOException {
-        Path jar = jar();
+        PreparedJar.Prepared jar = PreparedJar.of(jar());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jar.jvmOptions());
         command.addAll(options.jvmOptions);
         command.add("-jar");
-        command.add(jar.toString());
+        command.add(jar.jar().toString());
         command.add("--server.port=0"); // a free port, chosen by the OS when it binds; read back from the log
         options.properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         // health shows its components (ledger, sender, ...) only to a caller with the REST API's token

@@ -191,6 +191,32 @@ class FolderIntakeTest extends ArautoTestBase {
         assertThat(requestsTo("5511987004101")).as("sent once, from the second reading").hasSize(1);
     }
 
+    /**
+     * Issue 12, point 16, "size or time": a file rewritten in place to the same size while it is read (a tool that saves
+     * over it, one cell changed) differs only in its time; its campaign is dropped all the same.
+     */
+    @Test
+    void aFileWhoseTimeAloneChangesWhileItIsReadHasItsCampaignDropped(CapturedOutput log) throws Exception {
+        Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve("regravado.csv");
+        String before = "telefone,nome,pedido,entrega\n5511987004301,Ana,1,hoje\n";
+        Files.writeString(file, before);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        OpenIntake first = intakes.open(file.toString(), "pedido_enviado/regravado.csv", "folder");
+        intakes.batches(first).forEachRemaining(rows -> intakes.write(first, judge.judge(first.verdicts(), rows)));
+        // saved over with one letter changed: the same size, a new time
+        String after = before.replace(",Ana,", ",Ane,");
+        assertThat(after).hasSameSizeAs(before);
+        Files.writeString(file, after);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+        assertThat(Files.size(file)).isEqualTo(before.getBytes(StandardCharsets.UTF_8).length);
+
+        assertThat(intakes.close(first)).as("no archive name: the file is not to be archived").isNull();
+        assertThat(campaigns.find(first.campaignId()).orElseThrow().status()).isEqualTo(CampaignStatus.REJECTED);
+        assertThat(jdbc.queryForObject("select count(*) from message where campaign_id = ?", Integer.class, first.campaignId())).isZero();
+        assertThat(log.getAll()).contains("pedido_enviado/regravado.csv changed while it was being read");
+        assertThat(requestsTo("5511987004301")).isEmpty();
+    }
+
     /** The same through the inbox: the upload goes on while Arauto reads the file; it is read again and sent once, whole. */
     @Test
     void aFileInTheInboxThatChangesWhileItIsReadIsReadAgainWholeAndSentOnce(CapturedOutput log) throws Exception {

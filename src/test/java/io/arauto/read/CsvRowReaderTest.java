@@ -229,6 +229,23 @@ class CsvRowReaderTest {
         assertThat(rows).filteredOn(r -> r.number() != 19_992).allSatisfy(r -> assertThat(r.cell(1)).isEqualTo("Conceição"));
     }
 
+    /**
+     * Excel's plain "CSV" on a Brazilian Windows (Windows-1252) with one byte that code page leaves undefined (0x81, from a
+     * paste out of another program): the file stays Windows-1252 and only that cell reads as the unreadable character,
+     * which the row's verdict names (RowJudgeTest).
+     */
+    @Test
+    void aByteWindows1252LeavesUndefinedIsUnreadableInItsCellOnly() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes("telefone;nome;cidade\r\n5511987650001;Conceição;São Paulo\r\n5511987650002;Jo".getBytes(CsvRowReader.WINDOWS_1252));
+        bytes.write(0x81);
+        bytes.writeBytes("o;Maceió\r\n5511987650003;Ângela;Brasília\r\n".getBytes(CsvRowReader.WINDOWS_1252));
+        assertThat(readAll(write("cp1252-undefined.csv", bytes.toByteArray()))).containsExactly(
+                new Row(2, List.of("5511987650001", "Conceição", "São Paulo")),
+                new Row(3, List.of("5511987650002", "Jo\uFFFDo", "Maceió")),
+                new Row(4, List.of("5511987650003", "Ângela", "Brasília")));
+    }
+
     /** A quote that is never closed (a script that wrote 'a,"b' without escaping) would swallow every later row. */
     @Test
     void aQuoteNeverClosedRefusesTheFileNamingItsRow() throws IOException {
@@ -251,6 +268,19 @@ class CsvRowReaderTest {
                 .isInstanceOf(UnreadableFileException.class)
                 .hasMessageStartingWith("runaway-lines.csv could not be read at row 3: the quoted cell that starts on row 3 runs on "
                         + "for more than 50 lines");
+    }
+
+    /**
+     * A quote opened on one line and closed 70,000 characters further on the same line (a script that wrote a stray '"'
+     * before a long unbroken text and another at its end): no line break gives it away, its length does.
+     */
+    @Test
+    void aQuotedCellOfMoreCharactersThanAnyRealCellRefusesTheFile() throws IOException {
+        String csv = "telefone,nome,obs\n5511987650001,Ana,ok\n5511987650002,Bia,\"" + "x".repeat(70_000) + "\"\n5511987650003,Caio,ok\n";
+        assertThatThrownBy(() -> readAll(write("runaway-chars.csv", csv.getBytes(UTF_8))))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessageStartingWith("runaway-chars.csv could not be read at row 3: the quoted cell that starts on row 3 runs on "
+                        + "for more than 50 lines or 60000 characters");
     }
 
     /** Real multi-line cells (an address typed with Alt+Enter in Excel) are not mistaken for a runaway quote. */

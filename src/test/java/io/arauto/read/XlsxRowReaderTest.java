@@ -349,6 +349,22 @@ class XlsxRowReaderTest {
         }
     }
 
+    /**
+     * Excel saves an error cell as {@code t="e"} with its error text ({@code #N/A}, or a formula's cached {@code #DIV/0!}):
+     * read as that text, so that the verdict names it (RowJudgeTest) rather than calling the cell empty.
+     */
+    @Test
+    void errorCellsAsExcelSavesThemReadAsTheirErrorValue() throws IOException {
+        Path file = dir.resolve("errors.xlsx");
+        rewriteSheet(phoneAndDate("poi.xlsx"), file, xml -> {
+            xml = replacingCell("C2", s -> "<c r=\"C2\"" + s + " t=\"e\"><v>#N/A</v></c>").apply(xml);
+            return replacingCell("C3", s -> "<c r=\"C3\"" + s + " t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>").apply(xml);
+        });
+        try (RowSource source = reader.open(file)) {
+            assertThat(Rows.all(source)).extracting(r -> r.cell(2)).containsExactly("#N/A", "#DIV/0!", "30");
+        }
+    }
+
     /** XML cannot hold a NUL; Excel writes control characters as {@code _x0000_}: they read as the character, which the verdict then names. */
     @Test
     void controlCharactersEscapedAsExcelWritesThemReadAsThemselves() throws IOException {

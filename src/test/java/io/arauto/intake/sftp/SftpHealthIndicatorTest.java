@@ -89,6 +89,39 @@ class SftpHealthIndicatorTest {
         assertThat(health.health().getStatus()).isEqualTo(Status.UP);
     }
 
+    /**
+     * Issue 12, point 17: a file on the server that cannot be moved is said once, shows under "moves", and waits twice as
+     * long at each failure (poll delay 5 s: 10 s, 20 s, 40 s, … up to 5 minutes) instead of being read again at every poll.
+     */
+    @Test
+    void aFileThatCannotBeMovedWaitsTwiceAsLongAtEachFailureAndIsSaidOnce(CapturedOutput log) {
+        health.intakeUp();
+        String path = "/inbox/aviso_simples/recusado.csv";
+        String reason = "aviso_simples/recusado.csv could not be moved to error/: permission denied";
+        assertThat(health.moveDue(path)).isTrue();
+        for (int seconds : new int[] {10, 20, 40, 80}) {
+            health.moveFailed(path, reason);
+            assertThat(health.moveDue(path)).as("at once after a failure").isFalse();
+            now = now.plus(Duration.ofSeconds(seconds)).minusMillis(1);
+            assertThat(health.moveDue(path)).as("%s s less 1 ms after it", seconds).isFalse();
+            now = now.plusMillis(1);
+            assertThat(health.moveDue(path)).as("%s s after it", seconds).isTrue();
+        }
+        for (int i = 0; i < 20; i++) {
+            health.moveFailed(path, reason);
+        }
+        now = now.plus(Duration.ofMinutes(5)).minusMillis(1);
+        assertThat(health.moveDue(path)).as("never more than 5 minutes, never less either").isFalse();
+        now = now.plusMillis(1);
+        assertThat(health.moveDue(path)).isTrue();
+
+        assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.health().getDetails()).containsEntry("moves", reason).containsEntry("filesWaiting", 1);
+        assertThat(log.getAll().split("could not be moved to error/", -1)).as("the cause, said once").hasSize(2);
+        health.moved(path);
+        assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+    }
+
     private static Exception failed(Exception cause) {
         return new GenericFileOperationFailedException("Cannot connect to sftp://arauto@sftp.example:2222", cause);
     }

@@ -130,14 +130,17 @@ public class MessageSender {
 
     /**
      * The moment a request leaves (right after the throttle), for the provider's latency (the route
-     * keeps it on the exchange). At DEBUG one line per request says so: the pace as the throttle kept it.
+     * keeps it on the exchange). At DEBUG one line per request says so, and how long after its turn
+     * ({@code turnDue}, {@link SendPace#awaitTurn}) it left: the pace as Arauto kept it, and by how much a busy
+     * machine held a request up on its way out.
      */
-    public long departs(Claimed claimed) {
+    public long departs(Claimed claimed, long turnDue) {
+        long now = System.nanoTime();
         if (log.isDebugEnabled()) {
-            log.debug("Request out: campaign {} row {} to {}", claimed.message().campaignId(), claimed.message().row(),
-                    PhoneMask.mask(claimed.message().e164()));
+            log.debug("Request out: campaign {} row {} to {}, {} ms after its turn", claimed.message().campaignId(), claimed.message().row(),
+                    PhoneMask.mask(claimed.message().e164()), Math.max(0, (now - turnDue) / 1_000_000));
         }
-        return System.nanoTime();
+        return now;
     }
 
     /**

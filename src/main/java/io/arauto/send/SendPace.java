@@ -3,6 +3,7 @@ package io.arauto.send;
 import java.time.Duration;
 
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketListener;
 import io.github.bucket4j.TimeMeter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -36,6 +37,9 @@ public class SendPace implements CamelContextConfiguration {
     private final int requests;
     private final long periodMillis;
     private final Bucket turns;
+    private final TimeMeter clock;
+    /** The turn the calling thread waits for, due at this time (the clock's nanoseconds). */
+    private static final ThreadLocal<long[]> DUE = ThreadLocal.withInitial(() -> new long[1]);
 
     @org.springframework.beans.factory.annotation.Autowired
     public SendPace(ArautoProperties properties) {
@@ -64,9 +68,44 @@ public class SendPace implements CamelContextConfiguration {
         // k turns every p ms × 1.01, added continuously; one turn held at most, so turns missed while nobody waited are gone
         int turnsPerPeriod = bestK;
         Duration turnPeriod = Duration.ofNanos(Math.round(bestP * 1_000_000L * (1 + TURNS_SLOWER_BY)));
+        this.clock = clock;
         this.turns = Bucket.builder().withCustomTimePrecision(clock)
                 .addLimit(limit -> limit.capacity(1).refillGreedy(turnsPerPeriod, turnPeriod).initialTokens(1))
-                .build();
+                .build()
+                .toListenable(new TurnDue());
+    }
+
+    /** When the caller's turn is due: as it calls, or, when it must wait, the moment its wait ends (on its own thread). */
+    private final class TurnDue implements BucketListener {
+        @Override
+        public void beforeParking(long nanos) {
+            DUE.get()[0] = clock.currentTimeNanos() + nanos;
+        }
+
+        @Override
+        public void onConsumed(long tokens) {
+            // the turn is due as the caller asked for it
+        }
+
+        @Override
+        public void onRejected(long tokens) {
+            // a blocking consume is never rejected
+        }
+
+        @Override
+        public void onParked(long nanos) {
+            // its due time was taken before it parked
+        }
+
+        @Override
+        public void onInterrupted(InterruptedException e) {
+            // the caller gets the interruption
+        }
+
+        @Override
+        public void onDelayed(long nanos) {
+            // only for scheduled (asynchronous) consumption, not used
+        }
     }
 
     public int requests() {
@@ -94,10 +133,15 @@ public class SendPace implements CamelContextConfiguration {
 
     /**
      * Waits for this request's turn. Each caller is given the next free turn at once (first come, first served) and
-     * sleeps until it comes; with many waiting, the turns are a fixed schedule.
+     * sleeps until it comes; with many waiting, the turns are a fixed schedule. Returns when the turn was due
+     * ({@link System#nanoTime()}): a thread woken late by a busy machine knows by how much
+     * ({@link MessageSender#departs}).
      */
-    public void awaitTurn() throws InterruptedException {
+    public long awaitTurn() throws InterruptedException {
+        long[] due = DUE.get();
+        due[0] = clock.currentTimeNanos();
         turns.asBlocking().consume(1);
+        return due[0];
     }
 
     @Override

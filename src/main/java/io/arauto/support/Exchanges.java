@@ -31,6 +31,8 @@ package io.arauto.support;
  * ArautoCampaign       property  sftp-write-back (the Campaign)          sftp-write-back
  * ArautoSftpClaim      property  SftpReadLockStrategy                    SftpReadLockStrategy, SftpExceptionHandler
  * ArautoClaimed        property  send-batch, send-cloud-api              send-batch, send-cloud-api (the io.arauto.send.Claimed message)
+ * ArautoTurn           property  send-batch (SendPace.awaitTurn: when     send-batch (MessageSender.departs: how long after its turn
+ *                                the request's turn was due)             the request left)
  * ArautoRequestOut     property  send-batch (just before the request)    send-batch (latency); its doCatch: UNCERTAIN if set, QUEUED again if not
  * ArautoMoreDue        property  send-take-batch (SendQueue.moreDue)     send-dispatch (takes the next batch at once while true)
  * ArautoSchedule       header    schedule-NAME (route template schedule) schedule-occurrence, schedule-errors (the schedule's name)
@@ -61,6 +63,8 @@ public final class Exchanges {
 
     /** Exchange property: the message being sent ({@code io.arauto.send.Claimed}), while its request is out. */
     public static final String CLAIMED = "ArautoClaimed";
+    /** Exchange property: when the request's turn was due (System.nanoTime, io.arauto.send.SendPace#awaitTurn). */
+    public static final String TURN = "ArautoTurn";
     /** Exchange property: when the provider's request left (System.nanoTime); a failure after it leaves the message UNCERTAIN. */
     public static final String REQUEST_OUT = "ArautoRequestOut";
     /** Exchange property: the batch just taken was full, so the dispatch takes the next one at once. */

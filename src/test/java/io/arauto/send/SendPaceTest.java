@@ -92,6 +92,37 @@ class SendPaceTest {
         }
     }
 
+    /**
+     * A turn says when it was due, not when its caller got going again: the request's DEBUG line tells how late it
+     * left, which the crash tests' pace check needs to tell a busy machine from a pace that lets too much through.
+     */
+    @Test
+    void aTurnSaysWhenItWasDueWhateverTheMomentItsCallerWakesUp() throws InterruptedException {
+        long start = 7_000_000_000L;
+        long[] now = {start};
+        TimeMeter clock = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return now[0];
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
+        SendPace pace = pace(100, clock); // one turn every 10.1 ms (1 % under 100/s)
+        assertThat(pace.awaitTurn()).as("a turn that is there: due as asked for").isEqualTo(start);
+
+        now[0] = start + 3_000_000; // 3 ms on: the next turn is 7.1 ms away, and the caller sleeps that long for real
+        assertThat(pace.awaitTurn()).as("due when the wait was to end, not when asked for")
+                .isCloseTo(start + 10_100_000, org.assertj.core.api.Assertions.within(1_000L));
+        assertThat(pace.awaitTurn()).as("the next, asked for at the same moment: one turn later")
+                .isCloseTo(start + 20_200_000, org.assertj.core.api.Assertions.within(1_000L));
+        now[0] = start + 500_000_000; // long after: a turn waits in the bucket, due as asked for
+        assertThat(pace.awaitTurn()).isEqualTo(now[0]);
+    }
+
     private static SendPace pace(int rate) {
         return pace(rate, TimeMeter.SYSTEM_NANOTIME);
     }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>Arauto's turns: no rolling second holds more than the rate. This is Arauto's own doing, whatever the machine.</li>
  * <li>As they left Arauto: no rolling second holds more than the rate either (as logged: {@link #LOGGED_LATE}), except
  * by requests that left more than {@link #LOGGED_LATE} after their turn: a thread woken late on a loaded machine (seen
- * here at a load of 7 on 2 cores: a request logged 40 ms after its turn, beside the next one on time). A second may
+ * here at a load of 7 on 2 cores: 41 requests logged in a second at rate 40, two of them 3 ms apart). A second may
  * hold more than the rate only by as many such requests as it holds.</li>
  * <li>As they arrived at the stub: no rolling second holds more than the rate either, except by requests held up on
  * their way, which took more than {@link #HELD_UP} longer to arrive than the quickest request of the run (a loaded

@@ -14,25 +14,28 @@ import io.arauto.config.ArautoProperties;
 /**
  * How the send route holds {@code arauto.send.rate}, in two steps right before a request leaves:
  * <ol>
- * <li>{@link #awaitTurn()} spaces requests evenly, one every 1/(0.99 × the throttle's pace) seconds,
+ * <li>{@link #awaitTurn()} spaces requests evenly, one every 1/(0.995 × the throttle's pace) seconds,
  * on a fixed schedule (bucket4j, refilled continuously, holding one turn at most): a turn taken a
  * little late does not push the later ones back, so the pace does not slowly fall behind;</li>
  * <li>Camel's throttle EIP then guarantees the ceiling: {@code requests} per {@code periodMillis},
  * a rolling window (it gives a permit back exactly one period after it was taken), in steps of
- * about a tenth of a second, so <b>no rolling second ever holds more than the rate</b>. The turns
- * come 1 % slower than its steps, so a request rarely waits at it.</li>
+ * at most a fifth of a second's worth, so <b>no rolling second ever holds more than the rate</b>.
+ * The turns come 0.5 % slower than its steps, so a request seldom waits at it.</li>
  * </ol>
- * The 1 % between the two lets a request held up on its way for up to about 10 ms (a busy machine,
- * a collection) still arrive without crowding the next second. The throttle's steps are given to the
- * route as the properties {@code send-pace.requests} and {@code send-pace.period-millis}.
+ * The steps are 0.5 % slower than the rate: {@code rate + 1} permits span at least {@link #STEPS_SPAN_MILLIS},
+ * a second and 5 ms. After a hold-up, requests catch up with their turns at the throttle's pace, one step after
+ * another; were the steps the rate exactly, a request 1 ms quicker on its way than the one {@code rate} requests
+ * before would share a second with it at the provider. With the 5 ms, a request held up on its way for up to 5 ms
+ * more than another still arrives in its own second. The throttle's steps are given to the route as the properties
+ * {@code send-pace.requests} and {@code send-pace.period-millis}.
  */
 @Component
 public class SendPace implements CamelContextConfiguration {
 
-    /** Ten steps of the throttle take this long: the second they share, the rate exactly. */
-    static final int TEN_STEPS_MILLIS = 1_000;
+    /** The steps that let the rate through take this long: a second and the slack a request's trip may vary by. */
+    static final int STEPS_SPAN_MILLIS = 1_005;
     /** The even turns come this much slower than the throttle's steps. */
-    static final double TURNS_SLOWER_BY = 0.01;
+    static final double TURNS_SLOWER_BY = 0.005;
 
     private final int requests;
     private final long periodMillis;
@@ -49,13 +52,13 @@ public class SendPace implements CamelContextConfiguration {
     /** With the clock the turns are counted on (a test's). */
     SendPace(ArautoProperties properties, TimeMeter clock) {
         int rate = properties.getSend().getRate();
-        // the steps (k requests per p ms) that keep the most of the rate while no rolling second holds more than it,
-        // each step at most about a tenth of a second's worth
+        // the steps (k requests per p ms) that keep the most of the rate while rate + 1 permits never come within
+        // STEPS_SPAN_MILLIS (so no rolling second holds more than the rate), each step at most a fifth of a second's worth
         int bestK = 1;
-        long bestP = (long) Math.ceil((double) TEN_STEPS_MILLIS / rate);
-        for (int k = 1; k <= Math.max(1, rate / 10); k++) {
-            long p = (long) Math.ceil((double) TEN_STEPS_MILLIS * k / rate);
-            while (k * (long) Math.ceil(1000.0 / p) > rate) {
+        long bestP = (long) Math.ceil((double) STEPS_SPAN_MILLIS / rate);
+        for (int k = 1; k <= Math.max(1, rate / 5); k++) {
+            long p = (long) Math.ceil((double) STEPS_SPAN_MILLIS * k / rate);
+            while (k * (long) Math.ceil((double) STEPS_SPAN_MILLIS / p) > rate) {
                 p++;
             }
             if ((double) k / p > (double) bestK / bestP + 1e-12) {
@@ -65,7 +68,7 @@ public class SendPace implements CamelContextConfiguration {
         }
         this.requests = bestK;
         this.periodMillis = bestP;
-        // k turns every p ms × 1.01, added continuously; one turn held at most, so turns missed while nobody waited are gone
+        // k turns every p ms × 1.005, added continuously; one turn held at most, so turns missed while nobody waited are gone
         int turnsPerPeriod = bestK;
         Duration turnPeriod = Duration.ofNanos(Math.round(bestP * 1_000_000L * (1 + TURNS_SLOWER_BY)));
         this.clock = clock;
@@ -118,10 +121,15 @@ public class SendPace implements CamelContextConfiguration {
 
     /** The most requests that can leave in any rolling second: never more than the rate. */
     public long mostInASecond() {
-        return requests * (long) Math.ceil(1000.0 / periodMillis);
+        return mostWithin(1000);
     }
 
-    /** Requests per second the even turns let through: 1 % under the throttle's steps. */
+    /** The most requests that can leave within {@code millis}: {@code requests} per started step. */
+    public long mostWithin(long millis) {
+        return requests * (long) Math.ceil((double) millis / periodMillis);
+    }
+
+    /** Requests per second the even turns let through: 0.5 % under the throttle's steps. */
     public double turnsPerSecond() {
         return 1000.0 * requests / periodMillis / (1 + TURNS_SLOWER_BY);
     }

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>As they arrived at the stub: no rolling second holds more than the rate either, except by requests held up on
  * their way, which took more than {@link #HELD_UP} longer to arrive than the quickest request of the run (a loaded
  * machine, a collection in the stub): a second at the stub may hold more than the rate only by as many requests as it
- * holds that were held up. Arauto's turns come 1 % slower than the rate, which absorbs about 10 ms of such delay; a
+ * holds that were held up. Arauto's throttle steps leave 5 ms in every second (SendPace), which absorbs such delay; a
  * test machine busy with other builds delays requests by 50 ms and more, which no pace could absorb.</li>
  * </ul>
  */

@@ -8,6 +8,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.io.OutputStream;
@@ -24,6 +25,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,6 +113,120 @@ public class StatusReportWriter {
             deleteAfter(failure, csvTmp);
             deleteAfter(failure, xlsxTmp);
             throw failure;
+        }
+    }
+
+    /** Batches of lines a {@link Draft} holds for its writing before {@link Draft#add} waits. */
+    static final int DRAFT_BATCHES_WAITING = 4;
+
+    /**
+     * Starts writing a report whose lines come in as they are known (a file being read), on threads of {@link #writers}:
+     * the same writing as {@link #write}, the lines taken from {@link Draft#add} as they come. Nothing is in place before
+     * {@link Draft#complete}; {@link Draft#discard} leaves nothing behind.
+     */
+    public Draft draft(Path csvFile, Path xlsxFile, List<String> inputHeader) {
+        return new Draft(csvFile, xlsxFile, inputHeader);
+    }
+
+    /** A report being written while its lines come in: {@link #add} them in row order, then {@link #complete} or {@link #discard} it. */
+    public final class Draft {
+
+        private static final List<StatusLine> END = new ArrayList<>(0);
+        private static final List<StatusLine> DISCARD = new ArrayList<>(0);
+
+        private final BlockingQueue<List<StatusLine>> lines = new ArrayBlockingQueue<>(DRAFT_BATCHES_WAITING);
+        private final CompletableFuture<Written> written;
+        private boolean ended;
+
+        private Draft(Path csvFile, Path xlsxFile, List<String> inputHeader) {
+            written = CompletableFuture.supplyAsync(() -> {
+                long started = cpuNanos();
+                try {
+                    Written both = write(csvFile, xlsxFile, inputHeader, new Arrivals());
+                    return new Written(both.lines(), both.writersCpuNanos() + cpuNanos() - started);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, writers);
+        }
+
+        /**
+         * Hands lines over (read-only from now on), in row order after the last ones; waits while
+         * {@value #DRAFT_BATCHES_WAITING} batches wait. False when the writing stopped (it failed): the report is
+         * then not written this way, and {@link #discard} is all that is left to call.
+         */
+        public boolean add(List<StatusLine> batch) {
+            return !ended && hand(batch);
+        }
+
+        /** Every line was added: both files are finished and moved into place; completes with what it took, or the failure. */
+        public CompletableFuture<Written> complete() {
+            if (!ended) {
+                ended = true;
+                hand(END);
+            }
+            return written;
+        }
+
+        /** The report is not wanted: the writing stops, and this returns once its temporary files are gone. */
+        public void discard() {
+            if (!ended) {
+                ended = true;
+                lines.clear(); // the writing skips what it had not taken yet
+                hand(DISCARD);
+            }
+            try {
+                written.join();
+            } catch (CompletionException | CancellationException expected) {
+                // it was told to stop, or had failed before: either way its files are deleted
+            }
+        }
+
+        private boolean hand(List<StatusLine> batch) {
+            try {
+                while (!lines.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                    if (written.isDone()) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /** The lines as they are added, on the writing's thread: waits for the next batch; ends at END; fails at DISCARD. */
+        private final class Arrivals implements Iterator<StatusLine> {
+            private Iterator<StatusLine> batch = java.util.Collections.emptyIterator();
+            private boolean last;
+
+            @Override
+            public boolean hasNext() {
+                while (!batch.hasNext() && !last) {
+                    List<StatusLine> next;
+                    try {
+                        next = lines.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new CancellationException("Interrupted while waiting for a status report's lines");
+                    }
+                    if (next == DISCARD) {
+                        throw new CancellationException("The status report is not wanted any more");
+                    }
+                    last = next == END;
+                    batch = next.iterator();
+                }
+                return batch.hasNext();
+            }
+
+            @Override
+            public StatusLine next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return batch.next();
+            }
         }
     }
 

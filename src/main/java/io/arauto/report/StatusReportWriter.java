@@ -3,6 +3,7 @@ package io.arauto.report;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
 
@@ -12,8 +13,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -279,7 +278,9 @@ public class StatusReportWriter {
     private long writeCsvFile(Path csvTmp, List<String> header, BlockingQueue<List<ReportLine>> lines, List<ReportLine> end)
             throws IOException, InterruptedException {
         long started = cpuNanos();
-        try (CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(openWithBom(csvTmp))) {
+        Files.write(csvTmp, BOM, CREATE_NEW, WRITE); // so that Excel reads the file as UTF-8
+        // FastCSV's own buffered writer on the file: given a Writer, it would hand it every record as it ends
+        try (CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(csvTmp, UTF_8, APPEND)) {
             writeCsv(csv, header);
             for (List<ReportLine> batch = lines.take(); batch != end; batch = lines.take()) {
                 for (ReportLine line : batch) {
@@ -429,11 +430,8 @@ public class StatusReportWriter {
         }
     }
 
-    private static Writer openWithBom(Path file) throws IOException {
-        Writer writer = new OutputStreamWriter(Files.newOutputStream(file, CREATE_NEW, WRITE), UTF_8);
-        writer.write('\uFEFF'); // UTF-8 BOM (EF BB BF) so that Excel reads the file as UTF-8
-        return writer;
-    }
+    /** The UTF-8 byte order mark. */
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /** A name intake never picks up (leading dot, .tmp) and unique, so concurrent writers do not collide. */
     private static Path tempBeside(Path file) throws IOException {

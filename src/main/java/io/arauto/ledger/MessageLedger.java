@@ -93,11 +93,12 @@ public class MessageLedger {
     }
 
     /**
-     * The time a batch inserted now is stamped with: to the microsecond, which both databases store as it is (a finer
-     * time would be rounded by them, and could then read back a second later than the rows said it was).
+     * The time a batch inserted now is stamped with: rounded to the microsecond, half up, as both databases (and PgJDBC)
+     * round a finer time as they store it. So the time the rows carry is the one read back from the ledger, to the
+     * second included ({@link StampedRows#lines}), and the same as every other write of this instant stores.
      */
     public Instant stamp() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return clock.instant().plusNanos(500).truncatedTo(ChronoUnit.MICROS);
     }
 
     /** As {@link #insert(long, List)}, the rows stamped with {@link StampedRows#at} (from {@link #stamp}). */

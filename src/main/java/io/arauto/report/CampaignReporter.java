@@ -1,5 +1,6 @@
 package io.arauto.report;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
@@ -243,6 +245,22 @@ public class CampaignReporter {
             return null;
         } catch (ExecutionException e) {
             return null;
+        }
+    }
+
+    /**
+     * At the start: the temporary files of status files a stop in the middle of their writing left in the outbox (the
+     * process killed while a file was read) are deleted; the reports themselves are written again from the ledger.
+     */
+    @PostConstruct
+    void deleteLeftovers() {
+        try {
+            int deleted = writer.deleteLeftovers(properties.outboxDir());
+            if (deleted > 0) {
+                log.info("Deleted {} unfinished status files left in {} by the last run", deleted, properties.outboxDir());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not look for unfinished status files in {}: {}", properties.outboxDir(), e.getMessage());
         }
     }
 

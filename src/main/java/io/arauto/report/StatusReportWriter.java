@@ -433,6 +433,29 @@ public class StatusReportWriter {
     /** The UTF-8 byte order mark. */
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
+    /** What {@link #tempBeside} names a status file's temporary file. */
+    private static final java.util.regex.Pattern TEMPORARY =
+            java.util.regex.Pattern.compile("\\..+\\.status\\.(csv|xlsx)\\.\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}\\.tmp");
+
+    /**
+     * Deletes the temporary files of status files left in {@code dir} by a writing that never ended (Arauto stopped
+     * abruptly while a file was read, say); returns how many. Nothing else in the folder is touched.
+     */
+    public int deleteLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (TEMPORARY.matcher(file.getFileName().toString()).matches() && Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
     /** A name intake never picks up (leading dot, .tmp) and unique, so concurrent writers do not collide. */
     private static Path tempBeside(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();

@@ -29,6 +29,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.arauto.config.ArautoProperties;
 import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.MessageLedger;
 import io.arauto.ledger.StampedRows;
@@ -47,7 +48,7 @@ class StatusReportDraftTest {
 
     private static final List<String> HEADER = List.of("telefone", "nome", "observação", "=cmd|' /C calc'!A0");
 
-    /** Half a microsecond short of the next second: a time kept finer than the databases keep it would read back a second later. */
+    /** Half a microsecond short of the next second: the databases keep it as the next second, and so must the report. */
     private static final Instant JUST_BEFORE_A_SECOND = Instant.parse("2026-11-30T05:59:59.999999700Z");
 
     private static HikariDataSource postgresPool;
@@ -130,7 +131,8 @@ class StatusReportDraftTest {
         assertThat(new String(draftCsv, UTF_8)).as("the CSV").isEqualTo(new String(Files.readAllBytes(ledgerCsv), UTF_8));
         assertThat(Arrays.mismatch(draftCsv, Files.readAllBytes(ledgerCsv))).as("the CSV's first byte that differs").isEqualTo(-1);
         assertThat(Arrays.mismatch(draftXlsx, Files.readAllBytes(ledgerXlsx))).as("the XLSX's first byte that differs").isEqualTo(-1);
-        assertThat(new String(draftCsv, UTF_8)).as("the first batch's time, to the second").contains(",2026-11-30T05:59:59Z,");
+        assertThat(new String(draftCsv, UTF_8)).as("the first batch's time, to the second").contains(",2026-11-30T06:00:00Z,")
+                .doesNotContain("05:59:59");
         assertThat(namesIn(csv.getParent())).containsExactly(csv.getFileName().toString(), xlsx.getFileName().toString());
     }
 
@@ -145,6 +147,33 @@ class StatusReportDraftTest {
 
         assertThat(namesIn(csv.getParent())).as("no status file, no temporary file").isEmpty();
         assertThat(draft.add(lines(10_002, 10))).as("a discarded draft takes no more lines").isFalse();
+    }
+
+    /**
+     * Arauto stopped abruptly while a file was read: the outbox holds no status file of it, only the hidden temporary
+     * files of its writing (as the draft left below stands for), and the next start deletes them and nothing else.
+     */
+    @Test
+    void aStopWhileAFileIsReadLeavesNoStatusFileAndTheNextStartDeletesItsTemporaryFiles() throws Exception {
+        Path outbox = dir.resolve("outbox");
+        StatusReportWriter.Draft draft = writer.draft(outbox.resolve("pedidos.9.status.csv"), outbox.resolve("pedidos.9.status.xlsx"), HEADER);
+        try {
+            assertThat(draft.add(lines(2, 5_000))).isTrue();
+            Files.createDirectories(outbox);
+            Files.writeString(outbox.resolve("pedidos.3.status.csv"), "an earlier campaign's report");
+            Files.writeString(outbox.resolve(".notes.tmp"), "not a status file's");
+            org.awaitility.Awaitility.await().until(() -> namesIn(outbox).stream().filter(n -> n.endsWith(".tmp")).count() == 3);
+            assertThat(namesIn(outbox)).filteredOn(name -> name.contains("pedidos.9")).allMatch(name -> name.startsWith(".pedidos.9.status.")
+                    && name.endsWith(".tmp"));
+
+            ArautoProperties properties = new ArautoProperties();
+            properties.setDataDir(dir);
+            new CampaignReporter(null, null, writer, properties).deleteLeftovers();
+
+            assertThat(namesIn(outbox)).containsExactly(".notes.tmp", "pedidos.3.status.csv");
+        } finally {
+            draft.discard();
+        }
     }
 
     @Test

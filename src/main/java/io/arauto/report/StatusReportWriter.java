@@ -135,7 +135,7 @@ public class StatusReportWriter {
 
         private final BlockingQueue<List<StatusLine>> lines = new ArrayBlockingQueue<>(DRAFT_BATCHES_WAITING);
         private final CompletableFuture<Written> written;
-        private boolean ended;
+        private volatile boolean ended; // set by the caller that hands the lines over, or by a stop
 
         private Draft(Path csvFile, Path xlsxFile, List<String> inputHeader) {
             written = CompletableFuture.supplyAsync(() -> {

@@ -270,7 +270,13 @@ public class CampaignReporter {
         drafts.keySet().forEach(id -> {
             WhileRead draft = drafts.remove(id);
             if (draft != null) {
-                draft.draft().discard();
+                try {
+                    draft.draft().discard().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // what is left is deleted at the next start
+                }
             }
         });
     }

@@ -26,7 +26,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,18 +166,18 @@ public class StatusReportWriter {
             return written;
         }
 
-        /** The report is not wanted: the writing stops, and this returns once its temporary files are gone. */
-        public void discard() {
+        /**
+         * The report is not wanted: the writing stops before anything is moved into place, on its own threads (the caller,
+         * the intake, is not held up by it); the returned stage completes once its temporary files are gone.
+         */
+        public CompletableFuture<Void> discard() {
             if (!ended) {
                 ended = true;
                 lines.clear(); // the writing skips what it had not taken yet
                 hand(DISCARD);
             }
-            try {
-                written.join();
-            } catch (CompletionException | CancellationException expected) {
-                // it was told to stop, or had failed before: either way its files are deleted
-            }
+            // told to stop, or failed before: either way its files are deleted by then
+            return written.handle((done, failure) -> null);
         }
 
         private boolean hand(List<StatusLine> batch) {

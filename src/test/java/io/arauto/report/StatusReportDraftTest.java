@@ -143,7 +143,7 @@ class StatusReportDraftTest {
         assertThat(draft.add(lines(2, 5_000))).isTrue();
         assertThat(draft.add(lines(5_002, 5_000))).isTrue();
 
-        draft.discard();
+        draft.discard().get();
 
         assertThat(namesIn(csv.getParent())).as("no status file, no temporary file").isEmpty();
         assertThat(draft.add(lines(10_002, 10))).as("a discarded draft takes no more lines").isFalse();
@@ -172,7 +172,7 @@ class StatusReportDraftTest {
 
             assertThat(namesIn(outbox)).containsExactly(".notes.tmp", "pedidos.3.status.csv");
         } finally {
-            draft.discard();
+            draft.discard().get();
         }
     }
 
@@ -190,7 +190,7 @@ class StatusReportDraftTest {
         }
         assertThat(draft.add(lines(1_000, 10))).isFalse();
         assertThat(draft.complete()).isCompletedExceptionally();
-        draft.discard();
+        draft.discard().get();
         assertThat(namesIn(dir)).containsExactly("outbox");
     }
 

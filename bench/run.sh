@@ -79,6 +79,7 @@ run_once() {
   [[ $LEDGER == postgres ]] && tag=pg-$fmt-$run   # its own logs: an H2 run after it does not overwrite them
   local applog=$OUT/app-$tag.log gclog=$OUT/gc-$tag.log
   rm -rf "$data" "$OUT/stage" "$gclog"
+  : > "$applog"   # emptied now: the JVM opens it in the background, and the waits below must not read the last run's lines
   mkdir -p "$data/inbox/pedido_enviado" "$OUT/stage"
   cp "$OUT/$name" "$OUT/stage/$name"   # on the same file system, so the drop below is an atomic rename
 

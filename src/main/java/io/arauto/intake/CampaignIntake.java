@@ -28,6 +28,7 @@ import io.arauto.ledger.Campaign;
 import io.arauto.ledger.CampaignLedger;
 import io.arauto.ledger.CampaignStatus;
 import io.arauto.ledger.MessageLedger;
+import io.arauto.ledger.StampedRows;
 import io.arauto.optout.CrmUnavailableException;
 import io.arauto.optout.OptOutList;
 import io.arauto.read.Row;
@@ -171,7 +172,7 @@ public class CampaignIntake {
             }
             OptOutList.Snapshot snapshot = optOuts.snapshot();
             long id = campaigns.create(name, template, source, origin, sha256, header);
-            LedgerWriter writer = new LedgerWriter("ledger-writer-" + id, batch -> messages.insert(id, batch));
+            LedgerWriter<StampedRows> writer = new LedgerWriter<>("ledger-writer-" + id, batch -> messages.insert(id, batch));
             return new OpenIntake(name, template, sha256, id, rows, new FileVerdicts(name, id, binding, snapshot, dryRun), writer, file,
                     changesOf, atOpen, dryRun);
         } catch (TemplateBinder.MissingColumnsException e) {
@@ -217,9 +218,14 @@ public class CampaignIntake {
         };
     }
 
-    /** Puts a judged batch in the ledger, in file order, while the caller reads and judges the next one. */
-    public void write(OpenIntake intake, List<JudgedRow> rows) {
-        intake.writer().write(rows);
+    /**
+     * Puts a judged batch in the ledger, in file order, while the caller reads and judges the next one. Returns the
+     * batch as the ledger stamps it, for whatever writes the campaign's first status files meanwhile (route campaign-rows).
+     */
+    public StampedRows write(OpenIntake intake, List<JudgedRow> rows) {
+        StampedRows stamped = new StampedRows(rows, messages.stamp());
+        intake.writer().write(stamped);
+        return stamped;
     }
 
     /**

@@ -1,32 +1,29 @@
 package io.arauto.intake;
 
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import io.arauto.verdict.JudgedRow;
-
 /**
  * Writes one file's judged batches to the ledger on a thread of its own, one at a time and in file
  * order, so the next batch is read and judged while this one is inserted (measured: the insert is
  * two thirds of a CSV intake). At most {@value #WAITING} batches wait. The first failed insert stops
  * the writing and is thrown, as it was, from the next {@link #write} or from {@link #finish}.
- * The writer thread is never interrupted: an interrupt in the middle of I/O can close H2's file.
+ * The writer thread is never interrupted: an interrupt in the middle of I/O can close H2's file. {@code B}: a batch.
  */
-final class LedgerWriter {
+final class LedgerWriter<B> {
 
     static final int WAITING = 2;
 
-    private final Consumer<List<JudgedRow>> insert;
+    private final Consumer<B> insert;
     private final ExecutorService thread;
     private final Semaphore room = new Semaphore(WAITING);
     private volatile Throwable failure;
     private volatile boolean aborted;
 
-    LedgerWriter(String name, Consumer<List<JudgedRow>> insert) {
+    LedgerWriter(String name, Consumer<B> insert) {
         this.insert = insert;
         this.thread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, name);
@@ -36,7 +33,7 @@ final class LedgerWriter {
     }
 
     /** Hands a batch over; waits while {@value #WAITING} batches are still waiting. */
-    void write(List<JudgedRow> rows) {
+    void write(B rows) {
         rethrowFailure();
         room.acquireUninterruptibly();
         thread.execute(() -> {

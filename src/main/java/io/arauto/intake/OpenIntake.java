@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
 
+import io.arauto.ledger.StampedRows;
 import io.arauto.read.Row;
 import io.arauto.read.RowSource;
 import io.arauto.verdict.FileVerdicts;
@@ -21,14 +22,14 @@ public final class OpenIntake {
     private final RowSource rows;
     private final FileVerdicts verdicts;
     private final boolean acceptedBefore;
-    private final LedgerWriter writer;
+    private final LedgerWriter<StampedRows> writer;
     private final Path path;
     private final SourceOriginals original;
     private final FileState atOpen;
     private final boolean dryRun;
 
     OpenIntake(String fileName, String template, String sha256, long campaignId, RowSource rows, FileVerdicts verdicts,
-               LedgerWriter writer, Path path, SourceOriginals original, FileState atOpen, boolean dryRun) {
+               LedgerWriter<StampedRows> writer, Path path, SourceOriginals original, FileState atOpen, boolean dryRun) {
         this.dryRun = dryRun;
         this.path = path;
         this.original = original;
@@ -52,7 +53,7 @@ public final class OpenIntake {
         this.rows = NO_ROWS;
         this.verdicts = new FileVerdicts(fileName, campaignId, null, null);
         this.acceptedBefore = true;
-        this.writer = new LedgerWriter("ledger-writer-unused", batch -> { }); // no rows: its thread never starts
+        this.writer = new LedgerWriter<>("ledger-writer-unused", batch -> { }); // no rows: its thread never starts
         this.path = null;
         this.original = null;
         this.atOpen = null;
@@ -76,7 +77,7 @@ public final class OpenIntake {
     public boolean dryRun() { return dryRun; }
     /** Where it was dropped, under its source's intake folder: {@code <template>/<name>}, or {@code <template>/dry-run/<name>}. */
     public String relativePath() { return template + "/" + (dryRun ? CampaignIntake.DRY_RUN_FOLDER + "/" : "") + fileName; }
-    LedgerWriter writer() { return writer; }
+    LedgerWriter<StampedRows> writer() { return writer; }
     /** The file's size and time as it was opened, before a byte of it was read (for a copy: its original's, when copied). */
     FileState atOpen() { return atOpen; }
     /** Where the original of this copy is looked at again, or null when the file read is the original itself. */

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -88,10 +89,25 @@ public class MessageLedger {
      * commit.
      */
     public void insert(long campaignId, List<JudgedRow> rows) {
+        insert(campaignId, new StampedRows(rows, stamp()));
+    }
+
+    /**
+     * The time a batch inserted now is stamped with: rounded to the microsecond, half up, as both databases (and PgJDBC)
+     * round a finer time as they store it. So the time the rows carry is the one read back from the ledger, to the
+     * second included ({@link StampedRows#lines}), and the same as every other write of this instant stores.
+     */
+    public Instant stamp() {
+        return clock.instant().plusNanos(500).truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** As {@link #insert(long, List)}, the rows stamped with {@link StampedRows#at} (from {@link #stamp}). */
+    public void insert(long campaignId, StampedRows stamped) {
+        List<JudgedRow> rows = stamped.rows();
         if (rows.isEmpty()) {
             return;
         }
-        Instant at = clock.instant();
+        Instant at = stamped.at();
         Timestamp now = Timestamp.from(at);
         tx.executeWithoutResult(status -> {
             if (jdbc.update("update campaign set heartbeat_at = ? where id = ? and status = 'READING'", now, campaignId) == 0) {
@@ -587,6 +603,12 @@ public class MessageLedger {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** A row as {@link #linesFrom} reads it back once {@link #insert inserted} at {@code at} and before anything changed it. */
+    static StatusLine asInserted(JudgedRow r, Instant at) {
+        return new StatusLine(r.row(), truncate(r.phone(), 255), r.e164(), r.status().name(), truncate(r.reason(), 1000), null, null, at,
+                r.cells());
     }
 
     private List<StatusLine> linesFrom(long fromKey, long toKey) {

@@ -3,16 +3,16 @@ package io.arauto.report;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,6 +114,120 @@ public class StatusReportWriter {
         }
     }
 
+    /** Batches of lines a {@link Draft} holds for its writing before {@link Draft#add} waits. */
+    static final int DRAFT_BATCHES_WAITING = 4;
+
+    /**
+     * Starts writing a report whose lines come in as they are known (a file being read), on threads of {@link #writers}:
+     * the same writing as {@link #write}, the lines taken from {@link Draft#add} as they come. Nothing is in place before
+     * {@link Draft#complete}; {@link Draft#discard} leaves nothing behind.
+     */
+    public Draft draft(Path csvFile, Path xlsxFile, List<String> inputHeader) {
+        return new Draft(csvFile, xlsxFile, inputHeader);
+    }
+
+    /** A report being written while its lines come in: {@link #add} them in row order, then {@link #complete} or {@link #discard} it. */
+    public final class Draft {
+
+        private static final List<StatusLine> END = new ArrayList<>(0);
+        private static final List<StatusLine> DISCARD = new ArrayList<>(0);
+
+        private final BlockingQueue<List<StatusLine>> lines = new ArrayBlockingQueue<>(DRAFT_BATCHES_WAITING);
+        private final CompletableFuture<Written> written;
+        private volatile boolean ended; // set by the caller that hands the lines over, or by a stop
+
+        private Draft(Path csvFile, Path xlsxFile, List<String> inputHeader) {
+            written = CompletableFuture.supplyAsync(() -> {
+                long started = cpuNanos();
+                try {
+                    Written both = write(csvFile, xlsxFile, inputHeader, new Arrivals());
+                    return new Written(both.lines(), both.writersCpuNanos() + cpuNanos() - started);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, writers);
+        }
+
+        /**
+         * Hands lines over (read-only from now on), in row order after the last ones; waits while
+         * {@value #DRAFT_BATCHES_WAITING} batches wait. False when the writing stopped (it failed): the report is
+         * then not written this way, and {@link #discard} is all that is left to call.
+         */
+        public boolean add(List<StatusLine> batch) {
+            return !ended && hand(batch);
+        }
+
+        /** Every line was added: both files are finished and moved into place; completes with what it took, or the failure. */
+        public CompletableFuture<Written> complete() {
+            if (!ended) {
+                ended = true;
+                hand(END);
+            }
+            return written;
+        }
+
+        /**
+         * The report is not wanted: the writing stops before anything is moved into place, on its own threads (the caller,
+         * the intake, is not held up by it); the returned stage completes once its temporary files are gone.
+         */
+        public CompletableFuture<Void> discard() {
+            if (!ended) {
+                ended = true;
+                lines.clear(); // the writing skips what it had not taken yet
+                hand(DISCARD);
+            }
+            // told to stop, or failed before: either way its files are deleted by then
+            return written.handle((done, failure) -> null);
+        }
+
+        private boolean hand(List<StatusLine> batch) {
+            try {
+                while (!lines.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                    if (written.isDone()) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /** The lines as they are added, on the writing's thread: waits for the next batch; ends at END; fails at DISCARD. */
+        private final class Arrivals implements Iterator<StatusLine> {
+            private Iterator<StatusLine> batch = java.util.Collections.emptyIterator();
+            private boolean last;
+
+            @Override
+            public boolean hasNext() {
+                while (!batch.hasNext() && !last) {
+                    List<StatusLine> next;
+                    try {
+                        next = lines.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new CancellationException("Interrupted while waiting for a status report's lines");
+                    }
+                    if (next == DISCARD) {
+                        throw new CancellationException("The status report is not wanted any more");
+                    }
+                    last = next == END;
+                    batch = next.iterator();
+                }
+                return batch.hasNext();
+            }
+
+            @Override
+            public StatusLine next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return batch.next();
+            }
+        }
+    }
+
     private record ReportLine(int row, List<String> cells) { }
 
     /**
@@ -161,7 +277,9 @@ public class StatusReportWriter {
     private long writeCsvFile(Path csvTmp, List<String> header, BlockingQueue<List<ReportLine>> lines, List<ReportLine> end)
             throws IOException, InterruptedException {
         long started = cpuNanos();
-        try (CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(openWithBom(csvTmp))) {
+        Files.write(csvTmp, BOM, CREATE_NEW, WRITE); // so that Excel reads the file as UTF-8
+        // FastCSV's own buffered writer on the file: given a Writer, it would hand it every record as it ends
+        try (CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(csvTmp, UTF_8, APPEND)) {
             writeCsv(csv, header);
             for (List<ReportLine> batch = lines.take(); batch != end; batch = lines.take()) {
                 for (ReportLine line : batch) {
@@ -311,10 +429,30 @@ public class StatusReportWriter {
         }
     }
 
-    private static Writer openWithBom(Path file) throws IOException {
-        Writer writer = new OutputStreamWriter(Files.newOutputStream(file, CREATE_NEW, WRITE), UTF_8);
-        writer.write('\uFEFF'); // UTF-8 BOM (EF BB BF) so that Excel reads the file as UTF-8
-        return writer;
+    /** The UTF-8 byte order mark. */
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    /** What {@link #tempBeside} names a status file's temporary file. */
+    private static final java.util.regex.Pattern TEMPORARY =
+            java.util.regex.Pattern.compile("\\..+\\.status\\.(csv|xlsx)\\.\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}\\.tmp");
+
+    /**
+     * Deletes the temporary files of status files left in {@code dir} by a writing that never ended (Arauto stopped
+     * abruptly while a file was read, say); returns how many. Nothing else in the folder is touched.
+     */
+    public int deleteLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (TEMPORARY.matcher(file.getFileName().toString()).matches() && Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
     }
 
     /** A name intake never picks up (leading dot, .tmp) and unique, so concurrent writers do not collide. */

@@ -8,7 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Deflater;
@@ -37,30 +40,41 @@ final class StatusSheet implements Closeable {
     private static final String EMPTY_SHEET_DATA = "<sheetData/>";
     /** Deflate's fastest level: the sheet's XML compresses ~8:1 even so, at several times the speed of the default. */
     private static final int COMPRESSION = Deflater.BEST_SPEED;
+    /** Every part's time in the zip, fixed: the same lines make the same bytes, whenever and however they were written. */
+    private static final LocalDateTime PART_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
 
     private static final Layout LAYOUT = Layout.make();
 
     private final ZipOutputStream zip;
-    private final OutputStream out;
+    /** The sheet's XML, encoded as it is written: rows go from {@link #row} through {@link #chars}, no String or byte[] each. */
+    private Writer xml;
     private final StringBuilder row = new StringBuilder(512);
+    private char[] chars = new char[512];
     private String[] columns = new String[0];
 
     StatusSheet(OutputStream target) throws IOException {
-        zip = new ZipOutputStream(target, UTF_8);
+        // deflate hands its output on in pieces of 512 bytes: buffered, so that the file is written in big ones
+        zip = new ZipOutputStream(new BufferedOutputStream(target, 1 << 16), UTF_8);
         zip.setLevel(COMPRESSION);
-        out = new BufferedOutputStream(zip, 1 << 16);
         try (ZipInputStream parts = new ZipInputStream(new ByteArrayInputStream(LAYOUT.workbook))) {
             for (ZipEntry part; (part = parts.getNextEntry()) != null; ) {
                 if (part.getName().equals(SHEET_PART)) {
                     continue; // written last, with the rows in it
                 }
-                zip.putNextEntry(new ZipEntry(part.getName()));
+                zip.putNextEntry(entry(part.getName()));
                 parts.transferTo(zip);
                 zip.closeEntry();
             }
         }
-        zip.putNextEntry(new ZipEntry(SHEET_PART));
-        out.write(LAYOUT.sheetStart);
+        zip.putNextEntry(entry(SHEET_PART));
+        xml = new OutputStreamWriter(zip, UTF_8);
+        xml.write(LAYOUT.sheetStart);
+    }
+
+    private static ZipEntry entry(String name) {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTimeLocal(PART_TIME);
+        return entry;
     }
 
     /** The header row, bold text. */
@@ -96,10 +110,11 @@ final class StatusSheet implements Closeable {
 
     /** Ends the sheet and the zip; the target stays open. */
     void finish() throws IOException {
-        out.write(LAYOUT.sheetEnd.getBytes(UTF_8));
-        out.flush();
+        xml.write(LAYOUT.sheetEnd);
+        xml.flush();
         zip.closeEntry();
         zip.finish();
+        zip.flush();
     }
 
     @Override
@@ -144,7 +159,12 @@ final class StatusSheet implements Closeable {
 
     private void endRow() throws IOException {
         row.append("</row>");
-        out.write(row.toString().getBytes(UTF_8));
+        int length = row.length();
+        if (chars.length < length) {
+            chars = new char[Math.max(length, chars.length * 2)];
+        }
+        row.getChars(0, length, chars, 0);
+        xml.write(chars, 0, length);
     }
 
     private String column(int index) {
@@ -159,7 +179,7 @@ final class StatusSheet implements Closeable {
     }
 
     /** The workbook as POI writes it with an empty sheet, split around the sheet's rows. */
-    private record Layout(byte[] workbook, byte[] sheetStart, String sheetEnd, int headerStyle, int textStyle) {
+    private record Layout(byte[] workbook, String sheetStart, String sheetEnd, int headerStyle, int textStyle) {
 
         static Layout make() {
             try (XSSFWorkbook book = new XSSFWorkbook(); ByteArrayOutputStream bytes = new ByteArrayOutputStream()) {
@@ -177,7 +197,7 @@ final class StatusSheet implements Closeable {
                 if (at < 0) {
                     throw new IllegalStateException("POI wrote the empty sheet without " + EMPTY_SHEET_DATA + ": " + sheetXml);
                 }
-                return new Layout(workbook, (sheetXml.substring(0, at) + "<sheetData>").getBytes(UTF_8),
+                return new Layout(workbook, sheetXml.substring(0, at) + "<sheetData>",
                         "</sheetData>" + sheetXml.substring(at + EMPTY_SHEET_DATA.length()), header.getIndex(), text.getIndex());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -240,6 +240,36 @@ class FolderIntakeTest extends ArautoTestBase {
         assertThat(DATA_DIR.resolve("archive/pedido_enviado/crescendo." + again + ".csv")).exists();
         await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo("5511987004201").size() == 1);
         assertThat(jdbc.queryForObject("select count(*) from campaign where name = 'crescendo.csv'", Integer.class)).isEqualTo(2);
+        // the status files begun while the first reading went on are gone with its campaign, temporary files included
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(DATA_DIR.resolve("outbox/crescendo." + again + ".status.xlsx")));
+        assertThat(filesUnder(DATA_DIR.resolve("outbox"))).map(p -> p.getFileName().toString()).filteredOn(n -> n.contains("crescendo."))
+                .containsExactlyInAnyOrder("crescendo." + again + ".status.csv", "crescendo." + again + ".status.xlsx");
+    }
+
+    /**
+     * Issue 13: a file's first status files are written while it is read, from the rows as they are judged, and put in
+     * the outbox once its campaign is accepted: every row once, in row order, and the XLSX beside the CSV.
+     */
+    @Test
+    void aFilesFirstStatusFilesAreWrittenWhileItIsReadWithEveryRowOnce(CapturedOutput log) throws Exception {
+        int rows = 4_500; // five batches
+        StringBuilder csv = new StringBuilder("telefone,nome,pedido,entrega\n");
+        for (int i = 0; i < rows; i++) { // no name: invalid, but two rows, so that little is sent
+            csv.append(String.format("55119871%05d,%s,%d,hoje%n", i, i % 3_000 == 0 ? "Eva" : "", i));
+        }
+        Path file = drop("pedido_enviado", "enquanto.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        awaitTaken(file);
+        long campaign = jdbc.queryForObject("select id from campaign where name = 'enquanto.csv'", Long.class);
+        Path status = DATA_DIR.resolve("outbox/enquanto." + campaign + ".status.csv");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(status));
+
+        assertThat(DATA_DIR.resolve("outbox/enquanto." + campaign + ".status.xlsx")).exists();
+        assertThat(log.getAll()).contains("Campaign " + campaign + ": status file " + status + " written (", "while its file was read)");
+        List<String> lines = Files.readAllLines(status, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(rows + 1);
+        for (int i = 1; i < lines.size(); i++) {
+            assertThat(lines.get(i)).startsWith((i + 1) + ",55119871" + String.format("%05d", i - 1) + ",");
+        }
     }
 
     private OpenIntake openOutsideTheInbox(String name, String phone) throws Exception {

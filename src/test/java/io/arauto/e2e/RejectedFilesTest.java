@@ -139,6 +139,9 @@ class RejectedFilesTest extends ArautoTestBase {
         Path file = drop("pedido_enviado", "meio-texto.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
         assertRejected(file, "meio-texto.csv could not be read at row 3002: the quoted cell that starts on row 3002 runs on");
         assertNothingOfItSent("pedido_enviado/meio-texto.csv", "5511986010000", "5511986012999");
+        // its status files were being written as its rows were judged: none put in place, the temporary files deleted
+        await().atMost(Duration.ofSeconds(10)).until(() -> filesUnder(inbox().resolveSibling("outbox")).stream()
+                .map(p -> p.getFileName().toString()).noneMatch(name -> name.contains("meio-texto.")));
     }
 
     /**

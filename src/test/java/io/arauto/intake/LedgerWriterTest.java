@@ -24,7 +24,7 @@ class LedgerWriterTest {
 
     @Test
     void writesEveryBatchInFileOrderBeforeFinishReturns() {
-        LedgerWriter writer = new LedgerWriter("test-writer", rows -> {
+        LedgerWriter<List<JudgedRow>> writer = new LedgerWriter<List<JudgedRow>>("test-writer", rows -> {
             sleep(1); // slower than the caller, so batches queue up
             rows.forEach(r -> written.add(r.row()));
         });
@@ -38,7 +38,7 @@ class LedgerWriterTest {
     @Test
     void aFailedInsertComesBackAsItWasAndStopsTheWriting() {
         IllegalStateException broken = new IllegalStateException("disk full");
-        LedgerWriter writer = new LedgerWriter("test-writer", rows -> {
+        LedgerWriter<List<JudgedRow>> writer = new LedgerWriter<List<JudgedRow>>("test-writer", rows -> {
             if (rows.get(0).row() == 12) {
                 throw broken;
             }
@@ -60,7 +60,7 @@ class LedgerWriterTest {
     void abortDropsWaitingBatchesAndReturnsOnlyOnceTheOneBeingWrittenIsIn() throws InterruptedException {
         CountDownLatch inFirstInsert = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        LedgerWriter writer = new LedgerWriter("test-writer", rows -> {
+        LedgerWriter<List<JudgedRow>> writer = new LedgerWriter<List<JudgedRow>>("test-writer", rows -> {
             inFirstInsert.countDown();
             await(release);
             rows.forEach(r -> written.add(r.row()));

@@ -116,8 +116,11 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(12);
+        assertThat(migration.migrationsExecuted).isEqualTo(13);
         assertThat(columnType("campaign", "send_at")).isEqualTo("timestamp with time zone"); // V12
+        assertThat(jdbc.queryForList("select seqcache from pg_sequence where seqrelid in "
+                + "(pg_get_serial_sequence('webhook_event', 'id')::regclass, pg_get_serial_sequence('audit', 'id')::regclass)", Long.class))
+                .containsExactly(1000L, 1000L); // V13
         assertThat(columnType("recipient_request", "requested_at")).isEqualTo("timestamp with time zone"); // V6
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3

@@ -11,6 +11,7 @@
 #   WEBHOOK_PER_CALL=1                           statuses per signed call (1: one event per call, the headline figure)
 #   BENCH_HEAP=256m BENCH_JVM_OPTS=...            heap and JVM options (default -XX:+UseParallelGC)
 #   BENCH_JFR=1                                   a JFR recording of Arauto (profile settings) in bench/out/webhook/app.jfr
+#   BENCH_LABEL=...                               the commit column's text (default: this checkout's commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -34,7 +35,7 @@ read_count() { curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$por
 mvn -B -q -DskipTests package
 JAR=$(ls "$ROOT"/target/arauto-*.jar | grep -v original | head -1)
 WIREMOCK=$(ls ~/.m2/repository/org/wiremock/wiremock-standalone/*/wiremock-standalone-*.jar | grep -v sources | tail -1)
-COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")
+COMMIT=${BENCH_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")}
 RESULTS=$OUT/runs.tsv
 [[ -f $RESULTS ]] || printf 'when\tcommit\tevents\tsenders\tseconds\tevents_per_s\tp50_ms\tp95_ms\tp99_ms\tmax_ms\tnot_200\tall_read_s\tcpu_s_per_1000\tload_1m\tper_call\tcalls\tload_gen_cpu_s_per_1000\n' > "$RESULTS"
 

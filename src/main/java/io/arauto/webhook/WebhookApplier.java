@@ -156,8 +156,8 @@ public class WebhookApplier {
 
     /**
      * The sweeper (route {@code webhook-events}, on the active sender): applies the stored events
-     * that are due and not applied yet (the sandbox's reports when their time comes; Meta's that a
-     * crash or an outage left), and forgets applied events older than a week. Returns how many it applied.
+     * that are due and not applied yet (the sandbox's reports when their time comes; Meta's calls
+     * whose applying failed, stored alone), and forgets applied events older than a week. Returns how many it applied.
      */
     public int applyDue() {
         if (!events.worthALook()) {

@@ -42,7 +42,7 @@ import io.arauto.ledger.WebhookEvents;
 public class WhatsAppWebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(WhatsAppWebhookController.class);
-    /** The sweeper leaves a call this long to the request that stored it before applying it itself. */
+    /** A call stored alone (applying it failed) is applied by the sweeper this long after it came. */
     static final Duration SWEEPER_GRACE = Duration.ofSeconds(10);
     /** The largest body the ledger's column takes (10 MiB); Meta's batches are far smaller. */
     static final int MAX_BODY = 10_485_760;

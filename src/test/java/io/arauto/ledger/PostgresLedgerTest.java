@@ -428,6 +428,11 @@ class PostgresLedgerTest {
         assertThat(events.forgetAppliedBefore(clock.instant().minus(Duration.ofDays(7)))).isGreaterThanOrEqualTo(1);
         assertThat(count("select count(*) from webhook_event where id = ?", now)).isZero();
         assertThat(count("select count(*) from webhook_event where id = ?", later)).isEqualTo(1);
+        // several stored in one batch: each its own id, in order
+        List<Long> together = events.storeAll(WebhookEvents.SANDBOX, List.of(new WebhookEvents.Due("{\"n\":1}", START),
+                new WebhookEvents.Due("{\"n\":2}", START)));
+        assertThat(together).hasSize(2).doesNotHaveDuplicates();
+        assertThat(jdbc.queryForObject("select payload from webhook_event where id = ?", String.class, together.get(1))).isEqualTo("{\"n\":2}");
     }
 
     @Test

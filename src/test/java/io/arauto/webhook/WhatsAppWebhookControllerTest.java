@@ -222,6 +222,57 @@ class WhatsAppWebhookControllerTest {
         assertThat(jdbc.queryForObject("select count(*) from audit where event = 'reply_received'", Integer.class)).isEqualTo(1);
     }
 
+    @Test
+    void callsAnsweredTogetherAreEachStoredAndAppliedAndOneThatFailsToApplyTakesNoneOfTheOthersWithIt() throws Exception {
+        properties.getWebhook().setAppSecret(SECRET);
+        signals = new OptOutSignals() {
+            @Override
+            public void reply(String e164, String text, String buttonPayload, Instant at) {
+                if (text.equals("quebra")) {
+                    throw new IllegalStateException("the opt-out list cannot be read now");
+                }
+            }
+
+            @Override
+            public void marketingStop(String e164, String source, Instant at) {
+                throw new AssertionError("no stop expected");
+            }
+
+            @Override
+            public void marketingResume(String e164, String source, Instant at) {
+                throw new AssertionError("no resume expected");
+            }
+        };
+        WhatsAppWebhookController controller = controller();
+        int calls = 16;
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(calls);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                byte[] reply = ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":"
+                        + "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"from\":\"55119500090" + (10 + i) + "\",\"id\":\"wamid.r" + i
+                        + "\",\"timestamp\":\"1750263773\",\"type\":\"text\",\"text\":{\"body\":\"" + (i == 5 ? "quebra" : "oi " + i)
+                        + "\"}}]},\"field\":\"messages\"}]}]}").getBytes(StandardCharsets.UTF_8);
+                answers.add(senders.submit(() -> {
+                    go.await();
+                    return controller.receive(new WebhookSignature(SECRET).header(reply), reply).getStatusCode().value();
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(200);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        // every call stored once; all applied but the one whose applying failed, whatever groups they were committed in
+        assertThat(jdbc.queryForObject("select count(*) from webhook_event", Integer.class)).isEqualTo(calls);
+        assertThat(jdbc.queryForList("select payload from webhook_event where applied_at is null", String.class))
+                .singleElement().asString().contains("quebra");
+        assertThat(jdbc.queryForObject("select count(*) from audit where event = 'reply_received'", Integer.class)).isEqualTo(calls - 1);
+    }
+
     private WhatsAppWebhookController controller() {
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         ObjectMapper json = new ObjectMapper();

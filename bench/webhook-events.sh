@@ -3,19 +3,25 @@
 # and applies on this machine, and the latency of its 200. Arauto sends a campaign through the Cloud
 # API provider to a local WireMock stub (each message's wamid derived from its number), then
 # bench/src/WebhookLoad.java posts Meta's "delivered" and "read" for every message, one signed call
-# each, from concurrent senders; the run ends when the ledger shows every message READ.
+# each (or WEBHOOK_PER_CALL statuses per call, as Meta batches them), from concurrent senders; the run
+# ends when the ledger shows every message READ.
 #
 #   bench/webhook-events.sh
 #   WEBHOOK_MESSAGES=20000 WEBHOOK_SENDERS=16   messages in the campaign (2 events each), concurrent senders
+#   WEBHOOK_PER_CALL=1                           statuses per signed call (1: one event per call, the headline figure)
 #   BENCH_HEAP=256m BENCH_JVM_OPTS=...            heap and JVM options (default -XX:+UseParallelGC)
+#   BENCH_JFR=1                                   a JFR recording of Arauto (profile settings) in bench/out/webhook/app.jfr
+#   BENCH_LABEL=...                               the commit column's text (default: this checkout's commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/bench/out/webhook
 MESSAGES=${WEBHOOK_MESSAGES:-20000}
 SENDERS=${WEBHOOK_SENDERS:-16}
+PER_CALL=${WEBHOOK_PER_CALL:-1}
 HEAP=${BENCH_HEAP:-256m}
 JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseParallelGC"}
+[[ ${BENCH_JFR:-} == 1 ]] && JVM_OPTS="$JVM_OPTS -XX:StartFlightRecording=filename=$OUT/app.jfr,settings=profile"
 SECRET=bench-app-secret
 TOKEN=bench-api-token
 mkdir -p "$OUT"
@@ -29,9 +35,9 @@ read_count() { curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$por
 mvn -B -q -DskipTests package
 JAR=$(ls "$ROOT"/target/arauto-*.jar | grep -v original | head -1)
 WIREMOCK=$(ls ~/.m2/repository/org/wiremock/wiremock-standalone/*/wiremock-standalone-*.jar | grep -v sources | tail -1)
-COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")
+COMMIT=${BENCH_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")}
 RESULTS=$OUT/runs.tsv
-[[ -f $RESULTS ]] || printf 'when\tcommit\tevents\tsenders\tseconds\tevents_per_s\tp50_ms\tp95_ms\tp99_ms\tmax_ms\tnot_200\tall_read_s\tcpu_s_per_1000\tload_1m\n' > "$RESULTS"
+[[ -f $RESULTS ]] || printf 'when\tcommit\tevents\tsenders\tseconds\tevents_per_s\tp50_ms\tp95_ms\tp99_ms\tmax_ms\tnot_200\tall_read_s\tcpu_s_per_1000\tload_1m\tper_call\tcalls\tload_gen_cpu_s_per_1000\n' > "$RESULTS"
 
 port=$(free_port); stub_port=$(free_port)
 data=$OUT/data applog=$OUT/app.log
@@ -76,9 +82,9 @@ done
 sleep 2
 load=$(cut -d' ' -f1 /proc/loadavg)
 cpu0=$(cpu_seconds $pid)
-log "posting $((MESSAGES * 2)) signed status events from $SENDERS senders"
-t0=$(date +%s.%N)
-result=$(java "$ROOT/bench/src/WebhookLoad.java" "http://127.0.0.1:$port/webhooks/whatsapp" "$SECRET" 1098765432 "$SENDERS" "$OUT/recipients.txt")
+log "posting $((MESSAGES * 2)) signed status events ($PER_CALL per call) from $SENDERS senders"
+
+result=$(java "$ROOT/bench/src/WebhookLoad.java" "http://127.0.0.1:$port/webhooks/whatsapp" "$SECRET" 1098765432 "$SENDERS" "$OUT/recipients.txt" "$PER_CALL")
 deadline=$((SECONDS + 300))
 until [[ $(read_count) -ge $MESSAGES ]]; do
   (( SECONDS < deadline )) || { log "not every message READ in time, see $applog"; exit 1; }
@@ -86,20 +92,21 @@ until [[ $(read_count) -ge $MESSAGES ]]; do
 done
 t1=$(date +%s.%N)
 cpu1=$(cpu_seconds $pid)
-python3 - "$result" "$t0" "$t1" "$cpu0" "$cpu1" "$MESSAGES" "$SENDERS" "$load" "$COMMIT" "$RESULTS" <<'PY'
+python3 - "$result" "$t1" "$cpu0" "$cpu1" "$MESSAGES" "$SENDERS" "$load" "$COMMIT" "$RESULTS" <<'PY'
 import sys, datetime
-result, t0, t1, cpu0, cpu1, messages, senders, load, commit, results = sys.argv[1:]
+result, t1, cpu0, cpu1, messages, senders, load, commit, results = sys.argv[1:]
 r = dict(kv.split("=") for kv in result.split())
 events = int(r["events"])
-all_read = float(t1) - float(t0)
+all_read = float(t1) - int(r["start_ms"]) / 1000  # from the first call (the load generator's start and its bodies not counted)
 cpu = (float(cpu1) - float(cpu0)) / events * 1000
 row = [datetime.datetime.now().isoformat(timespec="seconds"), commit, r["events"], senders, r["seconds"], r["per_second"],
-       r["p50_ms"], r["p95_ms"], r["p99_ms"], r["max_ms"], r["not_200"], f"{all_read:.2f}", f"{cpu:.2f}", load]
+       r["p50_ms"], r["p95_ms"], r["p99_ms"], r["max_ms"], r["not_200"], f"{all_read:.2f}", f"{cpu:.2f}", load,
+       str(events // int(r["calls"])), r["calls"], f"{float(r['load_cpu_s']) / events * 1000:.2f}"]
 open(results, "a").write("\t".join(row) + "\n")
-print(f"{events} signed status events from {senders} senders: {r['per_second']}/s answered (200 in p50 {r['p50_ms']} ms, "
+print(f"{events} signed status events in {r['calls']} calls from {senders} senders: {r['per_second']}/s answered (200 in p50 {r['p50_ms']} ms, "
       f"p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms, max {r['max_ms']} ms; {r['not_200']} not 200), every message READ "
       f"{all_read:.1f} s after the first event = {events / all_read:.0f} events/s applied; Arauto {cpu:.2f} CPU s per 1,000 events "
-      f"(load {load})", file=sys.stderr)
+      f"(load generator {float(r['load_cpu_s']) / events * 1000:.2f}; load {load})", file=sys.stderr)
 PY
 kill $pid; wait $pid || true
 log "results: $RESULTS"

@@ -1,12 +1,14 @@
 package io.arauto.ledger;
 
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Component;
@@ -59,8 +61,7 @@ public class WebhookEvents {
     /** Stores several events in one commit (shared with whatever else is being stored); their ids, in order. */
     public List<Long> storeAll(String source, List<Due> events) throws InterruptedException {
         List<Long> ids = inserts.submit(new Incoming(source, events));
-        // committed: the sweeper looks again when the first of them is due
-        events.stream().mapToLong(e -> e.dueAt().toEpochMilli()).min().ifPresent(due -> nextDue.accumulateAndGet(due, Math::min));
+        left(events); // committed: the sweeper looks again when the first of them is due
         return ids;
     }
 
@@ -89,26 +90,50 @@ public class WebhookEvents {
     }
 
     private List<List<Long>> insert(List<Incoming> batches) {
-        Timestamp now = Timestamp.from(clock.instant());
+        Instant now = clock.instant();
         List<List<Long>> ids = new ArrayList<>(batches.size());
         for (Incoming batch : batches) {
-            List<Long> these = new ArrayList<>(batch.events().size());
-            for (Due event : batch.events()) {
-                GeneratedKeyHolder key = new GeneratedKeyHolder();
-                jdbc.update(con -> {
-                    PreparedStatement ps = con.prepareStatement("insert into webhook_event (source, received_at, due_at, payload) "
-                            + "values (?, ?, ?, ?)", new String[] {"id"});
-                    ps.setString(1, batch.source());
-                    ps.setTimestamp(2, now);
-                    ps.setTimestamp(3, Timestamp.from(event.dueAt()));
-                    ps.setString(4, event.payload());
-                    return ps;
-                }, key);
-                these.add(key.getKey().longValue());
-            }
-            ids.add(these);
+            ids.add(insert(batch.source(), batch.events(), now, null));
         }
         return ids;
+    }
+
+    /**
+     * Stores events in the caller's transaction (one batch of inserts), received now, and already applied at
+     * {@code appliedAt} when the caller applies them in the same transaction (null: not applied yet); their ids, in order.
+     * Once the transaction is committed, {@link #left} tells the sweeper about those not applied.
+     */
+    public List<Long> insert(String source, List<Due> events, Instant receivedAt, Instant appliedAt) {
+        Timestamp received = Timestamp.from(receivedAt);
+        Timestamp applied = appliedAt == null ? null : Timestamp.from(appliedAt);
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.batchUpdate(con -> con.prepareStatement("insert into webhook_event (source, received_at, due_at, applied_at, payload) "
+                + "values (?, ?, ?, ?, ?)", new String[] {"id"}), new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        ps.setString(1, source);
+                        ps.setTimestamp(2, received);
+                        ps.setTimestamp(3, Timestamp.from(events.get(i).dueAt()));
+                        ps.setTimestamp(4, applied);
+                        ps.setString(5, events.get(i).payload());
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return events.size();
+                    }
+                }, keys);
+        List<Long> ids = new ArrayList<>(events.size());
+        keys.getKeyList().forEach(key -> ids.add(((Number) key.values().iterator().next()).longValue()));
+        if (ids.size() != events.size()) {
+            throw new IllegalStateException("the ledger gave " + ids.size() + " ids for " + events.size() + " stored webhook events");
+        }
+        return ids;
+    }
+
+    /** Events stored unapplied and committed (see {@link #insert}): the sweeper looks again when the first of them is due. */
+    public void left(List<Due> events) {
+        events.stream().mapToLong(e -> e.dueAt().toEpochMilli()).min().ifPresent(due -> nextDue.accumulateAndGet(due, Math::min));
     }
 
     /** Up to {@code limit} events not applied yet whose time has come, oldest first. */

@@ -2,6 +2,7 @@ package io.arauto.webhook;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.arauto.ledger.GroupCommit;
 import io.arauto.ledger.WebhookEvents;
+import io.arauto.ledger.WebhookEvents.Due;
 import io.arauto.ledger.WebhookEvents.Stored;
 import io.arauto.support.PhoneMask;
 import io.arauto.webhook.WebhookContent.PreferenceChange;
@@ -19,8 +21,10 @@ import io.arauto.webhook.WebhookContent.PreferenceChange;
 /**
  * Applies a stored webhook event: its statuses, replies and preference changes, and its applied
  * mark, in one transaction, so an event is applied exactly once however often it is offered (the
- * request that stored it, the sweeper after a crash, a second instance). Events the ledger could
- * not take stay unapplied and are offered again by the sweeper (route {@code webhook-events}).
+ * request that stored it, the sweeper after a crash, a second instance). Meta's calls are stored
+ * and applied in the same commit ({@link #receive}), shared by the calls answered at the same
+ * moment. Events the ledger could not apply stay unapplied and are offered again by the sweeper
+ * (route {@code webhook-events}).
  */
 @Component
 public class WebhookApplier {
@@ -45,8 +49,8 @@ public class WebhookApplier {
     private final OptOutSignals optOuts;
     private final TransactionTemplate tx;
     private final Clock clock;
-    /** The calls answered now share their transactions: under load one commit applies many calls. */
-    private final GroupCommit<Stored, Boolean> inline;
+    /** The calls answered now share their transactions: under load one commit stores and applies many calls. */
+    private final GroupCommit<Due, Long> received;
 
     public WebhookApplier(WebhookEvents events, MetaWebhookReader reader, StatusTracker statuses, ReplyTracker replies,
                           OptOutSignals optOuts, TransactionTemplate tx, Clock clock) {
@@ -57,15 +61,36 @@ public class WebhookApplier {
         this.optOuts = optOuts;
         this.tx = tx;
         this.clock = clock;
-        this.inline = new GroupCommit<>(tx, this::applyEach);
+        this.received = new GroupCommit<>(tx, this::storeAndApply);
     }
 
     /**
-     * Applies event {@code id} (whose body is {@code payload}) unless it was applied already; false then. Calls
-     * being answered at the same moment are applied in one transaction (each alone again if one of them fails).
+     * Stores Meta's call (its body as it came) and applies it, in one commit: once this returns, the event is
+     * durable and applied, exactly once (its row is written already applied). Calls answered at the same moment
+     * share the commit (each alone again if one of them fails). Returns the event's id; throws when the ledger
+     * took nothing (then the caller may store the call alone, for the sweeper to apply from {@code dueAt} on).
      */
-    public boolean apply(long id, String payload) throws InterruptedException {
-        return inline.submit(new Stored(id, WebhookEvents.META, payload));
+    public long receive(String payload, Instant dueAt) throws InterruptedException {
+        return received.submit(new Due(payload, dueAt));
+    }
+
+    private List<Long> storeAndApply(List<Due> calls) {
+        Instant now = clock.instant();
+        List<Long> ids = events.insert(WebhookEvents.META, calls, now, now);
+        List<Stored> stored = new ArrayList<>(calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            stored.add(new Stored(ids.get(i), WebhookEvents.META, calls.get(i).payload()));
+        }
+        applyContents(stored);
+        return ids;
+    }
+
+    /**
+     * Applies event {@code id} (whose body is {@code payload}) unless it was applied already; false then (the
+     * sweeper's way, and another instance's, with a stored event). One transaction.
+     */
+    public boolean apply(long id, String payload) {
+        return Boolean.TRUE.equals(tx.execute(t -> applyEach(List.of(new Stored(id, WebhookEvents.META, payload))).get(0)));
     }
 
     /**
@@ -80,33 +105,41 @@ public class WebhookApplier {
 
     /** Applies the events of {@code batch} not applied yet, in the caller's transaction: whether each was applied now. */
     private List<Boolean> applyEach(List<Stored> batch) {
-            List<Boolean> applied = new ArrayList<>(batch.size());
-            List<StatusUpdate> statusUpdates = new ArrayList<>();
-            List<WebhookContent> contents = new ArrayList<>();
-            for (Stored event : batch) {
-                boolean now = events.markApplied(event.id());
-                applied.add(now);
-                if (!now) {
-                    continue; // applied already, or being applied by someone else (the row waits for them)
-                }
-                try {
-                    WebhookContent content = reader.read(event.payload());
-                    statusUpdates.addAll(content.statuses());
-                    contents.add(content);
-                } catch (IllegalArgumentException e) {
-                    // signed by Meta (or written by the sandbox) but unreadable: kept as it came, never offered again
-                    log.warn("Webhook event {} could not be read and changes nothing: {}", event.id(), e.getMessage());
-                }
+        List<Boolean> applied = new ArrayList<>(batch.size());
+        List<Stored> now = new ArrayList<>(batch.size());
+        for (Stored event : batch) {
+            boolean mine = events.markApplied(event.id());
+            applied.add(mine);
+            if (mine) {
+                now.add(event); // else applied already, or being applied by someone else (the row waits for them)
             }
-            statuses.applyAll(statusUpdates);
-            for (WebhookContent content : contents) {
-                content.statuses().stream()
-                        .filter(s -> MARKETING_STOPPED.equals(s.code()) && s.recipient() != null)
-                        .forEach(s -> optOuts.marketingStop(s.recipient(), "meta-" + MARKETING_STOPPED, s.at()));
-                content.replies().forEach(replies::apply);
-                content.preferences().forEach(this::preference);
+        }
+        applyContents(now);
+        return applied;
+    }
+
+    /** Applies what the events of {@code batch}, marked applied in the caller's transaction, say. */
+    private void applyContents(List<Stored> batch) {
+        List<StatusUpdate> statusUpdates = new ArrayList<>();
+        List<WebhookContent> contents = new ArrayList<>();
+        for (Stored event : batch) {
+            try {
+                WebhookContent content = reader.read(event.payload());
+                statusUpdates.addAll(content.statuses());
+                contents.add(content);
+            } catch (IllegalArgumentException e) {
+                // signed by Meta (or written by the sandbox) but unreadable: kept as it came, never offered again
+                log.warn("Webhook event {} could not be read and changes nothing: {}", event.id(), e.getMessage());
             }
-            return applied;
+        }
+        statuses.applyAll(statusUpdates);
+        for (WebhookContent content : contents) {
+            content.statuses().stream()
+                    .filter(s -> MARKETING_STOPPED.equals(s.code()) && s.recipient() != null)
+                    .forEach(s -> optOuts.marketingStop(s.recipient(), "meta-" + MARKETING_STOPPED, s.at()));
+            content.replies().forEach(replies::apply);
+            content.preferences().forEach(this::preference);
+        }
     }
 
     private void preference(PreferenceChange change) {
@@ -123,8 +156,8 @@ public class WebhookApplier {
 
     /**
      * The sweeper (route {@code webhook-events}, on the active sender): applies the stored events
-     * that are due and not applied yet (the sandbox's reports when their time comes; Meta's that a
-     * crash or an outage left), and forgets applied events older than a week. Returns how many it applied.
+     * that are due and not applied yet (the sandbox's reports when their time comes; Meta's calls
+     * whose applying failed, stored alone), and forgets applied events older than a week. Returns how many it applied.
      */
     public int applyDue() {
         if (!events.worthALook()) {

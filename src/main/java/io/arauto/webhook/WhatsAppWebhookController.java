@@ -4,15 +4,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,14 +35,14 @@ import io.arauto.ledger.WebhookEvents;
  * takes statuses, replies and preference changes. A call is checked against its signature on the
  * raw body bytes (401 when it does not match, and nothing changes), stored in the ledger (503
  * when the ledger cannot take it: Meta delivers it again later), and only then answered 200; it
- * is applied right after it is stored, or by the sweeper if that fails.
+ * is stored and applied in one commit, or, when applying it fails, stored alone and applied by the sweeper.
  */
 @RestController
 @RequestMapping("/webhooks/whatsapp")
 public class WhatsAppWebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(WhatsAppWebhookController.class);
-    /** The sweeper leaves a call this long to the request that stored it before applying it itself. */
+    /** A call stored alone (applying it failed) is applied by the sweeper this long after it came. */
     static final Duration SWEEPER_GRACE = Duration.ofSeconds(10);
     /** The largest body the ledger's column takes (10 MiB); Meta's batches are far smaller. */
     static final int MAX_BODY = 10_485_760;
@@ -109,9 +113,28 @@ public class WhatsAppWebhookController {
             return plain(HttpStatus.PAYLOAD_TOO_LARGE, "Refused: the body is larger than " + MAX_BODY + " bytes.");
         }
         String payload = new String(raw, StandardCharsets.UTF_8);
+        Instant due = clock.instant().plus(SWEEPER_GRACE);
+        try {
+            applier.receive(payload, due); // stored and applied in one commit
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return plain(HttpStatus.SERVICE_UNAVAILABLE, "Arauto is stopping; deliver the event again later.");
+        } catch (RuntimeException e) {
+            if (ledgerAway(e)) {
+                ledger.failed(e);
+                return plain(HttpStatus.SERVICE_UNAVAILABLE, "The ledger cannot take the event now; deliver it again later.");
+            }
+            // applying it failed, and the transaction took nothing: stored alone, the sweeper applies it
+            return storeAlone(payload, due, e);
+        }
+        return plain(HttpStatus.OK, "OK");
+    }
+
+    /** Stores a call whose applying failed, for the sweeper to apply from {@code due} on; 503 when the ledger cannot take it either. */
+    private ResponseEntity<String> storeAlone(String payload, Instant due, RuntimeException applying) {
         long id;
         try {
-            id = events.store(WebhookEvents.META, payload, clock.instant().plus(SWEEPER_GRACE));
+            id = events.store(WebhookEvents.META, payload, due);
         } catch (DataAccessException | TransactionException e) {
             ledger.failed(e);
             return plain(HttpStatus.SERVICE_UNAVAILABLE, "The ledger cannot take the event now; deliver it again later.");
@@ -119,15 +142,15 @@ public class WhatsAppWebhookController {
             Thread.currentThread().interrupt();
             return plain(HttpStatus.SERVICE_UNAVAILABLE, "Arauto is stopping; deliver the event again later.");
         }
-        try {
-            applier.apply(id, payload);
-        } catch (DataAccessException | TransactionException e) {
-            log.warn("Webhook event {} is stored; applying it failed ({}) and is tried again within seconds",
-                    id, LedgerHealthIndicator.describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // stored: the sweeper applies it (Meta gets its 200, the event is safe)
-        }
+        log.warn("Webhook event {} is stored; applying it failed ({}) and is tried again within seconds",
+                id, LedgerHealthIndicator.describe(applying));
         return plain(HttpStatus.OK, "OK");
+    }
+
+    /** The ledger is away (no connection, or a failure worth trying again later): storing the call alone would only wait again. */
+    private static boolean ledgerAway(RuntimeException e) {
+        return e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessException
+                || e instanceof CannotCreateTransactionException;
     }
 
     private static ResponseEntity<String> plain(HttpStatus status, String text) {

@@ -116,8 +116,11 @@ class PostgresLedgerTest {
     @Test
     void flywayCreatesTheSchemaWithPostgresTypes() {
         assertThat(migration.success).isTrue();
-        assertThat(migration.migrationsExecuted).isEqualTo(12);
+        assertThat(migration.migrationsExecuted).isEqualTo(13);
         assertThat(columnType("campaign", "send_at")).isEqualTo("timestamp with time zone"); // V12
+        assertThat(jdbc.queryForList("select seqcache from pg_sequence where seqrelid in "
+                + "(pg_get_serial_sequence('webhook_event', 'id')::regclass, pg_get_serial_sequence('audit', 'id')::regclass)", Long.class))
+                .containsExactly(1000L, 1000L); // V13
         assertThat(columnType("recipient_request", "requested_at")).isEqualTo("timestamp with time zone"); // V6
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'message' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero(); // V3
@@ -425,6 +428,11 @@ class PostgresLedgerTest {
         assertThat(events.forgetAppliedBefore(clock.instant().minus(Duration.ofDays(7)))).isGreaterThanOrEqualTo(1);
         assertThat(count("select count(*) from webhook_event where id = ?", now)).isZero();
         assertThat(count("select count(*) from webhook_event where id = ?", later)).isEqualTo(1);
+        // several stored in one batch: each its own id, in order
+        List<Long> together = events.storeAll(WebhookEvents.SANDBOX, List.of(new WebhookEvents.Due("{\"n\":1}", START),
+                new WebhookEvents.Due("{\"n\":2}", START)));
+        assertThat(together).hasSize(2).doesNotHaveDuplicates();
+        assertThat(jdbc.queryForObject("select payload from webhook_event where id = ?", String.class, together.get(1))).isEqualTo("{\"n\":2}");
     }
 
     @Test

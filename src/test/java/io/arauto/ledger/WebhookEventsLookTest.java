@@ -67,6 +67,22 @@ class WebhookEventsLookTest {
         assertThat(events.worthALook()).isTrue();
     }
 
+    @Test
+    void eventsStoredTogetherGetTheirOwnIdsInOrderAndOnesStoredAppliedAreNeverDue() throws Exception {
+        List<Long> ids = events.storeAll(WebhookEvents.SANDBOX, List.of(new WebhookEvents.Due("{\"n\":1}", clock.instant()),
+                new WebhookEvents.Due("{\"n\":2}", clock.instant()), new WebhookEvents.Due("{\"n\":3}", clock.instant())));
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates().isSorted();
+        for (int i = 0; i < 3; i++) {
+            assertThat(jdbc.queryForObject("select payload from webhook_event where id = ?", String.class, ids.get(i)))
+                    .isEqualTo("{\"n\":" + (i + 1) + "}");
+        }
+        // what a request stores and applies in one transaction is written applied: the sweeper never sees it
+        List<Long> applied = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource())).execute(t -> events.insert(
+                WebhookEvents.META, List.of(new WebhookEvents.Due("{\"n\":4}", clock.instant())), clock.instant(), clock.instant()));
+        assertThat(events.applied(applied.get(0))).isTrue();
+        assertThat(events.due(10)).extracting(WebhookEvents.Stored::id).containsExactlyElementsOf(ids);
+    }
+
     /** One look of the sweeper: the due events, marked applied. */
     private List<WebhookEvents.Stored> look() {
         events.lookBegins();

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The webhook endpoint's two refusals that the running app's tests cannot show: a ledger that cannot
  * take the call (503, so Meta delivers it again, and nothing is applied), and no app secret (every call
- * refused, and the log says why once at start). On an H2 ledger with Arauto's migrations.
+ * refused, and the log says why once at start); and a call whose applying fails (stored alone, 200,
+ * applied later by the sweeper). On an H2 ledger with Arauto's migrations.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WhatsAppWebhookControllerTest {
@@ -168,6 +169,108 @@ class WhatsAppWebhookControllerTest {
         heard.clear();
         assertThat(applier.apply(id, new String(messages, StandardCharsets.UTF_8))).isFalse();
         assertThat(heard).isEmpty();
+    }
+
+    @Test
+    void aCallWhoseApplyingFailsIsStoredAloneAnswered200AndAppliedOnceBySweeper(CapturedOutput log) {
+        properties.getWebhook().setAppSecret(SECRET);
+        List<String> heard = new ArrayList<>();
+        boolean[] away = {true};
+        signals = new OptOutSignals() {
+            @Override
+            public void reply(String e164, String text, String buttonPayload, Instant at) {
+                if (away[0]) {
+                    throw new IllegalStateException("the opt-out list cannot be read now");
+                }
+                heard.add("reply " + e164 + " " + text);
+            }
+
+            @Override
+            public void marketingStop(String e164, String source, Instant at) {
+                throw new AssertionError("no stop expected");
+            }
+
+            @Override
+            public void marketingResume(String e164, String source, Instant at) {
+                throw new AssertionError("no resume expected");
+            }
+        };
+        WhatsAppWebhookController controller = controller();
+        byte[] reply = ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":"
+                + "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"from\":\"5511950009001\",\"id\":\"wamid.r\","
+                + "\"timestamp\":\"1750263773\",\"type\":\"text\",\"text\":{\"body\":\"Obrigada!\"}}]},\"field\":\"messages\"}]}]}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        // applying it fails, so the transaction that would store and apply it takes nothing: the call is stored alone
+        assertThat(controller.receive(new WebhookSignature(SECRET).header(reply), reply).getStatusCode().value()).isEqualTo(200);
+        assertThat(jdbc.queryForList("select payload from webhook_event where applied_at is null", String.class))
+                .containsExactly(new String(reply, StandardCharsets.UTF_8));
+        assertThat(log.getAll()).contains("is stored; applying it failed (the opt-out list cannot be read now) and is tried again within seconds");
+        assertThat(heard).isEmpty();
+        // nothing of what the failed attempt did stays: its audit record went with its transaction, in the table and the file
+        assertThat(jdbc.queryForObject("select count(*) from audit where event = 'reply_received'", Integer.class)).isZero();
+        assertThat(dir.resolve("audit")).doesNotExist();
+
+        // the sweeper leaves it to the request for a while, then applies it, once
+        away[0] = false;
+        assertThat(applier.applyDue()).isZero();
+        ((SettableClock) clock).advance(WhatsAppWebhookController.SWEEPER_GRACE);
+        assertThat(applier.applyDue()).isEqualTo(1);
+        assertThat(applier.applyDue()).isZero();
+        assertThat(heard).containsExactly("reply +5511950009001 Obrigada!");
+        assertThat(jdbc.queryForObject("select count(*) from webhook_event where applied_at is null", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from audit where event = 'reply_received'", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void callsAnsweredTogetherAreEachStoredAndAppliedAndOneThatFailsToApplyTakesNoneOfTheOthersWithIt() throws Exception {
+        properties.getWebhook().setAppSecret(SECRET);
+        signals = new OptOutSignals() {
+            @Override
+            public void reply(String e164, String text, String buttonPayload, Instant at) {
+                if (text.equals("quebra")) {
+                    throw new IllegalStateException("the opt-out list cannot be read now");
+                }
+            }
+
+            @Override
+            public void marketingStop(String e164, String source, Instant at) {
+                throw new AssertionError("no stop expected");
+            }
+
+            @Override
+            public void marketingResume(String e164, String source, Instant at) {
+                throw new AssertionError("no resume expected");
+            }
+        };
+        WhatsAppWebhookController controller = controller();
+        int calls = 16;
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(calls);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                byte[] reply = ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":"
+                        + "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"from\":\"55119500090" + (10 + i) + "\",\"id\":\"wamid.r" + i
+                        + "\",\"timestamp\":\"1750263773\",\"type\":\"text\",\"text\":{\"body\":\"" + (i == 5 ? "quebra" : "oi " + i)
+                        + "\"}}]},\"field\":\"messages\"}]}]}").getBytes(StandardCharsets.UTF_8);
+                answers.add(senders.submit(() -> {
+                    go.await();
+                    return controller.receive(new WebhookSignature(SECRET).header(reply), reply).getStatusCode().value();
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(200);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        // every call stored once; all applied but the one whose applying failed, whatever groups they were committed in
+        assertThat(jdbc.queryForObject("select count(*) from webhook_event", Integer.class)).isEqualTo(calls);
+        assertThat(jdbc.queryForList("select payload from webhook_event where applied_at is null", String.class))
+                .singleElement().asString().contains("quebra");
+        assertThat(jdbc.queryForObject("select count(*) from audit where event = 'reply_received'", Integer.class)).isEqualTo(calls - 1);
     }
 
     private WhatsAppWebhookController controller() {

@@ -61,17 +61,7 @@ class SendPaceTest {
     void turnsTakenLateDoNotPushTheLaterOnesBackAndNoSecondHoldsMoreThanTheRate() throws InterruptedException {
         for (int rate : new int[] {50, 80, 1000}) {
             long[] now = {0};
-            TimeMeter clock = new TimeMeter() {
-                @Override
-                public long currentTimeNanos() {
-                    return now[0];
-                }
-
-                @Override
-                public boolean isWallClockBased() {
-                    return false;
-                }
-            };
+            TimeMeter clock = clockAt(now);
             SendPace pace = pace(rate, clock);
             long gap = Math.round(1e9 / pace.turnsPerSecond());
             Random random = new Random(rate);
@@ -110,17 +100,7 @@ class SendPaceTest {
     void aTurnSaysWhenItWasDueWhateverTheMomentItsCallerWakesUp() throws InterruptedException {
         long start = 7_000_000_000L;
         long[] now = {start};
-        TimeMeter clock = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return now[0];
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return false;
-            }
-        };
+        TimeMeter clock = clockAt(now);
         SendPace pace = pace(100, clock); // one turn every 10.1 ms: steps of 20 requests per 201 ms, turns 0.5 % slower
         assertThat(pace.awaitTurn()).as("a turn that is there: due as asked for").isEqualTo(start);
 
@@ -131,6 +111,21 @@ class SendPaceTest {
                 .isCloseTo(start + 20_200_000, within(1_000L));
         now[0] = start + 500_000_000; // long after: a turn waits in the bucket, due as asked for
         assertThat(pace.awaitTurn()).isEqualTo(now[0]);
+    }
+
+    /** A clock that reads {@code now[0]}, moved by the test. */
+    private static TimeMeter clockAt(long[] now) {
+        return new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return now[0];
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
     }
 
     private static SendPace pace(int rate) {

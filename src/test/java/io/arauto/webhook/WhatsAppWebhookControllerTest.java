@@ -51,22 +51,9 @@ class WhatsAppWebhookControllerTest {
     ArautoProperties properties = new ArautoProperties();
     Clock clock = new SettableClock(Instant.parse("2026-06-01T12:00:00Z"));
     /** None of these tests gets as far as a reply. */
-    OptOutSignals signals = new OptOutSignals() {
-        @Override
-        public void reply(String e164, String text, String buttonPayload, Instant at) {
-            throw new AssertionError("no reply expected");
-        }
-
-        @Override
-        public void marketingStop(String e164, String source, Instant at) {
-            throw new AssertionError("no stop expected");
-        }
-
-        @Override
-        public void marketingResume(String e164, String source, Instant at) {
-            throw new AssertionError("no resume expected");
-        }
-    };
+    OptOutSignals signals = repliesOnly((e164, text) -> {
+        throw new AssertionError("no reply expected");
+    });
     WebhookApplier applier;
 
     @BeforeEach
@@ -176,25 +163,12 @@ class WhatsAppWebhookControllerTest {
         properties.getWebhook().setAppSecret(SECRET);
         List<String> heard = new ArrayList<>();
         boolean[] away = {true};
-        signals = new OptOutSignals() {
-            @Override
-            public void reply(String e164, String text, String buttonPayload, Instant at) {
-                if (away[0]) {
-                    throw new IllegalStateException("the opt-out list cannot be read now");
-                }
-                heard.add("reply " + e164 + " " + text);
+        signals = repliesOnly((e164, text) -> {
+            if (away[0]) {
+                throw new IllegalStateException("the opt-out list cannot be read now");
             }
-
-            @Override
-            public void marketingStop(String e164, String source, Instant at) {
-                throw new AssertionError("no stop expected");
-            }
-
-            @Override
-            public void marketingResume(String e164, String source, Instant at) {
-                throw new AssertionError("no resume expected");
-            }
-        };
+            heard.add("reply " + e164 + " " + text);
+        });
         WhatsAppWebhookController controller = controller();
         byte[] reply = ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":"
                 + "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"from\":\"5511950009001\",\"id\":\"wamid.r\","
@@ -225,24 +199,11 @@ class WhatsAppWebhookControllerTest {
     @Test
     void callsAnsweredTogetherAreEachStoredAndAppliedAndOneThatFailsToApplyTakesNoneOfTheOthersWithIt() throws Exception {
         properties.getWebhook().setAppSecret(SECRET);
-        signals = new OptOutSignals() {
-            @Override
-            public void reply(String e164, String text, String buttonPayload, Instant at) {
-                if (text.equals("quebra")) {
-                    throw new IllegalStateException("the opt-out list cannot be read now");
-                }
+        signals = repliesOnly((e164, text) -> {
+            if (text.equals("quebra")) {
+                throw new IllegalStateException("the opt-out list cannot be read now");
             }
-
-            @Override
-            public void marketingStop(String e164, String source, Instant at) {
-                throw new AssertionError("no stop expected");
-            }
-
-            @Override
-            public void marketingResume(String e164, String source, Instant at) {
-                throw new AssertionError("no resume expected");
-            }
-        };
+        });
         WhatsAppWebhookController controller = controller();
         int calls = 16;
         java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(calls);
@@ -284,5 +245,25 @@ class WhatsAppWebhookControllerTest {
         applier = new WebhookApplier(events, new MetaWebhookReader(json), new StatusTracker(messages, campaigns, audit, tx),
                 new ReplyTracker(messages, campaigns, audit, none), none, tx, clock);
         return new WhatsAppWebhookController(properties, events, applier, new LedgerHealthIndicator(jdbc, tx, clock), clock);
+    }
+
+    /** Signals that hand each reply's number and text to {@code replies}; a marketing stop or resume fails the test. */
+    private static OptOutSignals repliesOnly(java.util.function.BiConsumer<String, String> replies) {
+        return new OptOutSignals() {
+            @Override
+            public void reply(String e164, String text, String buttonPayload, Instant at) {
+                replies.accept(e164, text);
+            }
+
+            @Override
+            public void marketingStop(String e164, String source, Instant at) {
+                throw new AssertionError("no stop expected");
+            }
+
+            @Override
+            public void marketingResume(String e164, String source, Instant at) {
+                throw new AssertionError("no resume expected");
+            }
+        };
     }
 }

@@ -23,7 +23,6 @@ log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 mvn -B -q -DskipTests package
 JAR=$(ls "$ROOT"/target/arauto-*.jar | grep -v original | head -1)
-WIREMOCK=$(ls ~/.m2/repository/org/wiremock/wiremock-standalone/*/wiremock-standalone-*.jar | grep -v sources | tail -1)
 COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")
 RESULTS=$OUT/runs.tsv
 [[ -f $RESULTS ]] || printf 'when\tcommit\trate\tmessages\tachieved_per_s\tachieved_pct\tsteady_pct\tbusiest_second\tcpu_s_per_1000\tpeak_heap_mb\tload_1m\n' > "$RESULTS"
@@ -35,15 +34,9 @@ run_rate() {
   local rate=$1 rows=$(( $1 * SECONDS_AT_RATE )) data=$OUT/data-$1 applog=$OUT/app-$1.log stublog=$OUT/stub-$1.log
   local port stub_port
   port=$(free_port); stub_port=$(free_port)
-  rm -rf "$data" "$OUT/stub-$rate" && mkdir -p "$data/inbox/pedido_enviado" "$OUT/stage" "$OUT/stub-$rate/mappings"
-  cat > "$OUT/stub-$rate/mappings/messages.json" <<EOF
-{"request": {"method": "POST", "url": "/v23.0/1098765432/messages"},
- "response": {"status": 200, "fixedDelayMilliseconds": $ANSWER_MS, "headers": {"Content-Type": "application/json"},
-  "body": "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.BENCH{{randomValue length=24 type='ALPHANUMERIC'}}\"}]}",
-  "transformers": ["response-template"]}}
-EOF
-  java -Xmx1g -jar "$WIREMOCK" --port "$stub_port" --root-dir "$OUT/stub-$rate" --container-threads 400 \
-    --async-response-enabled true --disable-banner > "$stublog" 2>&1 &
+  rm -rf "$data" && mkdir -p "$data/inbox/pedido_enviado" "$OUT/stage"
+  java -Xmx256m -XX:+UseParallelGC -Dsun.net.httpserver.maxIdleConnections=4000 \
+    "$ROOT/bench/src/PaceStub.java" "$stub_port" "$ANSWER_MS" "$OUT/times-$rate.txt" > "$stublog" 2>&1 &
   local stub=$!
   { echo "telefone,nome,pedido,entrega"
     awk -v n="$rows" 'BEGIN { for (i = 0; i < n; i++) printf "+55 11 9%04d-%04d,Cliente %d,%d,25/12/2026\n", int(i / 10000) + 1000, i % 10000, i, 100000 + i }'
@@ -57,15 +50,15 @@ EOF
     --arauto.send.rate="$rate" --arauto.send.concurrency="$concurrency" --arauto.send.batch-size=$(( rate * 2 )) \
     --arauto.send.daily-limit=0 > "$applog" 2>&1 &
   local pid=$! deadline=$((SECONDS + 180))
-  until grep -q "Started ArautoApplication" "$applog" && curl -sf "http://127.0.0.1:$stub_port/__admin/mappings" > /dev/null; do
+  until grep -q "Started ArautoApplication" "$applog" && curl -sf "http://127.0.0.1:$stub_port/__ready" > /dev/null; do
     kill -0 $pid 2>/dev/null || { log "Arauto did not start, see $applog"; kill $stub; exit 1; }
     (( SECONDS < deadline )) || { kill $pid $stub; log "Arauto did not start in 180 s"; exit 1; }
     sleep 0.2
   done
   sleep 2
-  local load cpu0 heap=0
+  local load cpu0 stub0 heap=0
   load=$(cut -d' ' -f1 /proc/loadavg)
-  cpu0=$(cpu_seconds $pid)
+  cpu0=$(cpu_seconds $pid); stub0=$(cpu_seconds $stub)
   mv "$OUT/stage/pace.csv" "$data/inbox/pedido_enviado/pace.csv"
   deadline=$((SECONDS + SECONDS_AT_RATE * 4 + 120))
   until grep -q "settled, nothing left to send" "$applog"; do
@@ -77,16 +70,17 @@ EOF
     (( ${used:-0} > heap )) && heap=$used
     sleep 0.5
   done
-  local cpu1
-  cpu1=$(cpu_seconds $pid)
-  curl -sf "http://127.0.0.1:$stub_port/__admin/requests?limit=$(( rows + 100 ))" > "$OUT/journal-$rate.json"
+  local cpu1 stub1
+  cpu1=$(cpu_seconds $pid); stub1=$(cpu_seconds $stub)
+  log "stub CPU s per 1,000 messages: $(awk -v a="$stub0" -v b="$stub1" -v n="$rows" 'BEGIN {printf "%.2f", (b - a) / n * 1000}')"
+  curl -sf -X POST "http://127.0.0.1:$stub_port/__times" > /dev/null
   kill $pid; wait $pid || true
   kill $stub; wait $stub || true
-  python3 - "$OUT/journal-$rate.json" "$rate" "$rows" "$cpu0" "$cpu1" "$heap" "$load" "$COMMIT" "$RESULTS" <<'PY'
+  python3 - "$OUT/times-$rate.txt" "$rate" "$rows" "$cpu0" "$cpu1" "$heap" "$load" "$COMMIT" "$RESULTS" <<'PY'
 import json, sys, datetime
-journal, rate, rows, cpu0, cpu1, heap, load, commit, results = sys.argv[1:]
+times_file, rate, rows, cpu0, cpu1, heap, load, commit, results = sys.argv[1:]
 rate, rows = int(rate), int(rows)
-times = sorted(r["request"]["loggedDate"] for r in json.load(open(journal))["requests"])
+times = sorted(int(line) for line in open(times_file))
 def busiest(ts):
     most, first = 0, 0
     for last in range(len(ts)):

@@ -2,6 +2,8 @@ package io.arauto.ledger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -12,8 +14,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Puts the ledger writes of many threads into one transaction, so one commit (one write to disk)
  * makes a whole group durable. A thread hands in its item and waits; whichever waiting thread gets
- * the turn first writes every item handed in so far, in one transaction, and the others find
- * theirs done. A caller returns only once the commit holding its item returned (or failed: when
+ * the turn first writes every item handed in so far, in one transaction, and wakes their threads when it
+ * is committed. A caller returns only once the commit holding its item returned (or failed: when
  * the write itself threw, each item is written again alone, so an item the database refuses fails
  * only itself; when the commit or the database failed, every item of the group failed, and with the database away
  * so did those waiting by then, rather than each group waiting for a connection in turn). Nothing waits for a timer: a lone thread commits
@@ -33,6 +35,7 @@ public final class GroupCommit<T, R> {
     private final Object queue = new Object();
     private List<Waiting<T, R>> waiting = new ArrayList<>();
     private final long lingerNanos;
+    private final AtomicInteger parked = new AtomicInteger();
 
     /** {@code write} runs inside the transaction and returns one result per item. */
     public GroupCommit(TransactionTemplate tx, Function<List<T>, List<R>> write) {
@@ -48,26 +51,47 @@ public final class GroupCommit<T, R> {
 
     /**
      * Writes {@code item} durably with whatever else is waiting. Throws what the write or the
-     * commit threw; an interrupted caller's item may still be written by the group it joined.
+     * commit threw. An interrupted caller whose item is not yet in a group takes it back; one already
+     * in a group is written with it.
      */
     public R submit(T item) throws InterruptedException {
-        Waiting<T, R> mine = new Waiting<>(item);
+        Waiting<T, R> mine = new Waiting<>(item, Thread.currentThread());
         synchronized (queue) {
             waiting.add(mine);
         }
-        turn.lockInterruptibly();
-        try {
-            if (!mine.done) {
-                linger(mine);
-                List<Waiting<T, R>> group;
-                synchronized (queue) {
-                    group = waiting;
-                    waiting = new ArrayList<>();
+        // one thread at a time leads: it writes and commits the group; the others wait without queueing for the lead, so a
+        // commit's writers are woken at once when it returns, not handed the lead one after the other to find their item done
+        boolean interrupted = false;
+        while (!mine.done) {
+            if (turn.tryLock()) {
+                try {
+                    if (!mine.done) {
+                        linger(mine);
+                        List<Waiting<T, R>> group;
+                        synchronized (queue) {
+                            group = waiting;
+                            waiting = new ArrayList<>();
+                        }
+                        commit(group);
+                    }
+                } finally {
+                    turn.unlock();
                 }
-                commit(group);
+                wakeNextLead();
+            } else {
+                parked.incrementAndGet();
+                LockSupport.park(this);
+                parked.decrementAndGet();
+                if (Thread.interrupted()) {
+                    if (!mine.done && takeBack(mine)) {
+                        throw new InterruptedException();
+                    }
+                    interrupted = true; // its group is being written: it waits for it, and keeps the interruption
+                }
             }
-        } finally {
-            turn.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (mine.failure != null) {
             throw mine.failure;
@@ -75,18 +99,41 @@ public final class GroupCommit<T, R> {
         return mine.result;
     }
 
+    /** The oldest waiting item's thread is woken to lead the next group (it may find itself done, or lead). */
+    private void wakeNextLead() {
+        Waiting<T, R> next;
+        synchronized (queue) {
+            next = waiting.isEmpty() ? null : waiting.get(0);
+        }
+        if (next != null) {
+            LockSupport.unpark(next.thread);
+        }
+    }
+
+    /** An interrupted caller's item not yet taken into a group: taken out of the queue (true), or already taken (false). */
+    private boolean takeBack(Waiting<T, R> mine) {
+        boolean taken;
+        synchronized (queue) {
+            taken = waiting.remove(mine);
+        }
+        if (taken) {
+            wakeNextLead(); // it may have been woken to lead
+        }
+        return taken;
+    }
+
     /** Lets others join the group until {@code mine}, its oldest or younger, waited the linger (not on an interrupt). */
     private void linger(Waiting<T, R> mine) {
         long until = mine.since + lingerNanos;
         for (long left = until - System.nanoTime(); left > 0 && !Thread.currentThread().isInterrupted();
              left = until - System.nanoTime()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(left);
+            LockSupport.parkNanos(left);
         }
     }
 
-    /** Callers waiting for their turn (tests). */
+    /** Callers waiting for a group to take and commit their item (tests). */
     int waiters() {
-        return turn.getQueueLength();
+        return parked.get();
     }
 
     private void commit(List<Waiting<T, R>> group) {
@@ -119,11 +166,11 @@ public final class GroupCommit<T, R> {
                 }
                 meanwhile.forEach(w -> {
                     w.failure = failure;
-                    w.done = true; // read by each of them once it takes the turn, which this holds
+                    settle(w);
                 });
             }
         } finally {
-            group.forEach(w -> w.done = true); // read by each waiter after it takes the turn: the lock orders it
+            group.forEach(GroupCommit::settle);
         }
     }
 
@@ -132,15 +179,25 @@ public final class GroupCommit<T, R> {
         return !(e instanceof DataAccessResourceFailureException) && !(e instanceof TransientDataAccessException);
     }
 
+    /** Its result or failure is set: the volatile write makes them visible to its thread, woken here. */
+    private static void settle(Waiting<?, ?> w) {
+        w.done = true;
+        if (w.thread != Thread.currentThread()) {
+            LockSupport.unpark(w.thread);
+        }
+    }
+
     private static final class Waiting<T, R> {
         final T item;
+        final Thread thread;
         final long since = System.nanoTime();
-        boolean done;
+        volatile boolean done;
         R result;
         RuntimeException failure;
 
-        Waiting(T item) {
+        Waiting(T item, Thread thread) {
             this.item = item;
+            this.thread = thread;
         }
     }
 }

@@ -94,7 +94,7 @@ public class OutcomeRecorder {
     }
 
     /** What the provider answered for a claimed message whose request left at {@code departedNanos} (the send route's last step). */
-    public void record(Claimed claimed, SendOutcome outcome, long departedNanos) throws InterruptedException {
+    public void answered(Claimed claimed, SendOutcome outcome, long departedNanos) throws InterruptedException {
         metrics.latency(Duration.ofNanos(System.nanoTime() - departedNanos));
         record(claimed.message(), claimed.binding(), outcome);
     }

@@ -170,6 +170,42 @@ class GroupCommitTest {
         assertThat(groups.get(0)).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
     }
 
+    /** A writer interrupted while it waits for the next group takes its item back; the group under way is not disturbed. */
+    @Test
+    void anInterruptedWriterWhoseItemIsNotYetInAGroupTakesItBack() throws Exception {
+        CountDownLatch inFirstCommit = new CountDownLatch(1);
+        CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
+        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
+            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n));
+            if (items.contains(0)) {
+                inFirstCommit.countDown();
+                assertThat(opened(firstCommitMayEnd)).isTrue();
+            }
+            return Collections.nCopies(items.size(), true);
+        });
+        Future<Boolean> first = threads.submit(() -> commit.submit(0));
+        assertThat(inFirstCommit.await(30, TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.atomic.AtomicReference<Object> interruptedOutcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread interrupted = new Thread(() -> {
+            try {
+                interruptedOutcome.set(commit.submit(1));
+            } catch (InterruptedException e) {
+                interruptedOutcome.set(e);
+            }
+        });
+        interrupted.start();
+        Future<Boolean> waiting = threads.submit(() -> commit.submit(2));
+        await().until(() -> commit.waiters() == 2);
+        interrupted.interrupt();
+        interrupted.join(10_000);
+        assertThat(interruptedOutcome.get()).isInstanceOf(InterruptedException.class);
+
+        firstCommitMayEnd.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).as("the writer behind the interrupted one still gets its turn").isTrue();
+        assertThat(jdbc.queryForList("select n from item order by n", Integer.class)).containsExactly(0, 2);
+    }
+
     @Test
     void aLoneWriterCommitsAtOnce() throws Exception {
         GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {

@@ -55,9 +55,9 @@ public class ApiToken {
             new SecureRandom().nextBytes(random);
             String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             write(file, value);
-            // printed this once, so whoever started Arauto can use the API; never again, and no other secret is ever logged
-            log.warn("arauto.api.token is not set: generated a token for the REST API and kept it in {}. It is printed this once: {}",
-                    file.toAbsolutePath().normalize(), value);
+            // never printed: logs travel further than the data folder; whoever started Arauto reads the file
+            log.warn("arauto.api.token is not set: generated a token for the REST API and kept it in {} (readable by its owner "
+                    + "only; read it from there, it is never logged)", file.toAbsolutePath().normalize());
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException("The REST API token could not be kept in " + file.toAbsolutePath().normalize()

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java bench/src/PaceStub.java PORT ANSWER_MS TIMES_FILE
  * </pre>
  * {@code GET /__ready} answers 200 once it listens; {@code POST /__times} writes every arrival time so
- * far to TIMES_FILE, one per line, and answers how many.
+ * far to TIMES_FILE, one per line, and answers how many; {@code POST /__reset} forgets them (after a warm-up).
  */
 public final class PaceStub {
 
@@ -54,6 +54,10 @@ public final class PaceStub {
         server.createContext("/v23.0/", stub::message);
         server.createContext("/__ready", exchange -> stub.answer(exchange, 200, "ready".getBytes(StandardCharsets.US_ASCII)));
         server.createContext("/__times", stub::writeTimes);
+        server.createContext("/__reset", exchange -> {
+            stub.count.set(0);
+            stub.answer(exchange, 200, new byte[0]);
+        });
         server.setExecutor(Executors.newFixedThreadPool(2));
         server.start();
     }

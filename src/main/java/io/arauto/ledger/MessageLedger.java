@@ -55,7 +55,7 @@ public class MessageLedger {
     private final GroupCommit<Write, Boolean> writes;
 
     /** How long a claim or an outcome waits for others to share its commit. */
-    static final java.time.Duration LINGER = java.time.Duration.ofMillis(5);
+    static final java.time.Duration LINGER = java.time.Duration.ofMillis(10);
 
     public MessageLedger(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;

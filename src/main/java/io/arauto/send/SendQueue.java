@@ -47,10 +47,13 @@ public class SendQueue {
     /** Per campaign, its messages handed to send-batch and not yet done with: they may still be QUEUED (not yet claimed). */
     private final Map<Long, Integer> handedOver = new ConcurrentHashMap<>();
     /**
-     * Batches handed to send-batch and not yet done with: two at most, so the next is under way while the last answers
-     * come, and what is held in memory stays bounded (the seda consumers route asynchronously, so they do not bound it).
+     * Batches handed to send-batch with messages no sender thread has taken yet, and how many: two at most, so the next
+     * is under way while the last ones go, and what is held in memory stays bounded (two batches waiting, and the
+     * messages the sender threads hold: arauto.send.concurrency). A batch's place is free once its last message is taken,
+     * not once its last answer came: the split hands its messages out in turns with the other batch's, so both would end
+     * together and the threads would run dry while the next batch is taken and claimed.
      */
-    private int outstanding;
+    private final Map<List<QueuedMessage>, int[]> notYetTaken = new java.util.IdentityHashMap<>();
     private final Object outstandingChanged = new Object();
     static final int AT_ONCE = 2;
     private static final long WAIT_FOR_A_PLACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
@@ -176,27 +179,52 @@ public class SendQueue {
     private boolean placeForABatch() throws InterruptedException {
         long deadline = System.nanoTime() + WAIT_FOR_A_PLACE_NANOS;
         synchronized (outstandingChanged) {
-            while (outstanding >= AT_ONCE && !sender.stopping()) {
+            while (notYetTaken.size() >= AT_ONCE && !sender.stopping()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
                 java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(outstandingChanged, Math.min(left, 100_000_000L));
             }
-            return outstanding < AT_ONCE;
+            return notYetTaken.size() < AT_ONCE;
         }
     }
 
     /** The batch goes to send-batch now: until {@link #batchDone} its messages are not taken again. */
     public List<QueuedMessage> handOver(List<QueuedMessage> batch) {
+        int now;
         synchronized (outstandingChanged) {
-            outstanding++;
+            notYetTaken.put(batch, new int[] {batch.size()});
+            now = notYetTaken.size();
         }
+        log.debug("A batch of {} messages handed over to be sent ({} with messages not yet taken)", batch.size(), now);
         if (start == Start.COLD) {
             start = Start.FIRST_OUT; // (not before: a first message held back by the window or the tier goes nowhere)
         }
         batch.forEach(m -> handedOver.merge(m.campaignId(), 1, Integer::sum));
         return batch;
+    }
+
+    /** A sender thread took one of the batch's messages (the first step of send-batch's split): the last one frees its place. */
+    public void pickedUp(List<QueuedMessage> batch) {
+        synchronized (outstandingChanged) {
+            int[] left = notYetTaken.get(batch);
+            if (left != null && --left[0] == 0) {
+                freePlace(batch);
+            }
+        }
+    }
+
+    private void freePlace(List<QueuedMessage> batch) {
+        int now;
+        synchronized (outstandingChanged) {
+            if (notYetTaken.remove(batch) == null) {
+                return;
+            }
+            now = notYetTaken.size();
+            outstandingChanged.notifyAll();
+        }
+        log.debug("Every message of a batch of {} taken by a sender thread ({} batches with messages not yet taken)", batch.size(), now);
     }
 
     /**
@@ -209,10 +237,7 @@ public class SendQueue {
 
     /** After a batch went out: reports need rewriting, and on long campaigns the operator hears how far it got. */
     public void batchDone(List<QueuedMessage> batch) {
-        synchronized (outstandingChanged) {
-            outstanding--;
-            outstandingChanged.notifyAll();
-        }
+        freePlace(batch); // (when a message of it was not counted as taken: a failure before its first step)
         batch.forEach(m -> handedOver.computeIfPresent(m.campaignId(), (campaign, n) -> n == 1 ? null : n - 1));
         if (start == Start.FIRST_OUT) {
             // the first message since the start went alone and is answered: the whole path (code, connection) is warm.

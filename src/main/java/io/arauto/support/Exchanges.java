@@ -35,6 +35,7 @@ package io.arauto.support;
  *                                the request's turn was due)             the request left)
  * ArautoRequestOut     property  send-batch (just before the request)    send-batch (latency); its doCatch: UNCERTAIN if set, QUEUED again if not
  * ArautoMoreDue        property  send-take-batch (SendQueue.moreDue)     send-dispatch (takes the next batch at once while true)
+ * ArautoBatch          property  send-batch (the batch, a List)          send-batch (SendQueue.pickedUp: each message taken by a sender thread)
  * ArautoSchedule       header    schedule-NAME (route template schedule) schedule-occurrence, schedule-errors (the schedule's name)
  * ArautoOccurrence     header    schedule-NAME (Quartz's scheduled fire  schedule-occurrence, schedule-errors (the occurrence's time, a Date)
  *                                time)
@@ -69,6 +70,8 @@ public final class Exchanges {
     public static final String REQUEST_OUT = "ArautoRequestOut";
     /** Exchange property: the batch just taken was full, so the dispatch takes the next one at once. */
     public static final String MORE_DUE = "ArautoMoreDue";
+    /** Exchange property: the batch a message came in (the List handed over), for SendQueue's count of messages not yet taken. */
+    public static final String BATCH = "ArautoBatch";
 
     /** Header: the name of the schedule whose occurrence this is ({@code arauto.schedules.<name>}). */
     public static final String SCHEDULE_NAME = "ArautoSchedule";

@@ -46,16 +46,8 @@ public class SendQueue {
     private final Map<Long, Long> progressLoggedAt = new ConcurrentHashMap<>();
     /** Per campaign, its messages handed to send-batch and not yet done with: they may still be QUEUED (not yet claimed). */
     private final Map<Long, Integer> handedOver = new ConcurrentHashMap<>();
-    /**
-     * Batches handed to send-batch with messages no sender thread has taken yet, and how many: two at most, so the next
-     * is under way while the last ones go, and what is held in memory stays bounded (two batches waiting, and the
-     * messages the sender threads hold: arauto.send.concurrency). A batch's place is free once its last message is taken,
-     * not once its last answer came: the split hands its messages out in turns with the other batch's, so both would end
-     * together and the threads would run dry while the next batch is taken and claimed.
-     */
-    private final Map<List<QueuedMessage>, int[]> notYetTaken = new java.util.IdentityHashMap<>();
-    private final Object outstandingChanged = new Object();
-    static final int AT_ONCE = 2;
+    /** Two batches at most wait for the sender threads (BatchPlaces). */
+    private final BatchPlaces places = new BatchPlaces();
     private static final long WAIT_FOR_A_PLACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
     /** Since the start: the first message goes alone (COLD, FIRST_OUT), then a quiet second (QUIET), then full batches. */
     private enum Start { COLD, FIRST_OUT, QUIET, WARM }
@@ -84,12 +76,12 @@ public class SendQueue {
 
     /**
      * The next batch, or none while the ledger cannot be written (a probe tells when it is back) or
-     * Arauto is stopping. It waits while two batches are being sent (route send-batch), so the
-     * messages held in memory never exceed three batches, whatever the rate and batch size.
+     * Arauto is stopping. It waits while two batches have messages no sender thread took yet (route send-batch), so the
+     * messages held in memory never exceed three batches and those the threads hold, whatever the rate and batch size.
      */
     public List<QueuedMessage> nextBatch() throws InterruptedException {
         if (!placeForABatch()) {
-            return List.of(); // two batches still being sent: the next poll asks again
+            return List.of(); // two batches still waiting for the threads: the next poll asks again
         }
         if (sender.stopping() || !ledger.upOrBack() || !brake.mayTakeBatch()) {
             return List.of(); // Meta's rate limits or an account error hold all sending (SendBrake)
@@ -175,28 +167,14 @@ public class SendQueue {
         return false;
     }
 
-    /** Waits, a while at most, until fewer than {@link #AT_ONCE} batches are being sent; false when Arauto stops meanwhile. */
+    /** Waits, a while at most, for a place for the next batch (BatchPlaces); false when Arauto stops meanwhile. */
     private boolean placeForABatch() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_FOR_A_PLACE_NANOS;
-        synchronized (outstandingChanged) {
-            while (notYetTaken.size() >= AT_ONCE && !sender.stopping()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(outstandingChanged, Math.min(left, 100_000_000L));
-            }
-            return notYetTaken.size() < AT_ONCE;
-        }
+        return places.awaitPlace(WAIT_FOR_A_PLACE_NANOS, sender::stopping);
     }
 
     /** The batch goes to send-batch now: until {@link #batchDone} its messages are not taken again. */
     public List<QueuedMessage> handOver(List<QueuedMessage> batch) {
-        int now;
-        synchronized (outstandingChanged) {
-            notYetTaken.put(batch, new int[] {batch.size()});
-            now = notYetTaken.size();
-        }
+        int now = places.handedOver(batch);
         log.debug("A batch of {} messages handed over to be sent ({} with messages not yet taken)", batch.size(), now);
         if (start == Start.COLD) {
             start = Start.FIRST_OUT; // (not before: a first message held back by the window or the tier goes nowhere)
@@ -207,24 +185,10 @@ public class SendQueue {
 
     /** A sender thread took one of the batch's messages (the first step of send-batch's split): the last one frees its place. */
     public void pickedUp(List<QueuedMessage> batch) {
-        synchronized (outstandingChanged) {
-            int[] left = notYetTaken.get(batch);
-            if (left != null && --left[0] == 0) {
-                freePlace(batch);
-            }
+        if (places.taken(batch)) {
+            log.debug("Every message of a batch of {} taken by a sender thread ({} batches waiting for them)", batch.size(),
+                    places.held());
         }
-    }
-
-    private void freePlace(List<QueuedMessage> batch) {
-        int now;
-        synchronized (outstandingChanged) {
-            if (notYetTaken.remove(batch) == null) {
-                return;
-            }
-            now = notYetTaken.size();
-            outstandingChanged.notifyAll();
-        }
-        log.debug("Every message of a batch of {} taken by a sender thread ({} batches with messages not yet taken)", batch.size(), now);
     }
 
     /**
@@ -237,7 +201,7 @@ public class SendQueue {
 
     /** After a batch went out: reports need rewriting, and on long campaigns the operator hears how far it got. */
     public void batchDone(List<QueuedMessage> batch) {
-        freePlace(batch); // (when a message of it was not counted as taken: a failure before its first step)
+        places.free(batch); // (when a message of it was not counted as taken: a failure before its first step)
         batch.forEach(m -> handedOver.computeIfPresent(m.campaignId(), (campaign, n) -> n == 1 ? null : n - 1));
         if (start == Start.FIRST_OUT) {
             // the first message since the start went alone and is answered: the whole path (code, connection) is warm.

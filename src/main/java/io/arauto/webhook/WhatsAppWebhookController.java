@@ -16,15 +16,9 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionException;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 
 import io.arauto.config.ArautoProperties;
 import io.arauto.ledger.LedgerHealthIndicator;
@@ -36,9 +30,9 @@ import io.arauto.ledger.WebhookEvents;
  * raw body bytes (401 when it does not match, and nothing changes), stored in the ledger (503
  * when the ledger cannot take it: Meta delivers it again later), and only then answered 200; it
  * is stored and applied in one commit, or, when applying it fails, stored alone and applied by the sweeper.
+ * Served by a servlet of its own ({@link WebhookHttp}), not through Spring MVC's dispatch.
  */
-@RestController
-@RequestMapping("/webhooks/whatsapp")
+@Component
 public class WhatsAppWebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(WhatsAppWebhookController.class);
@@ -46,6 +40,7 @@ public class WhatsAppWebhookController {
     static final Duration SWEEPER_GRACE = Duration.ofSeconds(10);
     /** The largest body the ledger's column takes (10 MiB); Meta's batches are far smaller. */
     static final int MAX_BODY = 10_485_760;
+    static final String SIGNATURE = "X-Hub-Signature-256";
     static final String NO_SECRET = "arauto.webhook.app-secret is not set, so the signatures of Meta's calls cannot be checked";
 
     private final WebhookSignature signature;
@@ -82,10 +77,8 @@ public class WhatsAppWebhookController {
         }
     }
 
-    @GetMapping
-    public ResponseEntity<String> verify(@RequestParam(name = "hub.mode", required = false) String mode,
-                                         @RequestParam(name = "hub.verify_token", required = false) String token,
-                                         @RequestParam(name = "hub.challenge", required = false) String challenge) {
+    /** What {@code GET} answers to Meta's subscription check with these parameters (null: absent). */
+    ResponseEntity<String> verify(String mode, String token, String challenge) {
         if ("subscribe".equals(mode) && challenge != null && token != null && verifyToken != null && !verifyToken.isEmpty()
                 && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), verifyToken.getBytes(StandardCharsets.UTF_8))) {
             log.info("Meta's webhook subscription check passed");
@@ -96,9 +89,8 @@ public class WhatsAppWebhookController {
         return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN).body("Forbidden");
     }
 
-    @PostMapping
-    public ResponseEntity<String> receive(@RequestHeader(name = "X-Hub-Signature-256", required = false) String header,
-                                          @RequestBody(required = false) byte[] body) {
+    /** What {@code POST} answers to a call with this signature header (null: none) and body (its raw bytes). */
+    ResponseEntity<String> receive(String header, byte[] body) {
         byte[] raw = body == null ? new byte[0] : body;
         if (signature == null) {
             return plain(HttpStatus.UNAUTHORIZED, "Refused: " + NO_SECRET + ".");

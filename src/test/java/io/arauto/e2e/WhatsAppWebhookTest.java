@@ -90,7 +90,10 @@ class WhatsAppWebhookTest extends ArautoTestBase {
         assertThat(storedEvents()).isEqualTo(stored);
         assertThat(status(m)).isEqualTo("SENT");
 
-        assertThat(post(body, SIGNER.header(body)).statusCode()).isEqualTo(200);
+        HttpResponse<String> ok = post(body, SIGNER.header(body));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("OK");
+        assertThat(ok.headers().firstValue("Content-Type")).hasValue("text/plain;charset=UTF-8");
         assertThat(status(m)).isEqualTo("DELIVERED"); // applied before the 200
     }
 

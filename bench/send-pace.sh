@@ -50,7 +50,7 @@ run_rate() {
   { echo "telefone,nome,pedido,entrega"
     awk -v n="$warmup_rows" 'BEGIN { for (i = 0; i < n; i++) printf "+55 21 9%04d-%04d,Cliente %d,%d,25/12/2026\n", int(i / 10000) + 1000, i % 10000, i, 100000 + i }'
   } > "$OUT/stage/warmup.csv"
-  local concurrency=${PACE_CONCURRENCY:-$(( rate * (ANSWER_MS + 100) / 1000 ))}; (( concurrency >= 8 )) || concurrency=8
+  local concurrency=${PACE_CONCURRENCY:-$(( rate * (ANSWER_MS + 100) / 1000 * 2 ))}; (( concurrency >= 8 )) || concurrency=8
   # shellcheck disable=SC2086 # JVM_OPTS is a list of options
   java -Xmx"$HEAP" $JVM_OPTS -jar "$JAR" \
     --server.port="$port" --arauto.data-dir="$data" --arauto.provider.type=cloud-api \

@@ -242,7 +242,11 @@ class FolderIntakeTest extends ArautoTestBase {
         assertThat(jdbc.queryForObject("select count(*) from campaign where name = 'crescendo.csv'", Integer.class)).isEqualTo(2);
         // the status files begun while the first reading went on are gone with its campaign, temporary files included
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(DATA_DIR.resolve("outbox/crescendo." + again + ".status.xlsx")));
-        assertThat(filesUnder(DATA_DIR.resolve("outbox"))).map(p -> p.getFileName().toString()).filteredOn(n -> n.contains("crescendo."))
+        List<String> outbox = filesUnder(DATA_DIR.resolve("outbox")).stream().map(p -> p.getFileName().toString())
+                .filter(n -> n.contains("crescendo.")).toList();
+        assertThat(outbox).filteredOn(n -> n.contains("crescendo." + first + ".")).as("nothing of the first reading").isEmpty();
+        // (the second campaign's files may be being rewritten meanwhile: a report round writes hidden temporary files beside them)
+        assertThat(outbox).filteredOn(n -> !n.startsWith("."))
                 .containsExactlyInAnyOrder("crescendo." + again + ".status.csv", "crescendo." + again + ".status.xlsx");
     }
 

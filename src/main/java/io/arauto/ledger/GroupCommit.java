@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -176,7 +177,9 @@ public final class GroupCommit<T, R> {
 
     /** Not the database going away (then every item would fail alone as well, each after its own wait). */
     private static boolean ownFault(Throwable e) {
-        return !(e instanceof DataAccessResourceFailureException) && !(e instanceof TransientDataAccessException);
+        // (no connection for the transaction at all is the database away too: Spring says so with CannotCreateTransactionException)
+        return !(e instanceof DataAccessResourceFailureException) && !(e instanceof TransientDataAccessException)
+                && !(e instanceof CannotCreateTransactionException);
     }
 
     /** Its result or failure is set: the volatile write makes them visible to its thread, woken here. */

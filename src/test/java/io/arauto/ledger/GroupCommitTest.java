@@ -170,6 +170,37 @@ class GroupCommitTest {
         assertThat(groups.get(0)).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
     }
 
+    /** No connection at all (the ledger away): those who came in meanwhile fail with the group, not each group after a wait of its own. */
+    @Test
+    void withNoConnectionTheWritersWaitingMeanwhileFailAtOnce() throws Exception {
+        CountDownLatch inFirstCommit = new CountDownLatch(1);
+        CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
+        List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
+            groups.add(items);
+            inFirstCommit.countDown();
+            assertThat(opened(firstCommitMayEnd)).isTrue();
+            throw new org.springframework.transaction.CannotCreateTransactionException("Could not open JDBC Connection for transaction");
+        });
+        Future<Boolean> first = threads.submit(() -> commit.submit(0));
+        assertThat(inFirstCommit.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<Boolean>> others = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            int item = n;
+            others.add(threads.submit(() -> commit.submit(item)));
+        }
+        await().until(() -> commit.waiters() == 3);
+        firstCommitMayEnd.countDown();
+
+        assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(org.springframework.transaction.CannotCreateTransactionException.class);
+        for (Future<Boolean> other : others) {
+            assertThatThrownBy(() -> other.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.springframework.transaction.CannotCreateTransactionException.class);
+        }
+        assertThat(groups).as("one try, not one per group").hasSize(1);
+    }
+
     /** A writer interrupted while it waits for the next group takes its item back; the group under way is not disturbed. */
     @Test
     void anInterruptedWriterWhoseItemIsNotYetInAGroupTakesItBack() throws Exception {

@@ -128,12 +128,7 @@ class GroupCommitTest {
         });
         Future<Boolean> first = threads.submit(() -> commit.submit(0));
         assertThat(inFirstCommit.await(30, TimeUnit.SECONDS)).isTrue();
-        List<Future<Boolean>> others = new ArrayList<>();
-        for (int n = 1; n <= 3; n++) {
-            int item = n;
-            others.add(threads.submit(() -> commit.submit(item)));
-        }
-        await().until(() -> commit.waiters() == 3);
+        List<Future<Boolean>> others = waitingBehind(commit, 3);
         firstCommitMayEnd.countDown();
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
@@ -184,12 +179,7 @@ class GroupCommitTest {
         });
         Future<Boolean> first = threads.submit(() -> commit.submit(0));
         assertThat(inFirstCommit.await(30, TimeUnit.SECONDS)).isTrue();
-        List<Future<Boolean>> others = new ArrayList<>();
-        for (int n = 1; n <= 3; n++) {
-            int item = n;
-            others.add(threads.submit(() -> commit.submit(item)));
-        }
-        await().until(() -> commit.waiters() == 3);
+        List<Future<Boolean>> others = waitingBehind(commit, 3);
         firstCommitMayEnd.countDown();
 
         assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
@@ -245,6 +235,17 @@ class GroupCommitTest {
         });
         assertThat(commit.submit(7)).isTrue();
         assertThat(jdbc.queryForList("select n from item", Integer.class)).containsExactly(7);
+    }
+
+    /** Items 1..n handed in while a commit is under way: they wait, and the test goes on once all of them do. */
+    private List<Future<Boolean>> waitingBehind(GroupCommit<Integer, Boolean> commit, int n) {
+        List<Future<Boolean>> others = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            int item = i;
+            others.add(threads.submit(() -> commit.submit(item)));
+        }
+        await().until(() -> commit.waiters() == n);
+        return others;
     }
 
     private static boolean opened(CountDownLatch latch) {

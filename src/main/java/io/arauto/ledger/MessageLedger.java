@@ -414,18 +414,39 @@ public class MessageLedger {
     /** A campaign's QUEUED messages, and the numbers among them with no request after {@code since} (new to the daily tier). */
     public record QueuedCount(int messages, int newRecipients) { }
 
-    /** How many QUEUED messages the campaign has, and to how many numbers no request went after {@code since}; one range scan. */
+    /**
+     * How many QUEUED messages the campaign has, and to how many of their numbers no request went after {@code since}; one
+     * range scan, each number looked up in the requests' index. A campaign's QUEUED numbers are distinct (a number's later
+     * rows are DUPLICATE), so they are counted, not collected: a million-row dry run needs no set of its numbers in memory.
+     */
     public QueuedCount queuedCount(long campaignId, Instant since) {
-        return jdbc.queryForObject("select count(*), count(distinct case when r.phone_e164 is null then m.phone_e164 end) "
-                        + "from message m left join (select distinct phone_e164 from recipient_request where requested_at > ?) r "
-                        + "on r.phone_e164 = m.phone_e164 where m.id >= ? and m.id < ? and m.status = 'QUEUED'",
+        return jdbc.queryForObject("select count(*), count(case when not exists (select 1 from recipient_request r "
+                        + "where r.phone_e164 = m.phone_e164 and r.requested_at > ?) then 1 end) "
+                        + "from message m where m.id >= ? and m.id < ? and m.status = 'QUEUED'",
                 (rs, i) -> new QueuedCount(rs.getInt(1), rs.getInt(2)), Timestamp.from(since), first(campaignId), first(campaignId + 1));
     }
 
-    /** Puts {@code note} before the reason of every QUEUED message of the campaign (a dry run's: what sending it would take). */
+    /** Rows {@link #noteQueued} changes per transaction: a million-row dry run is never one transaction held in memory. */
+    static final int NOTE_ROWS = 10_000;
+
+    /**
+     * Puts {@code note} before the reason of every QUEUED message of the campaign (a dry run's: what sending it would take),
+     * {@value #NOTE_ROWS} rows at a time, each range committed on its own. Returns how many were noted.
+     */
     public int noteQueued(long campaignId, String note) {
-        return jdbc.update("update message set reason = left(? || coalesce(' ' || reason, ''), 1000), updated_at = ? "
-                + "where id >= ? and id < ? and status = 'QUEUED'", truncate(note, 900), now(), first(campaignId), first(campaignId + 1));
+        List<Long> last = jdbc.queryForList("select id from message where id >= ? and id < ? order by id desc fetch first 1 rows only",
+                Long.class, first(campaignId), first(campaignId + 1));
+        if (last.isEmpty()) {
+            return 0;
+        }
+        String text = truncate(note, 900);
+        Timestamp at = now();
+        int noted = 0;
+        for (long from = first(campaignId); from <= last.get(0); from += NOTE_ROWS) {
+            noted += jdbc.update("update message set reason = left(? || coalesce(' ' || reason, ''), 1000), updated_at = ? "
+                    + "where id >= ? and id < ? and status = 'QUEUED'", text, at, from, from + NOTE_ROWS);
+        }
+        return noted;
     }
 
     /** A QUEUED message whose number opted out since its row was read. */

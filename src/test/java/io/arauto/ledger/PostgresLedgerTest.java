@@ -650,6 +650,32 @@ class PostgresLedgerTest {
         assertThat(campaigns.find(after).orElseThrow().status()).isEqualTo(CampaignStatus.ACTIVE);
     }
 
+    /** A big dry run is noted range by range, each committed on its own: every QUEUED row of every range, nothing else. */
+    @Test
+    void aDryRunsNoteReachesEveryQueuedRowAcrossItsRanges() {
+        int range = MessageLedger.NOTE_ROWS;
+        long dry = campaigns.create("big.csv", "pedido_enviado", "folder", "pedido_enviado/dry-run/big.csv", sha("big dry run"),
+                List.of("phone"));
+        List<Integer> rows = List.of(2, range - 1, range, range + 1, 2 * range, 3 * range + 500);
+        List<JudgedRow> judged = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            judged.add(queued(rows.get(i), "+55119000009" + (10 + i)));
+        }
+        judged.add(new JudgedRow(2 * range + 1, "x", null, MessageStatus.INVALID, "Not a phone.", List.of("x")));
+        messages.insert(dry, judged);
+        long other = activeCampaign("after-big", List.of(queued(2, "+5511900000990")));
+
+        assertThat(messages.queuedCount(dry, START.minus(Duration.ofHours(24)))).isEqualTo(new MessageLedger.QueuedCount(6, 6));
+        assertThat(messages.noteQueued(dry, "Dry run: nothing was sent.")).isEqualTo(6);
+        for (int row : rows) {
+            assertThat(row(dry, row)).as("row " + row).containsEntry("reason", "Dry run: nothing was sent.");
+        }
+        assertThat(row(dry, 2 * range + 1)).containsEntry("reason", "Not a phone.");
+        assertThat(row(other, 2).get("reason")).as("another campaign's row").isNull();
+        assertThat(messages.noteQueued(campaigns.create("empty.csv", "pedido_enviado", "folder", "pedido_enviado/dry-run/empty.csv",
+                sha("empty dry run"), List.of("phone")), "Dry run")).isZero();
+    }
+
     @Test
     void eachClaimMakesItsNumberCountForTheDailyTierOnceAndHeldMessagesWaitWithoutAnAttempt() throws Exception {
         Instant since = START.minus(Duration.ofHours(24));

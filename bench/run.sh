@@ -7,6 +7,10 @@
 #   BENCH_ARGS="--key=value ..."  extra Arauto arguments, BENCH_JVM_OPTS="-XX:..." JVM options (default: the
 #   recommended -XX:+UseParallelGC; BENCH_JVM_OPTS= runs the JVM's default collector, G1)
 #   BENCH_APP_DIR=dir BENCH_LABEL=name  run another checkout (built already: its target/*.jar, routes/, config/)
+#   BENCH_WARM=N                 a warm Arauto, as a long-running one is: N times the same rows in other bytes go through first
+#                                (judged, stored and reported; nothing is sent, and with no report rounds nothing of
+#                                it runs again), then the file is timed
+#   BENCH_THREADS=1              CPU seconds per thread of Arauto from the drop to archived (or to the status files)
 #   BENCH_REPORTS=1              also time drop -> first complete status CSV and XLSX in outbox/ (reports every 2 s)
 #   BENCH_LEDGER=postgres        the ledger on an embedded PostgreSQL (bench/src/EmbeddedLedger.java, fsync on), a fresh
 #                                server per run; BENCH_PG_PARAMS="reWriteBatchedInserts=true" adds JDBC URL parameters
@@ -20,7 +24,8 @@ FORMATS=${BENCH_FORMATS:-csv xlsx}
 HEAP=${BENCH_HEAP:-256m}
 JFR=${BENCH_JFR:-0}
 REPORTS=${BENCH_REPORTS:-0}
-REPORTS_INTERVAL=1h; [[ $REPORTS == 1 ]] && REPORTS_INTERVAL=2s
+WARM=${BENCH_WARM:-0}
+REPORTS_INTERVAL=1h; [[ $REPORTS == 1 && $WARM == 0 ]] && REPORTS_INTERVAL=2s   # a file's first report needs no round
 LEDGER=${BENCH_LEDGER:-h2}
 ROWS=1000000
 HZ=$(getconf CLK_TCK)
@@ -71,6 +76,19 @@ source "$OUT/expected.properties"
 RESULTS=$OUT/runs.tsv
 [[ -f $RESULTS ]] || printf 'when\tcommit\tformat\trun\tseconds\trows_per_s\tintake_ms\tcrm_ms\tpeak_heap_mb\tmax_after_gc_mb\tgcs\tfull_gcs\tgc_pause_ms\tapp_cpu_s\tload_1m\tother_cores\tledger\n' > "$RESULTS"
 COMMIT=${BENCH_LABEL:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config routes || echo "+dirty")}
+(( WARM > 0 )) && COMMIT="$COMMIT+warm$WARM"
+
+# warm-up file i: the same rows in other bytes (i blank lines more; the XLSX zipped again at level i), so no two are identical
+warmup_file() {
+  local fmt=$1 target=$2 i=$3
+  if [[ $fmt == csv ]]; then
+    { cat "$OUT/pedidos-1m.csv"; for _ in $(seq "$i"); do printf '\n'; done; } > "$target"
+  else
+    rm -rf "$OUT/warm-xlsx"; mkdir -p "$OUT/warm-xlsx"
+    (cd "$OUT/warm-xlsx" && unzip -q "$OUT/pedidos-1m.xlsx" && zip -q -X -"$i" -r "$target" .)
+    rm -rf "$OUT/warm-xlsx"
+  fi
+}
 [[ $LEDGER == postgres ]] && COMMIT="$COMMIT+pg${BENCH_PG_PARAMS:+($BENCH_PG_PARAMS)}"
 
 run_once() {
@@ -127,16 +145,40 @@ run_once() {
     (( SECONDS < deadline )) || { kill $pid; log "the CRM opt-out list was not loaded in 180 s"; exit 1; }
     sleep 0.2
   done
+  local w
+  for w in $(seq "$WARM"); do
+    warmup_file "$fmt" "$OUT/stage/warmup$w.$fmt" "$w"
+    mv "$OUT/stage/warmup$w.$fmt" "$data/inbox/pedido_enviado/warmup$w.$fmt"
+    until grep -q "status file .*/warmup$w[^ ]* written (" "$applog"; do
+      kill -0 $pid 2>/dev/null || { log "Arauto stopped during the warm-up, see $applog"; exit 1; }
+      (( SECONDS < deadline + 600 )) || { kill $pid; log "the warm-up was not done in time"; exit 1; }
+      sleep 0.2
+    done
+    log "$fmt run $run: warm-up $w of $WARM done ($(sed -n "s/.*warmup$w.*: campaign [0-9]* created.*(\([0-9]*\) ms.*/\1/p" "$applog" | tail -1) ms)"
+    (( w == WARM )) || continue
+    # the warm-up used the CRM's list, so it is renewed once more in the background: drop after that, as the cold run
+    # drops right after the load at start (a renewal while the file is timed would be work the bare loop never does)
+    local loads renew=$((SECONDS + 45))
+    loads=$(grep -c "CRM opt-out list loaded" "$applog")
+    while (( $(grep -c "CRM opt-out list loaded" "$applog") == loads && SECONDS < renew )); do sleep 0.2; done
+  done
   sleep 2 # let start-up work (first timer rounds, JIT of start-up code) die down
 
   local load busy0 ours0 db0 t0 t1
   load=$(cut -d' ' -f1 /proc/loadavg)
   busy0=$(machine_busy); ours0=$(process_busy $pid); db0=$(pg_busy)
+  local threads=
+  if [[ ${BENCH_THREADS:-0} == 1 ]]; then   # CPU seconds per thread from the drop to the end of the run's timing
+    rm -f "$OUT/threads.stop"
+    java bench/src/ThreadCpu.java $pid "$OUT/threads.stop" > "$OUT/threads-$tag.txt" 2>&1 &
+    threads=$!
+    sleep 1   # the sampler's JVM starts and takes its first sample before the drop
+  fi
   touch "$OUT/stage/$name"            # the file is as new as a real drop
   t0=$(now_ms)
   mv "$OUT/stage/$name" "$data/inbox/pedido_enviado/$name"
   deadline=$((SECONDS + 900))
-  until compgen -G "$data/archive/pedido_enviado/*" > /dev/null; do
+  until compgen -G "$data/archive/pedido_enviado/pedidos-1m*" > /dev/null; do
     if compgen -G "$data/error/*.txt" > /dev/null || ! kill -0 $pid 2>/dev/null; then
       local why
       why=$(sed -n 's/^Reason: //p' "$data"/error/*.error.txt 2>/dev/null || echo "Arauto stopped")
@@ -156,18 +198,23 @@ run_once() {
   local report=""
   if [[ $REPORTS == 1 ]]; then
     # the first report is written once every row is read; nothing is sent (poll 1 h), so it is complete and final
-    until grep -q "status file .* written (" "$applog"; do
+    until grep -q "status file .*/pedidos-1m[^ ]* written (" "$applog"; do
       kill -0 $pid 2>/dev/null || { log "Arauto stopped before writing the status files"; exit 1; }
       (( SECONDS < deadline )) || { kill $pid; log "no status files after 900 s"; exit 1; }
       sleep 0.05
     done
     local t2 lines writing
     t2=$(now_ms)
-    lines=$(tail -c +4 "$data"/outbox/*.status.csv | wc -l)
-    writing=$(sed -n 's/.*status file .* written (\([^)]*\)).*/\1/p' "$applog" | head -1)   # "N ms, M ms CPU" ("N ms" before issue 13)
+    lines=$(tail -c +4 "$data"/outbox/pedidos-1m*.status.csv | wc -l)
+    writing=$(sed -n 's|.*status file .*/pedidos-1m[^ ]* written (\([^)]*\)).*|\1|p' "$applog" | head -1)   # "N ms, M ms CPU" ("N ms" before issue 13)
     report=$(awk -v a=$((t1 - t0)) -v b=$((t2 - t0)) 'BEGIN{printf "%.2f", b/1000}')
-    log "$fmt run $run: status CSV and XLSX complete ${report}s after the drop = $(awk -v a=$((t1 - t0)) -v b=$((t2 - t0)) 'BEGIN{printf "%.2f", b/a}')x drop->archived; writing them took ${writing}; $(du -k "$data"/outbox/*.status.xlsx | cut -f1) KB XLSX, $lines CSV lines"
+    log "$fmt run $run: status CSV and XLSX complete ${report}s after the drop = $(awk -v a=$((t1 - t0)) -v b=$((t2 - t0)) 'BEGIN{printf "%.2f", b/a}')x drop->archived; writing them took ${writing}; $(du -k "$data"/outbox/pedidos-1m*.status.xlsx | cut -f1) KB XLSX, $lines CSV lines"
     (( lines == ROWS + 1 )) || log "  WARNING: the status CSV has $lines lines, not $((ROWS + 1))"
+  fi
+  if [[ -n $threads ]]; then
+    touch "$OUT/threads.stop"; wait $threads || true
+    log "$fmt run $run: CPU seconds per thread, drop -> $([[ $REPORTS == 1 ]] && echo 'status files' || echo archived):"
+    sed 's/^/    /' "$OUT/threads-$tag.txt" >&2
   fi
   kill $pid; wait $pid || true
 

@@ -10,6 +10,10 @@
 #   BENCH_WARM=N                 a warm Arauto, as a long-running one is: N times the same rows in other bytes go through first
 #                                (judged, stored and reported; nothing is sent, and with no report rounds nothing of
 #                                it runs again), then the file is timed
+#   BENCH_WARM_IDLE=30           seconds Arauto idles after the warm-ups, before a full GC (jcmd GC.run) and the timed drop
+#   BENCH_STABLE_FOR=0s          arauto.intake.stable-for (the file is dropped by an atomic rename; 200ms before 2026-11-30)
+#   BENCH_CRM_REFRESH=10m        arauto.optout.crm-refresh: the CRM's list loaded at start serves every file of the run, as
+#                                the bare loop's is loaded before its clock starts (30s, the default, before 2026-11-30)
 #   BENCH_THREADS=1              CPU seconds per thread of Arauto from the drop to archived (or to the status files)
 #   BENCH_REPORTS=1              also time drop -> first complete status CSV and XLSX in outbox/ (reports every 2 s)
 #   BENCH_LEDGER=postgres        the ledger on an embedded PostgreSQL (bench/src/EmbeddedLedger.java, fsync on), a fresh
@@ -127,7 +131,8 @@ run_once() {
     --arauto.crm.datasource.url="${BENCH_CRM_URL:-jdbc:h2:file:$OUT/crm/crm;ACCESS_MODE_DATA=r}" \
     --arauto.crm.datasource.username=sa \
     --arauto.optout.query="select telefone from optout_whatsapp" \
-    --arauto.intake.stable-for=200ms \
+    --arauto.intake.stable-for="${BENCH_STABLE_FOR:-0s}" \
+    --arauto.optout.crm-refresh="${BENCH_CRM_REFRESH:-10m}" \
     --arauto.intake.read-lock-check-interval=100 \
     --arauto.intake.poll-delay=100 \
     --arauto.reports.interval=$REPORTS_INTERVAL \
@@ -155,13 +160,15 @@ run_once() {
       sleep 0.2
     done
     log "$fmt run $run: warm-up $w of $WARM done ($(sed -n "s/.*warmup$w.*: campaign [0-9]* created.*(\([0-9]*\) ms.*/\1/p" "$applog" | tail -1) ms)"
-    (( w == WARM )) || continue
-    # the warm-up used the CRM's list, so it is renewed once more in the background: drop after that, as the cold run
-    # drops right after the load at start (a renewal while the file is timed would be work the bare loop never does)
-    local loads renew=$((SECONDS + 45))
-    loads=$(grep -c "CRM opt-out list loaded" "$applog")
-    while (( $(grep -c "CRM opt-out list loaded" "$applog") == loads && SECONDS < renew )); do sleep 0.2; done
   done
+  # files come minutes or hours apart: the JIT compiler's queue drains before the next file, as in a long-running Arauto
+  # (dropped 2 s after the warm-ups, the timed file shared the cores with their compiling: 9-11 s, not 7-8); and the
+  # timed file starts from a collected heap, as the cold run's does, not from the warm-ups' garbage (G1 spent 1-3 s more
+  # CPU on it, and how much depended on what ran between)
+  if (( WARM > 0 )); then
+    sleep "${BENCH_WARM_IDLE:-30}"
+    jcmd $pid GC.run > /dev/null
+  fi
   sleep 2 # let start-up work (first timer rounds, JIT of start-up code) die down
 
   local load busy0 ours0 db0 t0 t1

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +25,9 @@ import static org.awaitility.Awaitility.await;
 class GroupCommitTest {
 
     private final ExecutorService threads = Executors.newFixedThreadPool(10);
+    /** For {@link #holdingTheFirstGroup}: its first group has begun; it may end. */
+    private final CountDownLatch firstGroupIn = new CountDownLatch(1);
+    private final CountDownLatch firstGroupMayEnd = new CountDownLatch(1);
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
 
@@ -115,21 +119,13 @@ class GroupCommitTest {
 
     @Test
     void aFailedCommitFailsEveryWriterInItsGroupAndWritesNothing() throws Exception {
-        CountDownLatch inFirstCommit = new CountDownLatch(1);
-        CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
-        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
-            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n));
-            if (items.contains(0)) {
-                inFirstCommit.countDown();
-                assertThat(opened(firstCommitMayEnd)).isTrue();
-                return List.of(true);
-            }
+        GroupCommit<Integer, Boolean> commit = holdingTheFirstGroup(items -> {
             throw new IllegalStateException("disk full");
         });
         Future<Boolean> first = threads.submit(() -> commit.submit(0));
-        assertThat(inFirstCommit.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(firstGroupIn.await(30, TimeUnit.SECONDS)).isTrue();
         List<Future<Boolean>> others = waitingBehind(commit, 3);
-        firstCommitMayEnd.countDown();
+        firstGroupMayEnd.countDown();
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
         for (Future<Boolean> other : others) {
@@ -194,18 +190,9 @@ class GroupCommitTest {
     /** A writer interrupted while it waits for the next group takes its item back; the group under way is not disturbed. */
     @Test
     void anInterruptedWriterWhoseItemIsNotYetInAGroupTakesItBack() throws Exception {
-        CountDownLatch inFirstCommit = new CountDownLatch(1);
-        CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
-        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
-            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n));
-            if (items.contains(0)) {
-                inFirstCommit.countDown();
-                assertThat(opened(firstCommitMayEnd)).isTrue();
-            }
-            return Collections.nCopies(items.size(), true);
-        });
+        GroupCommit<Integer, Boolean> commit = holdingTheFirstGroup(items -> Collections.nCopies(items.size(), true));
         Future<Boolean> first = threads.submit(() -> commit.submit(0));
-        assertThat(inFirstCommit.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(firstGroupIn.await(30, TimeUnit.SECONDS)).isTrue();
         java.util.concurrent.atomic.AtomicReference<Object> interruptedOutcome = new java.util.concurrent.atomic.AtomicReference<>();
         Thread interrupted = new Thread(() -> {
             try {
@@ -221,7 +208,7 @@ class GroupCommitTest {
         interrupted.join(10_000);
         assertThat(interruptedOutcome.get()).isInstanceOf(InterruptedException.class);
 
-        firstCommitMayEnd.countDown();
+        firstGroupMayEnd.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(waiting.get(10, TimeUnit.SECONDS)).as("the writer behind the interrupted one still gets its turn").isTrue();
         assertThat(jdbc.queryForList("select n from item order by n", Integer.class)).containsExactly(0, 2);
@@ -235,6 +222,22 @@ class GroupCommitTest {
         });
         assertThat(commit.submit(7)).isTrue();
         assertThat(jdbc.queryForList("select n from item", Integer.class)).containsExactly(7);
+    }
+
+    /**
+     * A group commit that inserts its items and holds the group of item 0 (handed in first, alone) until firstGroupMayEnd
+     * opens, saying so on firstGroupIn; every later group ends as {@code later} says.
+     */
+    private GroupCommit<Integer, Boolean> holdingTheFirstGroup(Function<List<Integer>, List<Boolean>> later) {
+        return new GroupCommit<>(tx, items -> {
+            items.forEach(n -> jdbc.update("insert into item (n) values (?)", n));
+            if (items.contains(0)) {
+                firstGroupIn.countDown();
+                assertThat(opened(firstGroupMayEnd)).isTrue();
+                return Collections.nCopies(items.size(), true);
+            }
+            return later.apply(items);
+        });
     }
 
     /** Items 1..n handed in while a commit is under way: they wait, and the test goes on once all of them do. */

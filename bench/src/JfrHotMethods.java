@@ -14,7 +14,7 @@ import jdk.jfr.consumer.RecordingFile;
  * recording's execution samples: samples per thread, then the methods that were on top of the
  * stack (self) and anywhere on it (total), for the threads whose name contains a filter.
  *
- * <pre>java [-Dnative=true | -Dalloc=true] bench/src/JfrHotMethods.java bench/out/csv-1.jfr [thread-filter] [top] [focus]</pre>
+ * <pre>java [-Dnative=true | -Dalloc=true] [-Dfrom=EPOCH_MILLIS] bench/src/JfrHotMethods.java bench/out/csv-1.jfr [thread-filter] [top] [focus]</pre>
  * With a focus (e.g. {@code OptOutList.loadCrm}), only samples with that method on the stack count.
  */
 public final class JfrHotMethods {
@@ -24,6 +24,8 @@ public final class JfrHotMethods {
             : Boolean.getBoolean("alloc") ? "jdk.ObjectAllocationSample" : "jdk.ExecutionSample";
     /** With -Dalloc=true, counts are megabytes allocated (the samples' weight), and the allocated type comes first on the stack. */
     private static final boolean ALLOC = Boolean.getBoolean("alloc");
+    /** With -Dfrom=EPOCH_MILLIS, only samples from then on (a warm run's timed file: its drop time, from the app's log). */
+    private static final long FROM = Long.getLong("from", 0);
 
     private JfrHotMethods() {
     }
@@ -37,7 +39,7 @@ public final class JfrHotMethods {
         Map<String, Integer> total = new HashMap<>();
         int samples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
-            if (!e.getEventType().getName().equals(EVENT) || e.getStackTrace() == null) {
+            if (!e.getEventType().getName().equals(EVENT) || e.getStackTrace() == null || e.getStartTime().toEpochMilli() < FROM) {
                 continue;
             }
             String field = ALLOC ? "eventThread" : "sampledThread";

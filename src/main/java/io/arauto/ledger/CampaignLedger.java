@@ -227,12 +227,6 @@ public class CampaignLedger {
                 Long.class, CampaignStatus.ACTIVE.name(), Timestamp.from(clock.instant()));
     }
 
-    /** Campaigns not settled yet, paused or not: those that may hold messages being sent. */
-    public List<Long> unsettled() {
-        return jdbc.queryForList("select id from campaign where status in (?, ?) order by id", Long.class,
-                CampaignStatus.ACTIVE.name(), CampaignStatus.PAUSED.name());
-    }
-
     /**
      * Pauses an ACTIVE campaign with {@code reason}, which its QUEUED rows show as theirs meanwhile
      * (so the status file says why they wait); true when it was active and now is paused.

@@ -3,6 +3,8 @@ package io.arauto.ledger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PostConstruct;
 import org.slf4j.Logger;
@@ -15,7 +17,9 @@ import io.arauto.config.ArautoProperties;
  * Puts the ledger right after an Arauto stopped half-way: at start, before any route runs, and
  * then every so often (route ledger-watchdog), since with several instances on one database the
  * one that stopped may not be this one. Only work left alone for {@code arauto.ledger.stale-after}
- * counts as abandoned, so what a running instance is doing is never touched.
+ * counts as abandoned, so what a running instance is doing is never touched. Messages left SENDING are looked
+ * for only in campaigns with a message claimed since the last look ({@link MessageLedger#lastClaims}): a campaign of a
+ * million rows waiting to be sent is not read every round.
  */
 @Component
 public class LedgerRecovery {
@@ -27,6 +31,8 @@ public class LedgerRecovery {
     private final ScheduleLedger schedules;
     private final ArautoProperties properties;
     private final Clock clock;
+    /** Per campaign, the stale-before of this instance's last look for abandoned SENDING messages. */
+    private final Map<Long, Instant> lookedBefore = new ConcurrentHashMap<>();
 
     public LedgerRecovery(CampaignLedger campaigns, MessageLedger messages, ScheduleLedger schedules, ArautoProperties properties,
                           Clock clock) {
@@ -68,8 +74,18 @@ public class LedgerRecovery {
                 campaigns.markDirty(id);
             }
         }
-        for (long id : campaigns.unsettled()) {
+        Map<Long, Instant> claims = messages.lastClaims();
+        lookedBefore.keySet().retainAll(claims.keySet());
+        for (Map.Entry<Long, Instant> claim : claims.entrySet()) {
+            long id = claim.getKey();
+            Instant looked = lookedBefore.get(id);
+            // every message SENDING is so since its claim, at or before the campaign's last: with no claim since this
+            // instance's last look (give or take a claim whose commit took stale-after), that look saw them all
+            if (looked != null && claim.getValue().isBefore(looked.minus(properties.getLedger().getStaleAfter()))) {
+                continue;
+            }
             int uncertain = messages.uncertainIfStale(id, staleBefore);
+            lookedBefore.put(id, staleBefore);
             if (uncertain > 0) {
                 campaigns.markDirty(id); // the status file must show them UNCERTAIN, not SENDING
                 log.warn("Campaign {}: {} message(s) were being sent when an Arauto stopped; they are now UNCERTAIN and will not be "

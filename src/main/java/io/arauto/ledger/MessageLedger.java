@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -237,6 +238,7 @@ public class MessageLedger {
             }
         }
         requested(sending, now);
+        markClaimed(sending, now);
         return results;
     }
 
@@ -244,6 +246,30 @@ public class MessageLedger {
      * From now on a request to these messages' numbers may leave: in the same commit as their claim,
      * for the daily tier ({@link #recipientsSince}).
      */
+    /**
+     * Each campaign with a message claimed now: its sending mark says when, so that the watchdog looks for abandoned SENDING
+     * messages only in campaigns claimed from lately ({@link #lastClaims}). A message's claim time is its {@code updated_at}
+     * for as long as it stays SENDING, so a campaign's mark is at least that of every message of it SENDING.
+     */
+    private void markClaimed(List<Long> ids, Timestamp now) {
+        ids.stream().map(MessageLedger::campaignOf).distinct().forEach(campaign -> {
+            if (jdbc.update("update sending_mark set claimed_at = ? where campaign_id = ?", now, campaign) == 0) {
+                jdbc.update("insert into sending_mark (campaign_id, claimed_at) select ?, ? "
+                        + "where not exists (select 1 from sending_mark where campaign_id = ?)", campaign, now, campaign);
+            }
+        });
+    }
+
+    /** When a message of each campaign not settled yet (ACTIVE or PAUSED) was last claimed; campaigns never claimed from are not in it. */
+    public Map<Long, Instant> lastClaims() {
+        Map<Long, Instant> claims = new HashMap<>();
+        jdbc.query("select s.campaign_id, s.claimed_at from sending_mark s join campaign c on c.id = s.campaign_id "
+                + "where c.status in ('ACTIVE', 'PAUSED')", rs -> {
+                    claims.put(rs.getLong(1), rs.getTimestamp(2).toInstant());
+                });
+        return claims;
+    }
+
     private void requested(List<Long> ids, Timestamp now) {
         if (ids.isEmpty()) {
             return;

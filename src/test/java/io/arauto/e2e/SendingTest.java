@@ -173,11 +173,13 @@ class SendingTest extends ArautoTestBase {
         assertThat(requestsTo("5511970000010")).isEmpty();
     }
 
-    /** An active campaign whose one message is SENDING (put there by hand, so no sender touches it). */
+    /** An active campaign whose one message is SENDING (put there by hand, so no sender touches it, and marked as its claim would). */
     private long sendingCampaign(String e164) {
         long id = campaigns.create("sending.csv", "aviso_simples", "test", "aviso_simples/sending.csv", "v", HEADER);
         messages.insert(id, List.of(row(2, e164, MessageStatus.INVALID)));
-        jdbc.update("update message set status = 'SENDING', updated_at = ? where campaign_id = ?", Timestamp.from(Instant.now()), id);
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.update("update message set status = 'SENDING', updated_at = ? where campaign_id = ?", now, id);
+        jdbc.update("insert into sending_mark (campaign_id, claimed_at) values (?, ?)", id, now);
         campaigns.markRead(id, 1, true);
         return id;
     }

@@ -18,7 +18,7 @@ class H2LedgerSchemaTest {
         MigrateResult result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 
-        assertThat(result.migrationsExecuted).isEqualTo(13);
+        assertThat(result.migrationsExecuted).isEqualTo(14);
         // V3 dropped the foreign key to campaign, and with it H2's index for it: one B-tree per inserted row
         assertThat(jdbc.queryForObject("select count(*) from information_schema.table_constraints "
                 + "where table_name = 'MESSAGE' and constraint_type = 'FOREIGN KEY'", Integer.class)).isZero();
@@ -39,6 +39,8 @@ class H2LedgerSchemaTest {
         // V13: the tables taking a row per webhook event hand out ids from a cache of 1,000 (a commit of its own each time it runs out)
         assertThat(jdbc.queryForList("select identity_cache from information_schema.columns where table_name in ('WEBHOOK_EVENT', 'AUDIT') "
                 + "and column_name = 'ID'", Long.class)).containsExactly(1000L, 1000L);
+        // V14: the watchdog's sending marks, a table of their own, not a second index of message (checked above)
+        assertThat(jdbc.queryForObject("select count(*) from sending_mark", Integer.class)).isZero();
     }
 
     /** V9: entries written before it get their ninth-digit twin, mobiles only (the claim refuses a number in either form by it). */

@@ -141,7 +141,13 @@ final class StatusSheet implements Closeable {
 
     /** SXSSF's escaping: markup characters and line breaks as references, other control characters and non-characters as '?'. */
     private void escape(String value) {
-        for (int i = 0, n = value.length(); i < n; i++) {
+        int n = value.length();
+        int plain = 0; // most values need nothing escaped: appended whole, not a char at a time
+        while (plain < n && !needsEscape(value.charAt(plain))) {
+            plain++;
+        }
+        row.append(value, 0, plain);
+        for (int i = plain; i < n; i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '<' -> row.append("&lt;");
@@ -155,6 +161,11 @@ final class StatusSheet implements Closeable {
                 default -> row.append(c < ' ' || c >= '\uFFFE' ? '?' : c);
             }
         }
+    }
+
+    /** A character {@link #escape} does not write as it is. */
+    private static boolean needsEscape(char c) {
+        return c < ' ' || c == '<' || c == '>' || c == '&' || c == '"' || c == '\u00A0' || c >= '\uFFFE';
     }
 
     private void endRow() throws IOException {

@@ -127,7 +127,7 @@ class StatusReportWriterTest {
                 new StatusLine(3, "=HYPERLINK(\"x\")", null, "INVALID", "The phone '=HYPERLINK(\"x\")' is not a valid number.",
                         null, null, null, List.of("=HYPERLINK(\"x\")", "=1+1", "", "-5")),
                 new StatusLine(4, "+55 (11) 98765-4321", "+5511987654321", "DUPLICATE", "The same number is on row 2.", null, null,
-                        Instant.parse("2026-11-22T05:30:00Z"), List.of("+55 (11) 98765-4321", " espaços ", "<b>&amp;</b>", "0011")),
+                        Instant.parse("2026-11-22T05:30:00Z"), List.of("+55 (11) 98765-4321", " espaços ", "Ana & Bia <b>&amp;</b>", "0011")),
                 new StatusLine(5, "011987654321", "+5511987654321", "FAILED", "Message undeliverable", "131026", "wamid.X",
                         Instant.parse("2026-11-22T05:31:00Z"), List.of("011987654321", "Zoë \"Ü\" Ñandú", "linha 1\nlinha 2", "")),
                 new StatusLine(6, "", null, "INVALID", "The phone is empty.", null, null, null, List.of()));

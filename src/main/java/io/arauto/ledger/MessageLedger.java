@@ -246,6 +246,17 @@ public class MessageLedger {
      * From now on a request to these messages' numbers may leave: in the same commit as their claim,
      * for the daily tier ({@link #recipientsSince}).
      */
+    private void requested(List<Long> ids, Timestamp now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("insert into recipient_request (phone_e164, requested_at) select phone_e164, ? from message "
+                + "where id = ? and phone_e164 is not null", ids, ids.size(), (ps, id) -> {
+                    ps.setTimestamp(1, now);
+                    ps.setLong(2, id);
+                });
+    }
+
     /**
      * Each campaign with a message claimed now: its sending mark says when, so that the watchdog looks for abandoned SENDING
      * messages only in campaigns claimed from lately ({@link #lastClaims}). A message's claim time is its {@code updated_at}
@@ -268,17 +279,6 @@ public class MessageLedger {
                     claims.put(rs.getLong(1), rs.getTimestamp(2).toInstant());
                 });
         return claims;
-    }
-
-    private void requested(List<Long> ids, Timestamp now) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        jdbc.batchUpdate("insert into recipient_request (phone_e164, requested_at) select phone_e164, ? from message "
-                + "where id = ? and phone_e164 is not null", ids, ids.size(), (ps, id) -> {
-                    ps.setTimestamp(1, now);
-                    ps.setLong(2, id);
-                });
     }
 
     /**

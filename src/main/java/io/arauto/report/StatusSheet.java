@@ -3,6 +3,7 @@ package io.arauto.report;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -67,7 +68,8 @@ final class StatusSheet implements Closeable {
             }
         }
         zip.putNextEntry(entry(SHEET_PART));
-        xml = new OutputStreamWriter(zip, UTF_8);
+        // buffered before the encoder, which otherwise wraps each row's characters in a buffer object of its own
+        xml = new BufferedWriter(new OutputStreamWriter(zip, UTF_8), 1 << 14);
         xml.write(LAYOUT.sheetStart);
     }
 

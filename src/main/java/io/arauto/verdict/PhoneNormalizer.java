@@ -54,7 +54,7 @@ public class PhoneNormalizer {
         if (plain != null) {
             return new Result(plain, null);
         }
-        if (SCIENTIFIC.matcher(text).matches()) {
+        if (scientific(text)) {
             return new Result(null, "The phone '" + text + "' is in scientific notation and lost its digits; format the column as text and export again.");
         }
         try {
@@ -72,6 +72,11 @@ public class PhoneNormalizer {
         }
     }
 
+    /** Whether {@code text} is a number in scientific notation; a phone without an 'e' is never, and costs no matcher. */
+    private static boolean scientific(String text) {
+        return (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) && SCIENTIFIC.matcher(text).matches();
+    }
+
     /** E.164 for matching (opt-out lists): no validity check, null when it does not parse at all. */
     public String canonical(String raw) {
         if (raw == null || raw.isBlank()) {
@@ -82,7 +87,7 @@ public class PhoneNormalizer {
             return "+" + plain;
         }
         String text = withoutFloatZero(raw.strip());
-        if (SCIENTIFIC.matcher(text).matches()) {
+        if (scientific(text)) {
             return null;
         }
         try {

@@ -69,7 +69,8 @@ public class ArautoProperties {
         private boolean doneFiles;
         private Duration duplicateWindow = Duration.ofDays(7);
         private Duration stableFor = Duration.ofSeconds(2);
-        private int batchSize = 1000;
+        /** Rows per ledger batch; unset, the ledger's own (MessageLedger.batchRows): 1,000 on H2, 5,000 on PostgreSQL. */
+        private Integer batchSize;
         private Duration pollDelay = Duration.ofSeconds(1);
         private Duration readLockCheckInterval = Duration.ofSeconds(1);
         private final Sftp sftp = new Sftp();
@@ -82,8 +83,8 @@ public class ArautoProperties {
         public void setDuplicateWindow(Duration duplicateWindow) { this.duplicateWindow = duplicateWindow; }
         public Duration getStableFor() { return stableFor; }
         public void setStableFor(Duration stableFor) { this.stableFor = stableFor; }
-        public int getBatchSize() { return batchSize; }
-        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public Integer getBatchSize() { return batchSize; }
+        public void setBatchSize(Integer batchSize) { this.batchSize = batchSize; }
         public Duration getPollDelay() { return pollDelay; }
         public void setPollDelay(Duration pollDelay) { this.pollDelay = pollDelay; }
         public Duration getReadLockCheckInterval() { return readLockCheckInterval; }

@@ -194,9 +194,10 @@ public class CampaignIntake {
         }
     }
 
-    /** The file's rows in batches of {@code arauto.intake.batch-size}, in file order. */
+    /** The file's rows in batches of {@code arauto.intake.batch-size} (unset: the ledger's {@link MessageLedger#batchRows}), in file order. */
     public Iterator<List<Row>> batches(OpenIntake intake) {
-        int size = properties.getIntake().getBatchSize();
+        Integer configured = properties.getIntake().getBatchSize();
+        int size = configured != null ? configured : messages.batchRows();
         RowSource rows = intake.rows();
         return new Iterator<>() {
             @Override

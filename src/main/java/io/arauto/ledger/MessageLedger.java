@@ -100,6 +100,28 @@ public class MessageLedger {
         return clock.instant().plusNanos(500).truncatedTo(ChronoUnit.MICROS);
     }
 
+    /** A file's rows per batch on H2, in Arauto's own process: a commit costs little there. */
+    static final int H2_BATCH_ROWS = 1_000;
+    /**
+     * A file's rows per batch on PostgreSQL: each batch is a transaction of its own, and each commit waits for the server's
+     * WAL to reach its disk and for three round trips. With 1,000 rows those waits, one batch after another, set the
+     * intake's pace (README, "PostgreSQL as the ledger").
+     */
+    static final int POSTGRES_BATCH_ROWS = 5_000;
+
+    private volatile int batchRows;
+
+    /** How many of a file's rows go into the ledger together when {@code arauto.intake.batch-size} is not set. */
+    public int batchRows() {
+        int rows = batchRows;
+        if (rows == 0) {
+            rows = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) MessageCopy::possible))
+                    ? POSTGRES_BATCH_ROWS : H2_BATCH_ROWS;
+            batchRows = rows;
+        }
+        return rows;
+    }
+
     /** As {@link #insert(long, List)}, the rows stamped with {@link StampedRows#at} (from {@link #stamp}). */
     public void insert(long campaignId, StampedRows stamped) {
         List<JudgedRow> rows = stamped.rows();

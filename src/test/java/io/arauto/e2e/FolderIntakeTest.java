@@ -19,6 +19,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.arauto.config.ArautoProperties;
 import io.arauto.intake.CampaignIntake;
 import io.arauto.intake.OpenIntake;
 import io.arauto.verdict.RowJudge;
@@ -47,6 +48,9 @@ class FolderIntakeTest extends ArautoTestBase {
 
     @Autowired
     CampaignLedger campaigns;
+
+    @Autowired
+    ArautoProperties properties;
 
     @Test
     void fileStillBeingWrittenIsReadOnlyWhenComplete() throws Exception {
@@ -274,6 +278,37 @@ class FolderIntakeTest extends ArautoTestBase {
         for (int i = 1; i < lines.size(); i++) {
             assertThat(lines.get(i)).startsWith((i + 1) + ",55119871" + String.format("%05d", i - 1) + ",");
         }
+    }
+
+    /** A file's rows go into the ledger 1,000 at a time on H2 (5,000 on PostgreSQL: PostgresLedgerTest), or as many as set. */
+    @Test
+    void aFilesRowsGoIntoTheLedgerInBatchesOfTheLedgersSizeUnlessOneIsSet() throws Exception {
+        assertThat(batchSizes("lotes.csv", 0)).containsExactly(1000, 1000, 500);
+        properties.getIntake().setBatchSize(700);
+        try {
+            assertThat(batchSizes("lotes-700.csv", 5_000)).containsExactly(700, 700, 700, 400);
+        } finally {
+            properties.getIntake().setBatchSize(null);
+        }
+    }
+
+    /** The sizes of the batches a 2,500-row file is read in; its campaign, never accepted, is dropped after. */
+    private List<Integer> batchSizes(String name, int firstPhone) throws Exception {
+        Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve(name);
+        StringBuilder csv = new StringBuilder("telefone,nome,pedido,entrega\n");
+        for (int i = 0; i < 2_500; i++) {
+            csv.append("55119870").append(10_000 + firstPhone + i).append(",Ana,").append(i).append(",hoje\n");
+        }
+        Files.writeString(file, csv);
+        OpenIntake intake = intakes.open(file.toString(), "pedido_enviado/" + name, "folder");
+        List<Integer> sizes = new java.util.ArrayList<>();
+        try {
+            intakes.batches(intake).forEachRemaining(rows -> sizes.add(rows.size()));
+        } finally {
+            intake.rows().close();
+            campaigns.rejectIfAbandoned(intake.campaignId(), Instant.now().plus(Duration.ofDays(1)));
+        }
+        return sizes;
     }
 
     private OpenIntake openOutsideTheInbox(String name, String phone) throws Exception {

@@ -93,6 +93,12 @@ class PostgresLedgerTest {
     }
 
     /** V10: an occurrence of a schedule is taken once, however many ledger beans ask for it (two instances: two pools on one database). */
+    /** Each commit on PostgreSQL waits for its disk: a file's rows go in 5,000 at a time unless arauto.intake.batch-size says. */
+    @Test
+    void aFilesRowsGoIntoPostgresFiveThousandAtATime() {
+        assertThat(messages.batchRows()).isEqualTo(5_000);
+    }
+
     @Test
     void aScheduleOccurrenceIsTakenOnceAndKeepsItsTimeAndOutcome() {
         ScheduleLedger first = new ScheduleLedger(jdbc, clock);

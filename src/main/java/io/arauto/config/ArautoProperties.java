@@ -84,7 +84,13 @@ public class ArautoProperties {
         public Duration getStableFor() { return stableFor; }
         public void setStableFor(Duration stableFor) { this.stableFor = stableFor; }
         public Integer getBatchSize() { return batchSize; }
-        public void setBatchSize(Integer batchSize) { this.batchSize = batchSize; }
+        public void setBatchSize(Integer batchSize) {
+            if (batchSize != null && batchSize < 1) { // 0 would make a file an endless run of empty batches
+                throw new IllegalArgumentException("arauto.intake.batch-size must be at least 1 (or left out: 1000 rows on H2, "
+                        + "5000 on PostgreSQL), not " + batchSize);
+            }
+            this.batchSize = batchSize;
+        }
         public Duration getPollDelay() { return pollDelay; }
         public void setPollDelay(Duration pollDelay) { this.pollDelay = pollDelay; }
         public Duration getReadLockCheckInterval() { return readLockCheckInterval; }

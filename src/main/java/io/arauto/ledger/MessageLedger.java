@@ -46,13 +46,12 @@ import io.arauto.verdict.MessageStatus;
 public class MessageLedger {
 
     private static final TypeReference<List<String>> CELLS = new TypeReference<>() { };
+    private static final JsonStringEncoder JSON_STRINGS = JsonStringEncoder.getInstance();
 
     private final JdbcTemplate jdbc;
     private final ObjectReader cells;
     private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate tx;
-    private static final JsonStringEncoder JSON_STRINGS = JsonStringEncoder.getInstance();
-
     private final Clock clock;
     /** Claims and outcomes of every sender thread, in shared commits. */
     private final GroupCommit<Write, Boolean> writes;

@@ -78,6 +78,16 @@ class StartupChecksTest {
     }
 
     @Test
+    void aBatchSizeBelowOneStopsTheStartNamingIt() {
+        context.withPropertyValues("arauto.intake.batch-size=0")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("arauto.intake.batch-size must be at least 1")
+                        .hasMessageContaining("not 0"));
+        context.withPropertyValues("arauto.intake.batch-size=5000")
+                .run(ctx -> assertThat(ctx.getBean(ArautoProperties.class).getIntake().getBatchSize()).isEqualTo(5000));
+    }
+
+    @Test
     void cloudApiWithoutItsPhoneNumberIdStopsTheStartNamingIt() {
         context.withUserConfiguration(CloudApiProvider.class)
                 .withPropertyValues("arauto.provider.type=cloud-api", "arauto.provider.cloud-api.access-token=secret")

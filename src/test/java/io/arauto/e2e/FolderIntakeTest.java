@@ -294,13 +294,11 @@ class FolderIntakeTest extends ArautoTestBase {
 
     /** The sizes of the batches a 2,500-row file is read in; its campaign, never accepted, is dropped after. */
     private List<Integer> batchSizes(String name, int firstPhone) throws Exception {
-        Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve(name);
         StringBuilder csv = new StringBuilder("telefone,nome,pedido,entrega\n");
         for (int i = 0; i < 2_500; i++) {
             csv.append("55119870").append(10_000 + firstPhone + i).append(",Ana,").append(i).append(",hoje\n");
         }
-        Files.writeString(file, csv);
-        OpenIntake intake = intakes.open(file.toString(), "pedido_enviado/" + name, "folder");
+        OpenIntake intake = openOutside(name, csv.toString());
         List<Integer> sizes = new java.util.ArrayList<>();
         try {
             intakes.batches(intake).forEachRemaining(rows -> sizes.add(rows.size()));
@@ -312,8 +310,13 @@ class FolderIntakeTest extends ArautoTestBase {
     }
 
     private OpenIntake openOutsideTheInbox(String name, String phone) throws Exception {
+        return openOutside(name, "telefone,nome,pedido,entrega\n" + phone + "," + name + ",1,hoje\n");
+    }
+
+    /** A campaign opened from {@code csv}, written to a folder the inbox does not watch, as if taken as pedido_enviado/{@code name}. */
+    private OpenIntake openOutside(String name, String csv) throws Exception {
         Path file = Files.createTempDirectory(DATA_DIR, "outside").resolve(name);
-        Files.writeString(file, "telefone,nome,pedido,entrega\n" + phone + "," + name + ",1,hoje\n");
+        Files.writeString(file, csv);
         return intakes.open(file.toString(), "pedido_enviado/" + name, "folder");
     }
 }

@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the turn first writes every item handed in so far, in one transaction, and wakes their threads when it
  * is committed. A caller returns only once the commit holding its item returned (or failed: when
  * the write itself threw, each item is written again alone, so an item the database refuses fails
- * only itself; when the commit or the database failed, every item of the group failed, and with the database away
+ * only itself, until one alone finds the database away; when the commit or the database failed, every item of the group failed, and with the database away
  * so did those waiting by then, rather than each group waiting for a connection in turn). Nothing waits for a timer: a lone thread commits
  * at once, and under load the groups grow by themselves while the previous commit is on its way. With a
  * {@code linger}, the thread whose turn it is first waits until its item has waited that long, so that writes
@@ -151,8 +151,17 @@ public final class GroupCommit<T, R> {
             }
         } catch (RuntimeException | Error e) {
             if (group.size() > 1 && writing[0] && !writing[1] && ownFault(e)) {
-                // one item the database refuses (a value it cannot take, a failing callback) fails only itself
-                group.forEach(w -> commit(List.of(w)));
+                // one item the database refuses (a value it cannot take, a failing callback) fails only itself; but once
+                // one alone finds the database away (the write had broken on a dead connection), the rest fail with it
+                // rather than each waiting for a connection in turn
+                for (int i = 0; i < group.size(); i++) {
+                    commit(List.of(group.get(i)));
+                    RuntimeException alone = group.get(i).failure;
+                    if (alone != null && !ownFault(alone)) {
+                        group.subList(i + 1, group.size()).forEach(w -> w.failure = alone);
+                        return;
+                    }
+                }
                 return;
             }
             RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);

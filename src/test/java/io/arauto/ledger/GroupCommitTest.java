@@ -187,6 +187,42 @@ class GroupCommitTest {
         assertThat(groups).as("one try, not one per group").hasSize(1);
     }
 
+    /**
+     * The database gone in the middle of a group's write (the connection broke, which looks like an item's own fault): its
+     * items are tried alone until one finds no connection, and the rest then fail with it, not each after a wait of its own.
+     */
+    @Test
+    void aGroupWhoseDatabaseWentAwayMidWriteFailsAfterOneLoneTryNotOnePerItem() throws Exception {
+        CountDownLatch inFirstCommit = new CountDownLatch(1);
+        CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
+        List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Integer, Boolean> commit = new GroupCommit<>(tx, items -> {
+            groups.add(items);
+            if (items.contains(0)) {
+                inFirstCommit.countDown();
+                assertThat(opened(firstCommitMayEnd)).isTrue();
+                return Collections.nCopies(items.size(), true);
+            }
+            if (items.size() > 1) {
+                throw new IllegalStateException("the connection broke in the middle of the write");
+            }
+            throw new org.springframework.transaction.CannotCreateTransactionException("Could not open JDBC Connection for transaction");
+        });
+        Future<Boolean> first = threads.submit(() -> commit.submit(0));
+        assertThat(inFirstCommit.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<Boolean>> others = waitingBehind(commit, 4);
+        firstCommitMayEnd.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        for (Future<Boolean> other : others) {
+            assertThatThrownBy(() -> other.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.springframework.transaction.CannotCreateTransactionException.class);
+        }
+        assertThat(groups).as("the first group, the group of four, then one of them alone: no connection, so not the others")
+                .hasSize(3);
+        assertThat(groups.get(1)).hasSize(4);
+    }
+
     /** A writer interrupted while it waits for the next group takes its item back; the group under way is not disturbed. */
     @Test
     void anInterruptedWriterWhoseItemIsNotYetInAGroupTakesItBack() throws Exception {

@@ -1,6 +1,7 @@
 package io.arauto.e2e;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.regex.Pattern;
 
 import de.siegmar.fastcsv.reader.CsvReader;
@@ -29,6 +31,8 @@ import io.arauto.optout.OptOutList;
 import io.arauto.optout.OptOutSource;
 import io.arauto.report.StatusReportWriter;
 import io.arauto.support.ErrorLogCheck;
+import io.arauto.support.ErrorLogRecorder;
+import io.arauto.support.ExpectedErrorLog;
 import io.arauto.support.FastTimings;
 import io.arauto.support.SharedPostgres;
 import io.arauto.support.UsesTestTemplates;
@@ -147,6 +151,21 @@ class PostgresEndToEndTest {
         }
         assertThat(ledger.queryForObject("select count(distinct wamid) from message where campaign_id = ? and wamid is not null",
                 Integer.class, campaign)).isEqualTo(3);
+    }
+
+    @Test
+    @ExpectedErrorLog(logger = "io.arauto.test.Provoked", containing = "provoked", because = "shows that PgJDBC's logging reaches the check")
+    void pgJdbcsTraceForAConnectionItCouldNotCloseIsNotPrinted() {
+        // PgJDBC logs through java.util.logging; a PostgreSQL restarting cuts a connection mid-handshake, and closing it
+        // fails: PgJDBC's ConnectionFactory then logs a "Broken pipe" stack trace at WARNING (seen in LedgerOutageIT)
+        long mark = ErrorLogRecorder.mark();
+        java.util.logging.Logger.getLogger("io.arauto.test.Provoked")
+                .log(Level.WARNING, "provoked: the same line from another logger", new SocketException("Broken pipe"));
+        java.util.logging.Logger.getLogger("org.postgresql.core.ConnectionFactory")
+                .log(Level.WARNING, "Failed to closed stream with error: {0}", new SocketException("Broken pipe"));
+
+        assertThat(ErrorLogRecorder.since(mark)).extracting(ErrorLogRecorder.Event::logger)
+                .as("stack traces recorded: the control line only").containsExactly("io.arauto.test.Provoked");
     }
 
     private static Path drop(String template, String name, byte[] content) throws IOException {
